@@ -1,0 +1,1 @@
+"""The inspiration-activity catalogue, registrations and the hours ledger (next issue)."""

@@ -1,0 +1,102 @@
+"""Spreadsheet export of a round's applications with scores (django-import-export).
+
+The queryset does its joins once (select_related/prefetch_related and annotations), so the number
+of queries does not grow with the number of rows. Provider and CVR numbers are exported as text.
+"""
+
+from __future__ import annotations
+
+from import_export import fields, resources
+from import_export.formats.base_formats import CSV, XLSX
+
+from applications import selectors
+from applications.models import Application
+
+
+class ApplicationResource(resources.ModelResource):
+    practice = fields.Field(attribute="practice__name", column_name="Praksis")
+    provider_numbers = fields.Field(column_name="Ydernumre")
+    cvr = fields.Field(attribute="practice__cvr", column_name="CVR")
+    municipality = fields.Field(attribute="practice__municipality__name", column_name="Kommune")
+    area = fields.Field(column_name="Område")
+    form = fields.Field(column_name="Praksisform")
+    capacities = fields.Field(attribute="practice__doctor_capacities", column_name="Lægekapaciteter")
+    staff = fields.Field(attribute="practice__staff_count", column_name="Praksispersonale")
+    patients = fields.Field(attribute="practice__listed_patients", column_name="Tilmeldte patienter")
+    status = fields.Field(column_name="Status")
+    submitted = fields.Field(column_name="Indsendt")
+    reviews = fields.Field(attribute="review_count", column_name="Antal vurderinger")
+    mean = fields.Field(column_name="Gennemsnit")
+    recommendation = fields.Field(column_name="Indstilling")
+    waitlist = fields.Field(attribute="waitlist_position", column_name="Venteliste nr.")
+
+    class Meta:
+        model = Application
+        fields = (
+            "practice", "provider_numbers", "cvr", "municipality", "area", "form", "capacities", "staff",
+            "patients", "status", "submitted", "reviews", "mean", "recommendation", "waitlist",
+        )
+        export_order = fields
+
+    def __init__(self, round_obj=None, **kwargs):
+        super().__init__(**kwargs)
+        self.round_obj = round_obj
+        self._groups = selectors.round_groups(round_obj) if round_obj else None
+        self._means = selectors.criterion_means(round_obj) if round_obj else {}
+        self._criteria = list(round_obj.criteria.all()) if round_obj else []
+        for c in self._criteria:
+            f = fields.Field(column_name=f"Gns. {c.name}", attribute=None)
+            f.criterion_id = c.pk
+            self.fields[f"criterion_{c.pk}"] = f
+
+    def get_queryset(self):
+        return selectors.applications_for_round(self.round_obj)
+
+    def export_field(self, field, instance, **kwargs):
+        cid = getattr(field, "criterion_id", None)
+        if cid is not None:
+            value = self._means.get(instance.pk, {}).get(cid)
+            return "" if value is None else str(value).replace(".", ",")
+        return super().export_field(field, instance, **kwargs)
+
+    def dehydrate_provider_numbers(self, app):
+        return ", ".join(p.number for p in app.practice.provider_numbers.all())
+
+    def dehydrate_area(self, app):
+        return self._groups.area(app.practice) or ""
+
+    def dehydrate_form(self, app):
+        return app.practice.get_form_display()
+
+    def dehydrate_status(self, app):
+        return app.get_status_display()
+
+    def dehydrate_submitted(self, app):
+        from django.utils import timezone
+
+        return timezone.localtime(app.submitted_at).strftime("%d.%m.%Y %H:%M") if app.submitted_at else ""
+
+    def dehydrate_mean(self, app):
+        mean = selectors._mean(app.mean_score)
+        return "" if mean is None else str(mean).replace(".", ",")
+
+    def dehydrate_recommendation(self, app):
+        from applications.models import Recommendation
+
+        return Recommendation.Outcome(app.recommendation).label if app.recommendation else ""
+
+    def dehydrate_capacities(self, app):
+        return str(app.practice.doctor_capacities).replace(".", ",")
+
+
+def export_applications(round_obj, fmt: str) -> tuple[bytes, str]:
+    """(file content, content type) for 'xlsx' or 'csv'. CSV uses ';' and a UTF-8 BOM for Danish Excel."""
+    resource = ApplicationResource(round_obj=round_obj)
+    dataset = resource.export()
+    if fmt == "csv":
+        text = dataset.export("csv", delimiter=";")
+        return ("\ufeff" + text).encode("utf-8"), "text/csv; charset=utf-8"
+    return XLSX().export_data(dataset), XLSX().get_content_type()
+
+
+__all__ = ["ApplicationResource", "export_applications", "CSV", "XLSX"]

@@ -1,0 +1,242 @@
+"""Forms validate and convert input only; the services decide."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Application, Practice, PracticeForm, Recommendation, Status
+from ligepraksis.cpr import validate_no_cpr
+from ligepraksis.models import Municipality
+from ligepraksis.validators import normalise_digits, validate_cvr, validate_provider_number
+
+
+class _Crispy:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class EmailForm(_Crispy, forms.Form):
+    email = forms.EmailField(label=_("Your e-mail address"), max_length=254)
+
+
+class ProviderNumberField(forms.CharField):
+    default_validators = [validate_provider_number]
+
+    def to_python(self, value):
+        return normalise_digits(super().to_python(value))
+
+
+class LookupForm(_Crispy, forms.Form):
+    provider_number = ProviderNumberField(
+        label=_("The practice's provider number (ydernummer)"),
+        max_length=12,
+        help_text=_("6 digits, e.g. 012345."),
+    )
+
+
+class PracticeRegisterForm(_Crispy, forms.ModelForm):
+    provider_numbers = forms.CharField(
+        label=_("Provider numbers (ydernumre)"),
+        max_length=200,
+        help_text=_("One or more, separated by commas. 6 digits each."),
+    )
+    cvr = forms.CharField(label=_("CVR number"), max_length=12)
+
+    class Meta:
+        model = Practice
+        fields = [
+            "name",
+            "cvr",
+            "address",
+            "postcode",
+            "city",
+            "municipality",
+            "form",
+            "doctor_capacities",
+            "staff_count",
+            "listed_patients",
+        ]
+
+    def __init__(self, *args, region=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if region is not None:
+            self.fields["municipality"].queryset = Municipality.objects.filter(region=region)
+        self.fields["form"].choices = PracticeForm.choices
+        self.order_fields(["provider_numbers", *self.Meta.fields])
+
+    def clean_provider_numbers(self):
+        raw = [n for n in self.cleaned_data["provider_numbers"].split(",") if n.strip()]
+        numbers = [normalise_digits(n) for n in raw]
+        for n in numbers:
+            validate_provider_number(n)
+        return numbers
+
+    def clean_cvr(self):
+        value = normalise_digits(self.cleaned_data["cvr"])
+        validate_cvr(value)
+        return value
+
+    def clean_postcode(self):
+        value = self.cleaned_data["postcode"].strip()
+        if not (len(value) == 4 and value.isdigit()):
+            raise forms.ValidationError(_("A Danish postcode has 4 digits."))
+        return value
+
+    def validate_unique(self):
+        """Uniqueness is checked by the service, with a message that says what to do."""
+
+
+class ApplicationForm(_Crispy, forms.ModelForm):
+    doctor_name = forms.CharField(label=_("Name"), max_length=200, validators=[validate_no_cpr])
+    doctor_email = forms.EmailField(label=_("E-mail"))
+    doctor_phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    staff_name = forms.CharField(label=_("Name"), max_length=200, validators=[validate_no_cpr])
+    staff_title = forms.CharField(
+        label=_("Job title"),
+        max_length=100,
+        required=False,
+        help_text=_("E.g. nurse or secretary."),
+        validators=[validate_no_cpr],
+    )
+    staff_email = forms.EmailField(label=_("E-mail"))
+    staff_phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+
+    class Meta:
+        model = Application
+        fields = ["practice_description", "patient_base", "motivation"]
+        widgets = {f: forms.Textarea(attrs={"rows": 5}) for f in fields}
+        help_texts = {
+            "practice_description": _("A short description of the practice: who you are and how you work."),
+            "patient_base": _("Your patients, and the vulnerable patients you want to help better."),
+            "motivation": _("Why you want to take part, and what you hope to change."),
+        }
+
+    def __init__(self, *args, draft: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A draft may be saved half-filled; submitting checks that everything is there.
+        for name in ("doctor_name", "doctor_email", "staff_name", "staff_email"):
+            self.fields[name].required = False
+        app = self.instance
+        for prefix, person in (("doctor", app.doctor_coordinator), ("staff", app.staff_coordinator)):
+            if person is not None:
+                self.initial.setdefault(f"{prefix}_name", person.name)
+                self.initial.setdefault(f"{prefix}_email", person.email)
+                self.initial.setdefault(f"{prefix}_phone", person.phone)
+                if prefix == "staff":
+                    self.initial.setdefault("staff_title", person.title)
+
+
+class ReviewForm(_Crispy, forms.Form):
+    conflict = forms.BooleanField(
+        label=_("I have a conflict of interest and cannot review this application"), required=False
+    )
+    comment = forms.CharField(
+        label=_("Overall comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=3000,
+        validators=[validate_no_cpr],
+    )
+
+    def __init__(self, *args, criteria, score_min: int, score_max: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        choices = [("", "—")] + [(str(v), str(v)) for v in range(score_min, score_max + 1)]
+        for c in self.criteria:
+            self.fields[f"score_{c.pk}"] = forms.TypedChoiceField(
+                label=c.name,
+                choices=choices,
+                coerce=int,
+                required=False,
+                empty_value=None,
+                help_text=c.description,
+            )
+            self.fields[f"comment_{c.pk}"] = forms.CharField(
+                label=_("Comment on “%(criterion)s”") % {"criterion": c.name},
+                required=False,
+                max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                validators=[validate_no_cpr],
+            )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("conflict"):
+            for c in self.criteria:
+                if data.get(f"score_{c.pk}") is None and f"score_{c.pk}" not in self.errors:
+                    self.add_error(f"score_{c.pk}", _("Give a score, or declare a conflict of interest."))
+        return data
+
+    def scores(self) -> dict[int, tuple[int | None, str]]:
+        return {
+            c.pk: (self.cleaned_data.get(f"score_{c.pk}"), self.cleaned_data.get(f"comment_{c.pk}", ""))
+            for c in self.criteria
+        }
+
+
+class RecommendationForm(_Crispy, forms.Form):
+    outcome = forms.ChoiceField(label=_("Recommendation"), choices=Recommendation.Outcome.choices)
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_no_cpr],
+    )
+
+
+class DecisionForm(_Crispy, forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (Status.SELECTED, _("Select")),
+            (Status.WAITLISTED, _("Waiting list")),
+            (Status.REJECTED, _("Reject")),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_no_cpr],
+    )
+
+
+class ReasonForm(_Crispy, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_no_cpr],
+    )
+
+
+class AcceptForm(_Crispy, forms.Form):
+    terms_id = forms.IntegerField(widget=forms.HiddenInput)
+    confirm = forms.BooleanField(label=_("We have read and accept the participation terms"), required=True)
+
+
+class SelectionFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All"))] + list(Status.choices)
+    )
+    area = forms.ChoiceField(label=_("Area"), required=False)
+    form = forms.ChoiceField(
+        label=_("Practice form"), required=False, choices=[("", _("All"))] + list(PracticeForm.choices)
+    )
+    recommendation = forms.ChoiceField(
+        label=_("Recommendation"),
+        required=False,
+        choices=[("", _("All"))] + list(Recommendation.Outcome.choices),
+    )
+
+    def __init__(self, *args, areas=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", _("All"))] + [(a, a) for a in areas]

@@ -1,0 +1,343 @@
+"""Practices, the people in them, their applications, reviews, decisions and participations."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ligepraksis.cpr import GuardedCharField, GuardedTextField
+from ligepraksis.validators import validate_cvr, validate_provider_number
+
+
+class PracticeForm(models.TextChoices):
+    SOLO = "solo", _("Solo practice")
+    PARTNERSHIP = "partnership", _("Partnership practice")
+    COOPERATING = "cooperating", _("Cooperating practice")
+    REGION_CLINIC = "region_clinic", _("Region-run or tendered clinic")
+
+
+class Practice(models.Model):
+    name = GuardedCharField(_("practice name"), max_length=200)
+    cvr = models.CharField(_("CVR number"), max_length=8, unique=True, validators=[validate_cvr])
+    address = GuardedCharField(_("address"), max_length=200)
+    postcode = models.CharField(_("postcode"), max_length=4)
+    city = GuardedCharField(_("city"), max_length=100)
+    municipality = models.ForeignKey(
+        "ligepraksis.Municipality",
+        on_delete=models.PROTECT,
+        related_name="practices",
+        verbose_name=_("municipality"),
+    )
+    form = models.CharField(_("practice form"), max_length=20, choices=PracticeForm.choices)
+    doctor_capacities = models.DecimalField(
+        _("doctor capacities"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+    )
+    staff_count = models.PositiveSmallIntegerField(_("practice staff"), validators=[MaxValueValidator(500)])
+    listed_patients = models.PositiveIntegerField(
+        _("listed patients"), validators=[MaxValueValidator(100_000)]
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("practice")
+        verbose_name_plural = _("practices")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(doctor_capacities__gt=0), name="practice_capacities_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def provider_numbers_display(self) -> str:
+        return ", ".join(p.number for p in self.provider_numbers.all())
+
+
+class ProviderNumber(models.Model):
+    """Ydernummer: six digits kept as text so a leading zero survives. A practice may have several."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="provider_numbers")
+    number = models.CharField(
+        _("provider number"), max_length=6, unique=True, validators=[validate_provider_number]
+    )
+
+    class Meta:
+        verbose_name = _("provider number")
+        verbose_name_plural = _("provider numbers")
+        ordering = ["number"]
+
+    def __str__(self):
+        return self.number
+
+
+class PersonKind(models.TextChoices):
+    DOCTOR = "doctor", _("Doctor")
+    STAFF = "staff", _("Practice staff")
+
+
+class Person(models.Model):
+    """A doctor or staff member. May never log in, yet can attend activities and have hours."""
+
+    name = GuardedCharField(_("name"), max_length=200)
+    kind = models.CharField(_("doctor or staff"), max_length=10, choices=PersonKind.choices)
+    title = GuardedCharField(_("job title"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="person"
+    )
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """A person's dated membership of a practice; people can leave (ended_on)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="memberships")
+    started_on = models.DateField(_("from"), default=timezone.localdate)
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="membership_dates_ordered",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "practice"], condition=Q(ended_on__isnull=True), name="membership_one_open"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} @ {self.practice}"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    SELECTED = "selected", _("Selected")
+    OFFERED = "offered", _("Offered a place from the waiting list")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    REJECTED = "rejected", _("Not selected")
+    ACCEPTED = "accepted", _("Participating")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    EXPIRED = "expired", _("Offer expired")
+
+
+# Statuses that hold one of the round's places.
+PLACE_HOLDING = (Status.SELECTED, Status.OFFERED, Status.ACCEPTED)
+# Statuses an applicant's "one application per practice per round" rule applies to.
+NOT_DRAFT = ~Q(status=Status.DRAFT)
+
+
+class Application(models.Model):
+    round = models.ForeignKey(
+        "ligepraksis.ProgrammeRound",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("round"),
+    )
+    practice = models.ForeignKey(
+        Practice, on_delete=models.PROTECT, related_name="applications", verbose_name=_("practice")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    practice_description = GuardedTextField(_("description of the practice"), max_length=3000, blank=True)
+    patient_base = GuardedTextField(_("patient base"), max_length=3000, blank=True)
+    motivation = GuardedTextField(_("motivation"), max_length=5000, blank=True)
+    doctor_coordinator = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("coordinator (doctor)"),
+    )
+    staff_coordinator = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("coordinator (staff)"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications_created"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    waitlist_position = models.PositiveSmallIntegerField(
+        _("place on the waiting list"), null=True, blank=True
+    )
+    offer_expires_at = models.DateTimeField(_("offer expires"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-submitted_at", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "practice"],
+                condition=NOT_DRAFT,
+                name="one_submitted_application_per_practice",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "waitlist_position"],
+                condition=Q(status=Status.WAITLISTED),
+                name="waitlist_position_unique",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.WAITLISTED) | Q(waitlist_position__isnull=False),
+                name="waitlisted_has_position",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.OFFERED) | Q(offer_expires_at__isnull=False),
+                name="offer_has_expiry",
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "status"])]
+
+    def __str__(self):
+        return f"{self.practice} · {self.round}"
+
+    @property
+    def coordinators(self):
+        return [p for p in (self.doctor_coordinator, self.staff_coordinator) if p]
+
+    def is_editable(self, now=None) -> bool:
+        return self.status == Status.DRAFT and self.round.is_open_for_applications(now)
+
+    def can_reopen(self, now=None) -> bool:
+        return self.status == Status.SUBMITTED and self.round.is_open_for_applications(now)
+
+    def holds_place(self) -> bool:
+        return self.status in PLACE_HOLDING
+
+
+class ApplicationEvent(models.Model):
+    """Every status change, recommendation and decision: who, when, from, to, why."""
+
+    class Kind(models.TextChoices):
+        STATUS = "status", _("Status change")
+        RECOMMENDATION = "recommendation", _("Recommendation")
+        DECISION = "decision", _("Decision")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STATUS)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    reason = GuardedTextField(_("reason"), max_length=2000, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("application history entry")
+        verbose_name_plural = _("application history")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.application_id}: {self.from_status} → {self.to_status}"
+
+
+class Recommendation(models.Model):
+    """The steering group's recommendation (indstilling). The latest one is in force; all are kept."""
+
+    class Outcome(models.TextChoices):
+        SELECT = "select", _("Select")
+        WAITLIST = "waitlist", _("Waiting list")
+        REJECT = "reject", _("Reject")
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="recommendations")
+    outcome = models.CharField(_("recommendation"), max_length=10, choices=Outcome.choices)
+    reason = GuardedTextField(_("reason"), max_length=2000, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        ordering = ["-recorded_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.application_id}: {self.outcome}"
+
+
+class Review(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
+    conflict_of_interest = models.BooleanField(_("conflict of interest"), default=False)
+    comment = GuardedTextField(_("overall comment"), max_length=3000, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "reviewer"], name="one_review_per_reviewer")
+        ]
+
+    def __str__(self):
+        return f"{self.reviewer} · {self.application_id}"
+
+
+class Score(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(
+        "ligepraksis.ReviewCriterion", on_delete=models.PROTECT, related_name="scores"
+    )
+    value = models.PositiveSmallIntegerField(_("score"))
+    comment = GuardedTextField(_("comment"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("score")
+        verbose_name_plural = _("scores")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "criterion"], name="one_score_per_criterion"),
+            models.CheckConstraint(condition=Q(value__gte=0) & Q(value__lte=100), name="score_value_sane"),
+        ]
+
+    def __str__(self):
+        return f"{self.criterion_id}: {self.value}"
+
+
+class Participation(models.Model):
+    """A practice in a round, created when it accepts the terms. Hours, milestones, honoraria hang here."""
+
+    round = models.ForeignKey(
+        "ligepraksis.ProgrammeRound", on_delete=models.PROTECT, related_name="participations"
+    )
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="participations")
+    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="participation")
+    terms = models.ForeignKey(
+        "ligepraksis.TermsVersion", on_delete=models.PROTECT, verbose_name=_("terms accepted")
+    )
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    accepted_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "practice"], name="one_participation_per_round")
+        ]
+
+    def __str__(self):
+        return f"{self.practice} · {self.round}"

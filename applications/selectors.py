@@ -1,0 +1,175 @@
+"""Reads that cross relations, with their joins done once here."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Avg, Count, OuterRef, Prefetch, Q, Subquery
+
+from applications import selection
+from applications.models import Application, PracticeForm, Recommendation, Score, Status
+from ligepraksis.models import Area, ProgrammeRound
+
+TWO = Decimal("0.01")
+
+# Scores count only from reviews without a declared conflict.
+_VALID_SCORE = Q(reviews__conflict_of_interest=False)
+
+
+def _mean(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(TWO, rounding=ROUND_HALF_UP)
+
+
+def applications_for_round(round_obj: ProgrammeRound, *, include_drafts: bool = False):
+    """Applications of a round with practice, municipality, numbers, mean score and latest recommendation."""
+    latest = Recommendation.objects.filter(application=OuterRef("pk")).order_by("-recorded_at", "-pk")
+    qs = (
+        Application.objects.filter(round=round_obj)
+        .select_related("practice__municipality", "doctor_coordinator", "staff_coordinator")
+        .prefetch_related("practice__provider_numbers")
+        .annotate(
+            mean_score=Avg("reviews__scores__value", filter=_VALID_SCORE),
+            review_count=Count("reviews", filter=_VALID_SCORE, distinct=True),
+            recommendation=Subquery(latest.values("outcome")[:1]),
+        )
+        .order_by("practice__name", "pk")
+    )
+    if not include_drafts:
+        qs = qs.exclude(status=Status.DRAFT)
+    return qs
+
+
+def criterion_means(round_obj: ProgrammeRound) -> dict[int, dict[int, Decimal]]:
+    """application id -> criterion id -> mean score (one query)."""
+    rows = (
+        Score.objects.filter(review__application__round=round_obj, review__conflict_of_interest=False)
+        .values("review__application_id", "criterion_id")
+        .annotate(mean=Avg("value"))
+    )
+    out: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for row in rows:
+        out[row["review__application_id"]][row["criterion_id"]] = _mean(row["mean"])
+    return out
+
+
+def application_detail_scores(application: Application):
+    """Every review of one application, with scores, for a leader."""
+    return application.reviews.select_related("reviewer").prefetch_related(
+        Prefetch("scores", queryset=Score.objects.select_related("criterion").order_by("criterion__order"))
+    )
+
+
+def application_history(application: Application):
+    return application.events.select_related("actor").order_by("at", "pk")
+
+
+@dataclass
+class RoundGroups:
+    """How the round sorts practices into groups: areas (by municipality), forms and size bands."""
+
+    area_of_municipality: dict[int, str]
+    areas: list[str]
+    forms: list[tuple[str, str]]
+    size_bands: list
+    municipalities: list[str] = field(default_factory=list)
+
+    def area(self, practice) -> str | None:
+        return self.area_of_municipality.get(practice.municipality_id)
+
+    def size_band(self, practice) -> str | None:
+        for band in self.size_bands:
+            if band.contains(practice.doctor_capacities):
+                return band.name
+        return None
+
+    def dimensions(self) -> dict[str, list[str]]:
+        return {
+            "area": list(self.areas),
+            "form": [value for value, _label in self.forms],
+            "size": [b.name for b in self.size_bands],
+        }
+
+    def groups_of(self, practice) -> dict[str, str]:
+        out = {"form": practice.form}
+        if (a := self.area(practice)) is not None:
+            out["area"] = a
+        if (s := self.size_band(practice)) is not None:
+            out["size"] = s
+        return out
+
+
+def round_groups(round_obj: ProgrammeRound) -> RoundGroups:
+    areas = list(Area.objects.filter(round=round_obj).prefetch_related("municipalities").order_by("name"))
+    area_of = {}
+    for area in areas:
+        for m in area.municipalities.all():
+            area_of.setdefault(m.pk, area.name)
+    municipalities = list(round_obj.region.municipalities.order_by("name").values_list("name", flat=True))
+    return RoundGroups(
+        area_of_municipality=area_of,
+        areas=[a.name for a in areas],
+        forms=list(PracticeForm.choices),
+        size_bands=list(round_obj.size_bands.order_by("min_capacities")),
+        municipalities=municipalities,
+    )
+
+
+@dataclass
+class SpreadRow:
+    dimension: str
+    group: str
+    label: str
+    count: int
+
+
+@dataclass
+class Spread:
+    rows: list[SpreadRow]
+    missing: list[SpreadRow]
+    total: int
+
+
+def spread(groups: RoundGroups, applications) -> Spread:
+    """How the given (selected) applications spread over areas, municipalities, forms and size bands."""
+    form_labels = dict(groups.forms)
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for app in applications:
+        p = app.practice
+        counts[("area", groups.area(p) or "")] += 1
+        counts[("municipality", p.municipality.name)] += 1
+        counts[("form", p.form)] += 1
+        counts[("size", groups.size_band(p) or "")] += 1
+    rows = []
+    for dim, names in (
+        ("area", [(a, a) for a in groups.areas]),
+        ("form", [(v, form_labels[v]) for v, _ in groups.forms]),
+        ("size", [(b.name, b.name) for b in groups.size_bands]),
+        ("municipality", [(m, m) for m in groups.municipalities]),
+    ):
+        for key, label in names:
+            rows.append(SpreadRow(dim, key, label, counts.get((dim, key), 0)))
+    missing = [r for r in rows if r.count == 0 and r.dimension != "municipality"]
+    return Spread(rows=rows, missing=missing, total=len(list(applications)))
+
+
+SUGGESTION_POOL = (Status.SUBMITTED, Status.WAITLISTED, Status.SELECTED, Status.OFFERED, Status.ACCEPTED)
+
+
+def balanced_suggestion(round_obj: ProgrammeRound, applications, groups: RoundGroups) -> selection.Suggestion:
+    """Suggest the places: already selected or participating practices are kept, the rest chosen."""
+    candidates = [
+        selection.Candidate(
+            key=app.pk,
+            label=app.practice.name,
+            score=_mean(app.mean_score),
+            groups=groups.groups_of(app.practice),
+            fixed=app.status in (Status.SELECTED, Status.ACCEPTED, Status.OFFERED),
+        )
+        for app in applications
+        if app.status in SUGGESTION_POOL
+    ]
+    return selection.suggest_balanced_selection(
+        candidates, places=round_obj.places, dimensions=groups.dimensions()
+    )

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from applications import views
+
+app_name = "applications"
+urlpatterns = [
+    path("ansoeg/<int:round_id>/", views.apply, name="apply"),
+    path("ansoeg/bekraeft/<str:token>/", views.verify, name="verify"),
+    path("ansoeg/<int:round_id>/praksis/", views.start, name="start"),
+    path("ansoegninger/", views.mine, name="mine"),
+    path("ansoegninger/<int:pk>/", views.detail, name="detail"),
+    path("ansoegninger/<int:pk>/rediger/", views.edit, name="edit"),
+    path("ansoegninger/<int:pk>/genaabn/", views.reopen, name="reopen"),
+    path("ansoegninger/<int:pk>/accepter/", views.accept, name="accept"),
+    path("ansoegninger/<int:pk>/traek-tilbage/", views.withdraw, name="withdraw"),
+    path("ansoegninger/<int:pk>/vurdering/", views.review, name="review"),
+    path("ansoegninger/<int:pk>/indstilling/", views.recommend, name="recommend"),
+    path("ansoegninger/<int:pk>/beslutning/", views.decide, name="decide"),
+    path("ansoegninger/<int:pk>/tilbud/", views.offer, name="offer"),
+    path("runder/<int:round_id>/ansoegninger/", views.round_list, name="round_list"),
+    path("runder/<int:round_id>/udvaelgelse/", views.selection, name="selection"),
+    path("runder/<int:round_id>/eksport/", views.export, name="export"),
+]

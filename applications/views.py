@@ -1,0 +1,504 @@
+"""Thin views: load through the permission helpers, bind a form, call one service, message, redirect."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.mail import send_mail
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from applications import selection as selection_algorithm
+from applications import selectors, services
+from applications.exports import export_applications
+from applications.forms import (
+    AcceptForm,
+    ApplicationForm,
+    DecisionForm,
+    EmailForm,
+    LookupForm,
+    PracticeRegisterForm,
+    ReasonForm,
+    RecommendationForm,
+    ReviewForm,
+    SelectionFilterForm,
+)
+from applications.models import Application, Recommendation, Status
+from ligepraksis import permissions
+from ligepraksis.errors import DomainError
+from ligepraksis.models import ProgrammeRound, Role
+from ligepraksis.services import user_get_or_create
+
+VERIFY_SALT = "applications.verify-email"
+
+
+def _open_rounds():
+    now = timezone.now()
+    return ProgrammeRound.objects.filter(applications_open_at__lte=now, application_deadline__gt=now)
+
+
+# --- Applying -------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def apply(request, round_id: int):
+    """Step 1: verify an e-mail address. A signed link logs the applicant in."""
+    round_obj = get_object_or_404(ProgrammeRound, pk=round_id)
+    if request.user.is_authenticated:
+        return redirect("applications:start", round_id=round_obj.pk)
+    form = EmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        token = signing.dumps({"email": email, "round": round_obj.pk}, salt=VERIFY_SALT)
+        link = request.build_absolute_uri(reverse("applications:verify", args=[token]))
+        context = {"link": link, "round": round_obj}
+        send_mail(
+            render_to_string("emails/verify_email_subject.txt", context).strip(),
+            render_to_string("emails/verify_email_body.txt", context),
+            None,
+            [email],
+        )
+        return render(request, "applications/apply_sent.html", {"email": email, "round": round_obj})
+    return render(request, "applications/apply.html", {"form": form, "round": round_obj})
+
+
+def verify(request, token: str):
+    try:
+        data = signing.loads(token, salt=VERIFY_SALT, max_age=settings.EMAIL_VERIFICATION_MAX_AGE)
+    except signing.SignatureExpired:
+        messages.error(request, _("The link has expired. Please ask for a new one."))
+        return redirect("home")
+    except signing.BadSignature:
+        messages.error(request, _("The link is not valid. Please ask for a new one."))
+        return redirect("home")
+    user = user_get_or_create(email=data["email"])
+    if not user.is_active:
+        messages.error(request, _("This account is closed."))
+        return redirect("home")
+    login(request, user, backend="ligepraksis.auth.EmailBackend")
+    messages.success(request, _("Your e-mail address is verified. You can now fill in the application."))
+    return redirect("applications:start", round_id=data["round"])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request, round_id: int):
+    """Step 2: find the practice by provider number, or register it; then a draft is created."""
+    round_obj = get_object_or_404(ProgrammeRound.objects.select_related("region"), pk=round_id)
+    if not round_obj.is_open_for_applications():
+        messages.error(request, _("This round is not open for applications."))
+        return redirect("home")
+    lookup = LookupForm(request.POST if request.POST.get("step") == "lookup" else None)
+    register = None
+    found = None
+    step = request.POST.get("step")
+    try:
+        if step == "lookup" and lookup.is_valid():
+            found = services.practice_find(provider_number=lookup.cleaned_data["provider_number"])
+            if found is None:
+                register = PracticeRegisterForm(
+                    initial={"provider_numbers": lookup.cleaned_data["provider_number"]},
+                    region=round_obj.region,
+                )
+        elif step == "confirm":
+            found = services.practice_find(provider_number=request.POST.get("provider_number", ""))
+            if found is None:
+                raise DomainError(_("No practice has that provider number."))
+            app = services.application_start(user=request.user, round_obj=round_obj, practice=found)
+            return redirect("applications:edit", pk=app.pk)
+        elif step == "register":
+            register = PracticeRegisterForm(request.POST, region=round_obj.region)
+            if register.is_valid():
+                data = dict(register.cleaned_data)
+                numbers = data.pop("provider_numbers")
+                practice = services.practice_register(provider_numbers=numbers, **data)
+                app = services.application_start(user=request.user, round_obj=round_obj, practice=practice)
+                messages.success(request, _("The practice is registered and a draft application created."))
+                return redirect("applications:edit", pk=app.pk)
+    except DomainError as exc:
+        if register is not None and exc.field and exc.field in register.fields:
+            register.add_error(exc.field, exc.message)
+        else:
+            messages.error(request, exc.message)
+    return render(
+        request,
+        "applications/start.html",
+        {"round": round_obj, "lookup": lookup, "register": register, "found": found},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request, pk: int):
+    application = permissions.get_application_for_user(request.user, pk, "edit")
+    if application.status != Status.DRAFT:
+        return redirect("applications:detail", pk=pk)
+    form = ApplicationForm(request.POST or None, instance=application)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.application_update(
+                application=application,
+                user=request.user,
+                practice_description=d["practice_description"],
+                patient_base=d["patient_base"],
+                motivation=d["motivation"],
+                doctor=services.CoordinatorData(d["doctor_name"], d["doctor_email"], d["doctor_phone"]),
+                staff=services.CoordinatorData(
+                    d["staff_name"], d["staff_email"], d["staff_phone"], d["staff_title"]
+                ),
+            )
+            if "submit" in request.POST:
+                services.application_submit(application=application, user=request.user)
+                messages.success(
+                    request, _("The application is submitted. A confirmation has been sent by e-mail.")
+                )
+                return redirect("applications:detail", pk=pk)
+            messages.success(request, _("The draft is saved."))
+            return redirect("applications:edit", pk=pk)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    return render(request, "applications/edit.html", {"application": application, "form": form})
+
+
+@login_required
+@require_POST
+def reopen(request, pk: int):
+    application = permissions.get_application_for_user(request.user, pk, "edit")
+    try:
+        services.application_reopen(application=application, user=request.user)
+        messages.success(request, _("The application is open for changes. Remember to submit it again."))
+        return redirect("applications:edit", pk=pk)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("applications:detail", pk=pk)
+
+
+@login_required
+def mine(request):
+    own = permissions.own_practice_ids(request.user)
+    applications = (
+        Application.objects.filter(created_by=request.user)
+        .union(Application.objects.filter(practice_id__in=own))
+        .order_by("-created_at")
+    )
+    applications = (
+        Application.objects.filter(pk__in=[a.pk for a in applications])
+        .select_related("round", "practice")
+        .order_by("-created_at")
+    )
+    return render(
+        request, "applications/mine.html", {"applications": applications, "open_rounds": _open_rounds()}
+    )
+
+
+@login_required
+def detail(request, pk: int):
+    application = permissions.get_application_for_user(request.user, pk, "view")
+    user = request.user
+    is_owner = permissions.is_application_owner(user, application)
+    is_leader = permissions.can_decide(user, application)
+    context = {
+        "application": application,
+        "is_owner": is_owner,
+        "history": selectors.application_history(application),
+        "can_review": permissions.can_review(user, application),
+        "can_recommend": permissions.can_recommend(user, application),
+        "can_decide": is_leader,
+        "recommendations": application.recommendations.select_related("recorded_by")
+        if (is_leader or permissions.is_steering(user, application.round))
+        else [],
+        "reviews": selectors.application_detail_scores(application) if is_leader else [],
+        "decision_form": DecisionForm() if is_leader else None,
+        "recommendation_form": RecommendationForm() if permissions.can_recommend(user, application) else None,
+        "reason_form": ReasonForm(),
+        "places_taken": services.places_taken(application.round) if is_leader else None,
+    }
+    return render(request, "applications/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def accept(request, pk: int):
+    application = permissions.get_application_for_user(request.user, pk, "edit")
+    terms = application.round.current_terms()
+    form = AcceptForm(request.POST or None, initial={"terms_id": terms.pk if terms else None})
+    if request.method == "POST" and form.is_valid():
+        try:
+            chosen = application.round.terms.get(pk=form.cleaned_data["terms_id"])
+            services.application_accept(application=application, user=request.user, terms=chosen)
+            messages.success(request, _("Welcome to the programme! Your participation is registered."))
+            return redirect("applications:detail", pk=pk)
+        except application.round.terms.model.DoesNotExist:
+            form.add_error(
+                None, _("The terms have changed since the page was opened. Please read them again.")
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    return render(
+        request, "applications/accept.html", {"application": application, "terms": terms, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request, pk: int):
+    application = permissions.get_application_for_user(request.user, pk, "edit")
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.application_withdraw(
+                application=application, user=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("The application is withdrawn."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, form.errors.as_text())
+    return redirect("applications:detail", pk=pk)
+
+
+# --- Review, recommendation and decision --------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request, pk: int):
+    application = permissions.get_application_for_user(request.user, pk, "review")
+    round_obj = application.round
+    criteria = round_obj.criteria.all()
+    existing = application.reviews.filter(reviewer=request.user).prefetch_related("scores").first()
+    initial = {}
+    if existing:
+        initial = {"conflict": existing.conflict_of_interest, "comment": existing.comment}
+        for s in existing.scores.all():
+            initial[f"score_{s.criterion_id}"] = str(s.value)
+            initial[f"comment_{s.criterion_id}"] = s.comment
+    form = ReviewForm(
+        request.POST or None,
+        initial=initial,
+        criteria=criteria,
+        score_min=round_obj.score_min,
+        score_max=round_obj.score_max,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_save(
+                application=application,
+                reviewer=request.user,
+                scores=form.scores(),
+                comment=form.cleaned_data["comment"],
+                conflict=form.cleaned_data["conflict"],
+            )
+            if form.cleaned_data["conflict"]:
+                messages.info(
+                    request, _("Your conflict of interest is recorded; you are kept out of this application.")
+                )
+                return redirect("applications:round_list", round_id=round_obj.pk)
+            messages.success(request, _("Your review is saved."))
+            return redirect("applications:round_list", round_id=round_obj.pk)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+    return render(request, "applications/review.html", {"application": application, "form": form})
+
+
+@login_required
+@require_POST
+def recommend(request, pk: int):
+    application = permissions.get_application_for_user(request.user, pk, "recommend")
+    form = RecommendationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.recommendation_record(application=application, user=request.user, **form.cleaned_data)
+            messages.success(request, _("The recommendation is recorded."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, form.errors.as_text())
+    return redirect("applications:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def decide(request, pk: int):
+    application = permissions.get_application_for_user(request.user, pk, "decide")
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.application_decide(application=application, user=request.user, **form.cleaned_data)
+            messages.success(request, _("The decision is recorded and the practice informed by e-mail."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, form.errors.as_text())
+    return HttpResponseRedirect(request.POST.get("next") or reverse("applications:detail", args=[pk]))
+
+
+@login_required
+@require_POST
+def offer(request, pk: int):
+    application = permissions.get_application_for_user(request.user, pk, "decide")
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.waitlist_offer(
+                application=application, user=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("A place is offered. The practice is informed by e-mail."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, form.errors.as_text())
+    return redirect("applications:detail", pk=pk)
+
+
+# --- Lists for the steering group and project leaders ----------------------------------------------
+
+
+@login_required
+def round_list(request, round_id: int):
+    """All submitted applications of a round, for reviewers; leaders also see mean scores."""
+    round_obj = permissions.get_round_for_user(
+        request.user, round_id, roles=(Role.PROJECT_LEADER, Role.STEERING)
+    )
+    is_leader = permissions.is_leader(request.user, round_obj)
+    own = permissions.own_practice_ids(request.user)
+    apps = [a for a in selectors.applications_for_round(round_obj) if a.practice_id not in own]
+    reviewed = set(round_obj.applications.filter(reviews__reviewer=request.user).values_list("pk", flat=True))
+    conflicted = set(
+        round_obj.applications.filter(
+            reviews__reviewer=request.user, reviews__conflict_of_interest=True
+        ).values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "applications/round_list.html",
+        {
+            "round": round_obj,
+            "applications": apps,
+            "is_leader": is_leader,
+            "reviewed": reviewed,
+            "conflicted": conflicted,
+            "review_open": round_obj.review_is_open(),
+        },
+    )
+
+
+@login_required
+def selection(request, round_id: int):
+    """The project leaders' selection workspace: scores, recommendations, spread and a suggestion."""
+    round_obj = permissions.get_round_for_user(request.user, round_id, roles=(Role.PROJECT_LEADER,))
+    groups = selectors.round_groups(round_obj)
+    all_apps = list(selectors.applications_for_round(round_obj))
+    means = selectors.criterion_means(round_obj)
+    criteria = list(round_obj.criteria.all())
+    selected = [a for a in all_apps if a.holds_place()]
+    filters = SelectionFilterForm(request.GET or None, areas=groups.areas)
+    shown = all_apps
+    if filters.is_valid():
+        f = filters.cleaned_data
+        if f["status"]:
+            shown = [a for a in shown if a.status == f["status"]]
+        if f["area"]:
+            shown = [a for a in shown if groups.area(a.practice) == f["area"]]
+        if f["form"]:
+            shown = [a for a in shown if a.practice.form == f["form"]]
+        if f["recommendation"]:
+            shown = [a for a in shown if a.recommendation == f["recommendation"]]
+    rows = [
+        {
+            "app": a,
+            "area": groups.area(a.practice),
+            "size": groups.size_band(a.practice),
+            "criterion_means": [means.get(a.pk, {}).get(c.pk) for c in criteria],
+            "recommendation": Recommendation.Outcome(a.recommendation).label if a.recommendation else "",
+        }
+        for a in shown
+    ]
+    suggestion = suggestion_rows = suggestion_uncovered = None
+    if request.GET.get("suggest"):
+        suggestion = selectors.balanced_suggestion(round_obj, all_apps, groups)
+        suggestion_rows, suggestion_uncovered = _describe_suggestion(suggestion, groups)
+    return render(
+        request,
+        "applications/selection.html",
+        {
+            "round": round_obj,
+            "rows": rows,
+            "criteria": criteria,
+            "filters": filters,
+            "spread": selectors.spread(groups, selected),
+            "places_taken": services.places_taken(round_obj),
+            "suggestion": suggestion,
+            "suggestion_rows": suggestion_rows,
+            "suggestion_uncovered": suggestion_uncovered,
+            "decision_form": DecisionForm(),
+            "waitlist": [
+                a
+                for a in sorted(all_apps, key=lambda a: a.waitlist_position or 0)
+                if a.status == Status.WAITLISTED
+            ],
+        },
+    )
+
+
+def _describe_suggestion(suggestion, groups):
+    """Translated reasons per pick, and the groups no application could cover."""
+    form_labels = dict(groups.forms)
+    dim_labels = {"area": _("area"), "form": _("practice form"), "size": _("size band")}
+
+    def group_label(dim, group):
+        return str(form_labels.get(group, group)) if dim == "form" else group
+
+    rows = []
+    for pick in suggestion.picks:
+        texts = []
+        for reason in pick.reasons:
+            if reason.code == selection_algorithm.REASON_FIXED:
+                texts.append(_("already selected"))
+            elif reason.code == selection_algorithm.REASON_ONLY_COVER:
+                texts.append(
+                    _("the only one covering %(dimension)s “%(group)s”")
+                    % {
+                        "dimension": dim_labels[reason.dimension],
+                        "group": group_label(reason.dimension, reason.group),
+                    }
+                )
+            else:
+                texts.append(_("among the highest mean scores"))
+        rows.append(
+            {
+                "key": pick.candidate.key,
+                "label": pick.candidate.label,
+                "score": pick.candidate.score,
+                "reasons": texts,
+            }
+        )
+    uncovered = [
+        f"{dim_labels[dim]}: {group_label(dim, g)}"
+        for dim, names in suggestion.uncoverable.items()
+        for g in names
+    ]
+    return rows, uncovered
+
+
+@login_required
+def export(request, round_id: int):
+    round_obj = permissions.get_round_for_user(request.user, round_id, roles=(Role.PROJECT_LEADER,))
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in ("xlsx", "csv"):
+        messages.error(request, _("Choose XLSX or CSV."))
+        return redirect("applications:selection", round_id=round_id)
+    content, content_type = export_applications(round_obj, fmt)
+    response = HttpResponse(content, content_type=content_type)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="ansoegninger-{round_obj.year}-{stamp}.{fmt}"'
+    return response

@@ -1,0 +1,1 @@
+"""Questionnaires, the PDF report worker, budget overviews and exports (a later issue)."""

@@ -1,0 +1,323 @@
+"""What every app shares: accounts, regions, programme rounds (all their numbers are data) and roles."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ligepraksis.cpr import GuardedCharField, GuardedTextField
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+    def _create(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required")
+        user = self.model(email=self.normalize_email(email).strip(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A login. E-mail is the username, unique regardless of case."""
+
+    email = models.EmailField(_("e-mail"), max_length=254)
+    full_name = GuardedCharField(_("name"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("admin access"), default=False)
+    date_joined = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_unique_ci")]
+
+    def __str__(self):
+        return self.full_name or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = type(self).objects.normalize_email(self.email).strip()
+
+    def get_full_name(self):
+        return self.full_name or self.email
+
+    def get_short_name(self):
+        return self.get_full_name()
+
+
+class Region(models.Model):
+    name = GuardedCharField(_("name"), max_length=100, unique=True)
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Municipality(models.Model):
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="municipalities")
+    name = GuardedCharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="municipality_unique_in_region")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ProgrammeRound(models.Model):
+    """One run of the programme in one region. Every number of the programme is data here."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("region")
+    )
+    name = GuardedCharField(_("name"), max_length=150)
+    year = models.PositiveSmallIntegerField(_("year"))
+    applications_open_at = models.DateTimeField(_("applications open"))
+    application_deadline = models.DateTimeField(
+        _("application deadline"), help_text=_("Date and time in Danish time (Europe/Copenhagen).")
+    )
+    places = models.PositiveSmallIntegerField(_("places"), validators=[MinValueValidator(1)])
+    hour_target = models.DecimalField(
+        _("hour target per practice"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    offer_days = models.PositiveSmallIntegerField(
+        _("days to accept an offer"),
+        validators=[MinValueValidator(1)],
+        help_text=_("How long a practice offered a place from the waiting list has to accept it."),
+    )
+    score_min = models.PositiveSmallIntegerField(_("lowest score"), default=1)
+    score_max = models.PositiveSmallIntegerField(_("highest score"), default=5)
+    description = GuardedTextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("programme round")
+        verbose_name_plural = _("programme rounds")
+        ordering = ["-year", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="round_unique_name_in_region"),
+            models.CheckConstraint(
+                condition=Q(score_max__gt=models.F("score_min")), name="round_score_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(application_deadline__gt=models.F("applications_open_at")),
+                name="round_deadline_after_open",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.year})"
+
+    def is_open_for_applications(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.applications_open_at <= now < self.application_deadline
+
+    def review_is_open(self, now=None) -> bool:
+        return (now or timezone.now()) >= self.application_deadline
+
+    def current_terms(self):
+        return self.terms.order_by("-published_at").first()
+
+
+class Area(models.Model):
+    """A group of municipalities, used to check that the selection spreads over the region."""
+
+    round = models.ForeignKey(ProgrammeRound, on_delete=models.CASCADE, related_name="areas")
+    name = GuardedCharField(_("name"), max_length=100)
+    municipalities = models.ManyToManyField(
+        Municipality, related_name="areas", verbose_name=_("municipalities")
+    )
+
+    class Meta:
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["round", "name"], name="area_unique_in_round")]
+
+    def __str__(self):
+        return self.name
+
+
+class SizeBand(models.Model):
+    """A practice size band by doctor capacities: min <= capacities < max (no max = open-ended)."""
+
+    round = models.ForeignKey(ProgrammeRound, on_delete=models.CASCADE, related_name="size_bands")
+    name = GuardedCharField(_("name"), max_length=100)
+    min_capacities = models.DecimalField(_("from doctor capacities"), max_digits=4, decimal_places=1)
+    max_capacities = models.DecimalField(
+        _("below doctor capacities"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("size band")
+        verbose_name_plural = _("size bands")
+        ordering = ["min_capacities"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "name"], name="sizeband_unique_in_round"),
+            models.CheckConstraint(
+                condition=Q(max_capacities__isnull=True) | Q(max_capacities__gt=models.F("min_capacities")),
+                name="sizeband_range",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def contains(self, capacities) -> bool:
+        return capacities >= self.min_capacities and (
+            self.max_capacities is None or capacities < self.max_capacities
+        )
+
+
+class ReviewCriterion(models.Model):
+    round = models.ForeignKey(ProgrammeRound, on_delete=models.CASCADE, related_name="criteria")
+    name = GuardedCharField(_("name"), max_length=150)
+    description = GuardedTextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("review criterion")
+        verbose_name_plural = _("review criteria")
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["round", "name"], name="criterion_unique_in_round")]
+
+    def __str__(self):
+        return self.name
+
+
+class TermsVersion(models.Model):
+    """The participation terms a selected practice accepts; the accepted version is kept."""
+
+    round = models.ForeignKey(ProgrammeRound, on_delete=models.PROTECT, related_name="terms")
+    version = models.CharField(_("version"), max_length=20)
+    text = GuardedTextField(_("terms"))
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("participation terms")
+        verbose_name_plural = _("participation terms")
+        constraints = [models.UniqueConstraint(fields=["round", "version"], name="terms_unique_version")]
+
+    def __str__(self):
+        return f"{self.round} v{self.version}"
+
+
+class ProviderOrganisation(models.Model):
+    """Who runs activities: MidtKraft, VID, the Deep End network, external providers."""
+
+    name = GuardedCharField(_("name"), max_length=150, unique=True)
+
+    class Meta:
+        verbose_name = _("activity provider")
+        verbose_name_plural = _("activity providers")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    PROJECT_LEADER = "project_leader", _("Project leader")
+    STEERING = "steering", _("Steering group member")
+    KEU = "keu", _("KEU secretariat")
+    CONSULTANT = "consultant", _("Consultant")
+    PROVIDER = "provider", _("Activity provider")
+    EVALUATOR = "evaluator", _("Evaluator")
+    PRACTICE = "practice", _("Practice user")
+
+
+# Which scope each role is granted in. Checked by a database constraint too.
+ROLE_SCOPE = {
+    Role.PROJECT_LEADER: "round",
+    Role.STEERING: "round",
+    Role.CONSULTANT: "round",
+    Role.EVALUATOR: "round",
+    Role.KEU: "region",
+    Role.PROVIDER: "provider",
+    Role.PRACTICE: "practice",
+}
+
+
+def _scope_q(scope: str) -> Q:
+    fields = {"round", "region", "provider", "practice"}
+    q = Q(**{f"{scope}__isnull": False})
+    for other in fields - {scope}:
+        q &= Q(**{f"{other}__isnull": True})
+    return q
+
+
+class RoleGrant(models.Model):
+    """One role of one user in one scope. A user may hold several."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    round = models.ForeignKey(
+        ProgrammeRound, on_delete=models.CASCADE, null=True, blank=True, related_name="grants"
+    )
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, null=True, blank=True, related_name="grants")
+    provider = models.ForeignKey(
+        ProviderOrganisation, on_delete=models.CASCADE, null=True, blank=True, related_name="grants"
+    )
+    practice = models.ForeignKey(
+        "applications.Practice", on_delete=models.CASCADE, null=True, blank=True, related_name="grants"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    (Q(role__in=[r for r, s in ROLE_SCOPE.items() if s == "round"]) & _scope_q("round"))
+                    | (Q(role=Role.KEU) & _scope_q("region"))
+                    | (Q(role=Role.PROVIDER) & _scope_q("provider"))
+                    | (Q(role=Role.PRACTICE) & _scope_q("practice"))
+                ),
+                name="rolegrant_scope_matches_role",
+            ),
+        ]
+
+    def __str__(self):
+        scope = self.round or self.region or self.provider or self.practice
+        return f"{self.user} · {self.get_role_display()} · {scope}"

@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from ligepraksis import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
+    path("sprog/", set_language, name="set_language"),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("adgangskode/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("adgangskode/sendt/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "adgangskode/ny/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "adgangskode/faerdig/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
+    ),
+    path("", include("applications.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
