@@ -61,6 +61,8 @@ class PracticeRegisterForm(_Crispy, forms.ModelForm):
             "staff_count",
             "listed_patients",
         ]
+        # Danish users type "2,5" doctor capacities; an unlocalized DecimalField refuses the comma.
+        localized_fields = ["doctor_capacities"]
 
     def __init__(self, *args, region=None, **kwargs):
         super().__init__(*args, **kwargs)

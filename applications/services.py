@@ -525,7 +525,10 @@ def application_accept(*, application: Application, user, terms: TermsVersion, n
             raise DomainError(_("Only the practice itself can accept the terms."))
         if application.status == Status.ACCEPTED:
             raise DomainError(_("The terms have already been accepted."))
-        if application.status == Status.OFFERED and application.offer_expires_at <= now:
+        if application.offer_expires_at is not None and (
+            application.status == Status.EXPIRED
+            or (application.status == Status.OFFERED and application.offer_expires_at <= now)
+        ):
             raise DomainError(
                 _("The offer expired on %(date)s and can no longer be accepted.")
                 % {"date": timezone.localtime(application.offer_expires_at).strftime("%d.%m.%Y %H:%M")}

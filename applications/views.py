@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -185,13 +186,13 @@ def reopen(request, pk: int):
 @login_required
 def mine(request):
     own = permissions.own_practice_ids(request.user)
+    # One OR-ed query: a UNION of the model's ordered querysets fails on SQLite ("ORDER BY not allowed
+    # in subqueries of compound statements").
     applications = (
-        Application.objects.filter(created_by=request.user)
-        .union(Application.objects.filter(practice_id__in=own))
-        .order_by("-created_at")
-    )
-    applications = (
-        Application.objects.filter(pk__in=[a.pk for a in applications])
+        (
+            Application.objects.filter(created_by=request.user)
+            | Application.objects.filter(practice_id__in=own)
+        )
         .select_related("round", "practice")
         .order_by("-created_at")
     )
@@ -339,7 +340,12 @@ def decide(request, pk: int):
             messages.error(request, exc.message)
     else:
         messages.error(request, form.errors.as_text())
-    return HttpResponseRedirect(request.POST.get("next") or reverse("applications:detail", args=[pk]))
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = reverse("applications:detail", args=[pk])
+    return HttpResponseRedirect(next_url)
 
 
 @login_required

@@ -27,6 +27,7 @@ amounts and postcodes.
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -157,7 +158,16 @@ class CprGuardMixin:
 
 
 class GuardedTextField(CprGuardMixin, models.TextField):
-    """A TextField that can never hold a CPR number."""
+    """A TextField that can never hold a CPR number.
+
+    Unlike Django's TextField, ``max_length`` is enforced by model validation too (as CharField
+    does), so services that call ``full_clean()`` refuse over-long text, not only forms.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.max_length is not None:
+            self.validators.append(MaxLengthValidator(self.max_length))
 
 
 class GuardedCharField(CprGuardMixin, models.CharField):

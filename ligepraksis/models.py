@@ -281,7 +281,7 @@ ROLE_SCOPE = {
 def _scope_q(scope: str) -> Q:
     fields = {"round", "region", "provider", "practice"}
     q = Q(**{f"{scope}__isnull": False})
-    for other in fields - {scope}:
+    for other in sorted(fields - {scope}):
         q &= Q(**{f"{other}__isnull": True})
     return q
 
