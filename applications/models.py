@@ -89,7 +89,7 @@ class Person(models.Model):
     kind = models.CharField(_("doctor or staff"), max_length=10, choices=PersonKind.choices)
     title = GuardedCharField(_("job title"), max_length=100, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    phone = GuardedCharField(_("phone"), max_length=20, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="person"
     )

@@ -229,7 +229,7 @@ class TermsVersion(models.Model):
     """The participation terms a selected practice accepts; the accepted version is kept."""
 
     round = models.ForeignKey(ProgrammeRound, on_delete=models.PROTECT, related_name="terms")
-    version = models.CharField(_("version"), max_length=20)
+    version = GuardedCharField(_("version"), max_length=20)
     text = GuardedTextField(_("terms"))
     published_at = models.DateTimeField(_("published"), default=timezone.now)
 

@@ -32,7 +32,22 @@ def _env(fn, name, **kwargs):
         raise ImproperlyConfigured(f"The environment variable {name} is malformed: {exc}") from exc
 
 
-DEBUG = _env(env.bool, "DEBUG", default=False)
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+def _strict_bool(name, default=False):
+    """A yes/no switch; a misspelt value (SECURE_SSL_REDIRECT=flase) must not quietly mean False."""
+    raw = env.str(name, default=str(default)).strip().lower()
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"The environment variable {name} must be true or false, not {raw!r}.")
+
+
+
+DEBUG = _strict_bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 # A deployment is a run with a secret key and DEBUG off: then every security switch defaults to on.
 DEPLOYED = bool(SECRET_KEY) and not DEBUG
@@ -153,7 +168,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if _env(env.bool, "STATIC_MANIFEST", default=DEPLOYED)
+            if _strict_bool("STATIC_MANIFEST", default=DEPLOYED)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
@@ -213,12 +228,12 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if DEPLOYED:
-    SECURE_SSL_REDIRECT = _env(env.bool, "SECURE_SSL_REDIRECT", default=True)
-    SESSION_COOKIE_SECURE = _env(env.bool, "SESSION_COOKIE_SECURE", default=True)
-    CSRF_COOKIE_SECURE = _env(env.bool, "CSRF_COOKIE_SECURE", default=True)
+    SECURE_SSL_REDIRECT = _strict_bool("SECURE_SSL_REDIRECT", default=True)
+    SESSION_COOKIE_SECURE = _strict_bool("SESSION_COOKIE_SECURE", default=True)
+    CSRF_COOKIE_SECURE = _strict_bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_HSTS_SECONDS = _env(env.int, "SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = _env(env.bool, "SECURE_HSTS_PRELOAD", default=True)
+    SECURE_HSTS_PRELOAD = _strict_bool("SECURE_HSTS_PRELOAD", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

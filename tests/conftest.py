@@ -83,7 +83,11 @@ def make_round(region, *, open_=True, places=3, name=None, **kw) -> ProgrammeRou
         **kw,
     )
     munis = {m.name: m for m in region.municipalities.all()}
-    for area_name, members in (("Aarhus", ["Aarhus", "Samsø"]), ("Vest", ["Herning"]), ("Øst", ["Randers", "Horsens", "Viborg"])):
+    for area_name, members in (
+        ("Aarhus", ["Aarhus", "Samsø"]),
+        ("Vest", ["Herning"]),
+        ("Øst", ["Randers", "Horsens", "Viborg"]),
+    ):
         area = Area.objects.create(round=r, name=area_name)
         area.municipalities.set([munis[m] for m in members if m in munis])
     SizeBand.objects.create(round=r, name="Lille", min_capacities=Decimal("0"), max_capacities=Decimal("2.5"))
@@ -105,7 +109,9 @@ def closed_round(region):
     return make_round(region, open_=False)
 
 
-def make_practice(region, *, name=None, municipality="Aarhus", form=PracticeForm.SOLO, capacities="1") -> Practice:
+def make_practice(
+    region, *, name=None, municipality="Aarhus", form=PracticeForm.SOLO, capacities="1"
+) -> Practice:
     n = next(_seq)
     return app_services.practice_register(
         provider_numbers=[_provider_number()],
@@ -180,5 +186,7 @@ def _tasks_in_process(settings):
     before = app.conf.task_always_eager
     app.conf.task_always_eager = True
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # A fast hasher: the production one is slow on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     yield
     app.conf.task_always_eager = before

@@ -179,7 +179,7 @@ def test_validator_refuses_cpr_with_code_and_without_echoing_the_number():
     assert excinfo.value.code == "cpr"
     with translation.override("en"):
         message = excinfo.value.messages[0]
-    assert message == str(CPR_MESSAGE)
+        assert message == str(CPR_MESSAGE)
     assert "CPR" in message
     assert not re.search(r"\d", message)
 

@@ -1,0 +1,192 @@
+"""The leaders' list pages and exports use the same number of queries for 5 and for 50 applications.
+
+Each test renders the page with 5 submitted applications, adds 45 more, renders it again and compares
+both the query counts and the number of rows actually shown (equal counts of empty pages prove
+nothing).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import itertools
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from applications.models import (
+    Application,
+    Person,
+    PersonKind,
+    Practice,
+    PracticeForm,
+    ProviderNumber,
+    Recommendation,
+    Review,
+    Score,
+    Status,
+)
+from ligepraksis.models import Role
+from tests.conftest import make_user
+
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+BACKEND = "ligepraksis.auth.EmailBackend"
+ROW = 'data-row="application"'
+_n = itertools.count(1)
+
+
+def add_submitted_applications(round_obj, count: int, *, owner, reviewers) -> list[Application]:
+    """`count` submitted applications with practices, provider numbers, a coordinator, reviews, scores
+    and (for every third) a recommendation, written with bulk_create."""
+    munis = list(round_obj.region.municipalities.order_by("name"))
+    forms = list(PracticeForm.values)
+    criteria = list(round_obj.criteria.all())
+    ids = [next(_n) for _ in range(count)]
+    practices = Practice.objects.bulk_create(
+        Practice(
+            name=f"Praksis {i:03d}",
+            cvr=f"{20000000 + i}",
+            address=f"Testvej {i}",
+            postcode="8000",
+            city="Aarhus C",
+            municipality=munis[i % len(munis)],
+            form=forms[i % len(forms)],
+            doctor_capacities=Decimal(1 + i % 4),
+            staff_count=3,
+            listed_patients=1500 + i,
+        )
+        for i in ids
+    )
+    ProviderNumber.objects.bulk_create(
+        ProviderNumber(practice=p, number=f"{500000 + i:06d}") for p, i in zip(practices, ids, strict=True)
+    )
+    doctors = Person.objects.bulk_create(
+        Person(name=f"Læge {i}", kind=PersonKind.DOCTOR, email=f"laege{i}@example.org") for i in ids
+    )
+    submitted_at = round_obj.application_deadline - dt.timedelta(hours=2)
+    apps = Application.objects.bulk_create(
+        Application(
+            round=round_obj,
+            practice=p,
+            status=Status.SUBMITTED,
+            practice_description="Beskrivelse",
+            patient_base="Patienter",
+            motivation="Motivation",
+            doctor_coordinator=d,
+            created_by=owner,
+            submitted_at=submitted_at,
+        )
+        for p, d in zip(practices, doctors, strict=True)
+    )
+    reviews = Review.objects.bulk_create(Review(application=a, reviewer=r) for a in apps for r in reviewers)
+    Score.objects.bulk_create(
+        Score(review=rv, criterion=c, value=1 + (rv.application_id + c.pk) % 5)
+        for rv in reviews
+        for c in criteria
+    )
+    Recommendation.objects.bulk_create(
+        Recommendation(application=a, outcome=Recommendation.Outcome.SELECT, recorded_by=reviewers[-1])
+        for a in apps[::3]
+    )
+    return apps
+
+
+@pytest.fixture
+def setup(closed_round, settings, client):
+    settings.PASSWORD_HASHERS = FAST_HASHER
+    leader = make_user("leder@example.org", role=Role.PROJECT_LEADER, round=closed_round)
+    steering = make_user("folge@example.org", role=Role.STEERING, round=closed_round)
+    owner = make_user("ansoeger@example.org")
+    client.force_login(leader, backend=BACKEND)
+
+    def add(count):
+        add_submitted_applications(closed_round, count, owner=owner, reviewers=[leader, steering])
+
+    return closed_round, client, add
+
+
+def _get(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return response, len(ctx.captured_queries), [q["sql"] for q in ctx.captured_queries]
+
+
+def _measure(client, url, rows_of, add):
+    """(queries, rows) with 5 and then with 50 applications."""
+    client.get(url)  # warm up per-process caches (content types, translations)
+    add(5)
+    r5, q5, sql5 = _get(client, url)
+    add(45)
+    r50, q50, sql50 = _get(client, url)
+    extra = "\n".join(s for s in sql50 if s not in sql5)
+    assert q5 == q50, f"{url}: {q5} queries for 5 rows, {q50} for 50. Queries only seen with 50:\n{extra}"
+    return rows_of(r5), rows_of(r50)
+
+
+def _html_rows(response) -> int:
+    return response.content.decode().count(ROW)
+
+
+def _csv_rows(response) -> int:
+    text = response.content.decode("utf-8-sig")
+    return len(list(csv.reader(io.StringIO(text), delimiter=";"))) - 1  # minus the header
+
+
+def _xlsx_rows(response) -> int:
+    sheet = load_workbook(io.BytesIO(response.content), read_only=True).active
+    return sum(1 for _ in sheet.iter_rows(values_only=True)) - 1
+
+
+@pytest.mark.django_db
+def test_round_list_query_count_does_not_grow_with_applications(setup):
+    round_obj, client, add = setup
+    url = reverse("applications:round_list", args=[round_obj.pk])
+    assert _measure(client, url, _html_rows, add) == (5, 50)
+
+
+@pytest.mark.django_db
+def test_selection_query_count_does_not_grow_with_applications(setup):
+    round_obj, client, add = setup
+    url = reverse("applications:selection", args=[round_obj.pk])
+    assert _measure(client, url, _html_rows, add) == (5, 50)
+
+
+@pytest.mark.django_db
+def test_selection_with_suggestion_query_count_does_not_grow_with_applications(setup):
+    round_obj, client, add = setup
+    url = reverse("applications:selection", args=[round_obj.pk]) + "?suggest=1"
+    assert _measure(client, url, _html_rows, add) == (5, 50)
+
+
+@pytest.mark.django_db
+def test_csv_export_query_count_does_not_grow_with_applications(setup):
+    round_obj, client, add = setup
+    url = reverse("applications:export", args=[round_obj.pk]) + "?format=csv"
+    assert _measure(client, url, _csv_rows, add) == (5, 50)
+
+
+@pytest.mark.django_db
+def test_xlsx_export_query_count_does_not_grow_with_applications(setup):
+    round_obj, client, add = setup
+    url = reverse("applications:export", args=[round_obj.pk]) + "?format=xlsx"
+    assert _measure(client, url, _xlsx_rows, add) == (5, 50)
+
+
+@pytest.mark.django_db
+def test_selection_suggests_as_many_practices_as_the_round_has_places(setup):
+    round_obj, client, add = setup
+    add(8)
+    url = reverse("applications:selection", args=[round_obj.pk])
+    plain = client.get(url).content.decode()
+    assert 'data-testid="suggestion"' not in plain
+    html = client.get(url + "?suggest=1").content.decode()
+    assert 'data-testid="suggestion"' in html
+    section = html.split('data-testid="suggestion"', 1)[1].split("</section>", 1)[0]
+    picked = section.count('<li><a href="/ansoegninger/')
+    assert picked == round_obj.places == 3

@@ -1,0 +1,256 @@
+"""The production-like run, checked without a Docker engine; and the settings' switches and defaults.
+
+docker-compose.yml cannot be started here (no Docker engine on these machines), so the file is read and
+every command of the portal's own services is resolved to the Python object it starts. The settings
+are imported in subprocesses, each with an environment of its own, as a deployment would start them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import re
+import secrets
+import shlex
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+from django.urls import resolve
+
+ROOT = Path(__file__).resolve().parent.parent
+APP_SERVICES = ("web", "worker", "beat")
+# Settings variables a developer's shell (or CI) may have set; the subprocesses start without them.
+PORTAL_VARIABLES = (
+    "DATABASE_URL",
+    "CELERY_BROKER_URL",
+    "EMAIL_URL",
+    "DEBUG",
+    "SECRET_KEY",
+    "CONN_MAX_AGE",
+    "ALLOWED_HOSTS",
+    "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # check --deploy rightly refuses it (async.E001)
+)
+# Import the settings without reading a developer's .env, so only the environment given counts.
+NO_DOTENV = "import environ; environ.Env.read_env = staticmethod(lambda *a, **k: None); "
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+
+
+def _env(**overrides: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in PORTAL_VARIABLES}
+    env.update(overrides)
+    return env
+
+
+def _python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def _random_secret_key(length: int = 60) -> str:
+    alphabet = string.ascii_letters + string.digits + "!@#%^&*(-_=+)"
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+# --- docker-compose.yml --------------------------------------------------------------------------
+
+
+def test_compose_has_the_five_services_with_healthchecks_and_volumes(compose):
+    services = compose["services"]
+    assert set(services) >= {"web", "worker", "beat", "postgres", "redis"}
+    for name in ("postgres", "redis", "web"):
+        test = services[name].get("healthcheck", {}).get("test")
+        assert test, f"{name} has no healthcheck"
+    declared = set(compose.get("volumes") or {})
+    assert declared >= {"pgdata", "redisdata", "media"}
+    for name, service in services.items():
+        for volume in service.get("volumes", []):
+            source = volume.split(":", 1)[0]
+            if not source.startswith((".", "/")):
+                assert source in declared, f"{name} uses volume {source!r}, which is not declared"
+    for name in APP_SERVICES:
+        service = services[name]
+        assert service["environment"]["DATABASE_URL"].startswith("postgres://"), name
+        assert service["environment"]["CELERY_BROKER_URL"].startswith("redis://"), name
+        for dependency in ("postgres", "redis"):
+            assert service["depends_on"][dependency]["condition"] == "service_healthy", name
+
+
+def test_compose_web_healthcheck_asks_a_url_the_portal_serves(compose):
+    test = " ".join(compose["services"]["web"]["healthcheck"]["test"])
+    match = re.search(r"https?://[^/'\"]+(/[^'\"\s)]*)", test)
+    assert match, test
+    assert resolve(match.group(1)).url_name == "health"
+
+
+def _command_target(command: str) -> tuple[str, str]:
+    """('gunicorn', 'module:attr') or ('celery', 'module') from a compose command."""
+    args = shlex.split(command)
+    program = Path(args[0]).name
+    if program == "gunicorn":
+        positional = [a for a in args[1:] if not a.startswith("-")]
+        # Option values show up here too ("0.0.0.0:8000"); the app spec is a dotted module path, ':', a name.
+        specs = [a for a in positional if re.fullmatch(r"[A-Za-z_][\w.]*:[A-Za-z_]\w*", a)]
+        assert len(specs) == 1, command
+        return program, specs[0]
+    if program == "celery":
+        for i, arg in enumerate(args):
+            if arg in ("-A", "--app"):
+                return program, args[i + 1]
+            if arg.startswith("--app="):
+                return program, arg.split("=", 1)[1]
+        raise AssertionError(f"celery command without -A/--app: {command}")
+    raise AssertionError(f"unexpected program in {command!r}")
+
+
+@pytest.mark.parametrize("service", APP_SERVICES)
+def test_compose_command_points_at_a_module_that_imports(compose, service):
+    program, target = _command_target(compose["services"][service]["command"])
+    if program == "gunicorn":
+        module_name, attr = target.split(":")
+        application = getattr(importlib.import_module(module_name), attr)
+        assert callable(application)
+    else:
+        from celery import Celery
+
+        module = importlib.import_module(target)
+        assert isinstance(getattr(module, "celery_app", None), Celery), f"{target} has no celery_app"
+
+
+def test_command_parser_rejects_a_command_without_an_app():
+    with pytest.raises(AssertionError):
+        _command_target("celery worker --loglevel=INFO")
+    assert _command_target("gunicorn a.b:app --bind 0.0.0.0:8000") == ("gunicorn", "a.b:app")
+
+
+# --- manage.py check --deploy --------------------------------------------------------------------
+
+
+def _check_deploy(**env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_passes_with_a_secret_key_and_debug_off():
+    result = _check_deploy(DEBUG="false", SECRET_KEY=_random_secret_key())
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_fails_with_debug_on():
+    result = _check_deploy(DEBUG="true", SECRET_KEY=_random_secret_key())
+    assert result.returncode != 0
+    assert "security.W018" in result.stderr
+
+
+def test_check_deploy_fails_without_a_secret_key():
+    result = _check_deploy(DEBUG="false")
+    assert result.returncode != 0
+    assert "security.W009" in result.stderr
+
+
+# --- Settings from the environment ---------------------------------------------------------------
+
+SETUP = NO_DOTENV + (
+    "import os, django; os.environ['DJANGO_SETTINGS_MODULE'] = 'ligepraksis.settings'; django.setup(); "
+)
+
+
+@pytest.mark.parametrize(
+    ("variables", "mentions"),
+    [
+        ({"DATABASE_URL": "postgres://u@localhost/db", "CONN_MAX_AGE": "abc"}, "CONN_MAX_AGE"),
+        ({"AXES_FAILURE_LIMIT": "ten"}, "AXES_FAILURE_LIMIT"),
+        ({"EMAIL_URL": "nonsense://x"}, "nonsense"),
+        ({"DATABASE_URL": "nonsense://x"}, "nonsense"),
+    ],
+    ids=["conn-max-age", "axes-limit", "email-url", "database-url"],
+)
+def test_a_malformed_value_stops_the_start_with_improperly_configured(variables, mentions):
+    result = _python(SETUP + "print('started')", _env(**variables))
+    assert result.returncode != 0
+    assert "started" not in result.stdout
+    assert "django.core.exceptions.ImproperlyConfigured" in result.stderr
+    assert mentions in result.stderr
+
+
+def test_well_formed_values_start(tmp_path):
+    """The control for the test above: the same switches, well formed, start the portal."""
+    variables = {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        "AXES_FAILURE_LIMIT": "5",
+        "EMAIL_URL": "smtp://mail.example.org:587",
+    }
+    result = _python(SETUP + "print('started')", _env(**variables))
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
+
+
+def test_with_nothing_set_the_defaults_are_sqlite_eager_tasks_and_console_mail():
+    code = SETUP + (
+        "from django.conf import settings as s; import json; print(json.dumps({"
+        "'engine': s.DATABASES['default']['ENGINE'], 'name': str(s.DATABASES['default']['NAME']), "
+        "'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': s.CELERY_BROKER_URL, "
+        "'email': s.EMAIL_BACKEND, 'debug': s.DEBUG}))"
+    )
+    clean = {"HOME": os.environ.get("HOME", "/root"), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    result = _python(code, clean)
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values == {
+        "engine": "django.db.backends.sqlite3",
+        "name": str(ROOT / "db.sqlite3"),
+        "eager": True,
+        "broker": "",
+        "email": "django.core.mail.backends.console.EmailBackend",
+        "debug": False,
+    }
+
+
+# --- Celery loses nothing --------------------------------------------------------------------------
+
+
+def test_celery_settings_lose_no_task():
+    assert settings.CELERY_TASK_ACKS_LATE is True
+    assert settings.CELERY_TASK_REJECT_ON_WORKER_LOST is True
+    assert settings.CELERY_WORKER_PREFETCH_MULTIPLIER == 1
+    assert 0 < settings.CELERY_TASK_SOFT_TIME_LIMIT < settings.CELERY_TASK_TIME_LIMIT
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert visibility > settings.CELERY_TASK_TIME_LIMIT
+
+
+def test_celery_app_uses_those_settings_and_no_task_outlives_the_visibility_timeout():
+    from ligepraksis import celery_app
+
+    conf = celery_app.conf
+    assert conf.task_acks_late is True
+    assert conf.task_reject_on_worker_lost is True
+    assert conf.worker_prefetch_multiplier == 1
+    visibility = conf.broker_transport_options["visibility_timeout"]
+    assert visibility > conf.task_time_limit
+    celery_app.loader.import_default_modules()
+    ours = [t for name, t in celery_app.tasks.items() if not name.startswith("celery.")]
+    assert any(t.name == "applications.tasks.notify_application_event" for t in ours)
+    for task in ours:
+        limit = task.time_limit or conf.task_time_limit
+        assert limit < visibility, task.name
+        # A retry waits up to retry_backoff_max seconds (a countdown): it must come back before Redis
+        # hands the message to another worker.
+        if getattr(task, "autoretry_for", ()):
+            assert (task.retry_backoff_max or 0) < visibility, task.name

@@ -1,0 +1,290 @@
+"""Every URL name × every actor × method → the expected status, written out by hand.
+
+The table is the specification of who may do what; ligepraksis/permissions.py is the implementation.
+A URL that is added without a row here fails `test_every_url_name_is_in_the_matrix`.
+
+Expected answers:
+- LOGIN: 302 to the login page (login_required, anonymous)
+- 302: a redirect that is NOT to the login page (the view did its work, or sent the user on)
+- 404 for anyone who may not know the object exists; 403 for someone who may see but not act
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.conf import settings
+from django.shortcuts import resolve_url
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from ligepraksis.models import ProviderOrganisation, Role
+from tests.conftest import make_application, make_practice, make_round, make_user
+
+LOGIN = "login"
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+BACKEND = "ligepraksis.auth.EmailBackend"
+
+ACTORS = (
+    "anonymous",
+    "owner",  # created the application
+    "colleague",  # a PRACTICE grant for the same practice
+    "steering",  # steering group member of the closed round
+    "leader",  # project leader of the closed round
+    "keu",  # KEU secretariat of the region
+    "consultant",  # consultant in the closed round
+    "provider",  # an activity provider organisation's user
+    "evaluator",  # evaluator in the closed round
+    "outsider",  # logged in, no relation
+    "other_leader",  # project leader of ANOTHER round: an outsider for this round's objects
+)
+
+
+def row(*statuses):
+    """One status per actor, in the order of ACTORS (the column header above MATRIX)."""
+    assert len(statuses) == len(ACTORS), statuses
+    return dict(zip(ACTORS, statuses, strict=True))
+
+
+def everyone(status):
+    return dict.fromkeys(ACTORS, status)
+
+
+def logged_in(status, anonymous=LOGIN):
+    return {"anonymous": anonymous, **dict.fromkeys(ACTORS[1:], status)}
+
+
+@dataclass
+class Case:
+    name: str  # "namespace:name"
+    method: str
+    target: str | None  # which object builds the URL kwargs (see _kwargs)
+    expected: dict
+    data: dict = field(default_factory=dict)
+    query: str = ""
+
+    @property
+    def id(self):
+        return f"{self.name}-{self.method}-{self.target or 'none'}"
+
+
+# Objects: "app" = a submitted application of the owner's practice in the closed round (review open);
+# "draft" = a draft of the same practice in the open round; "closed"/"open" = those rounds.
+CPR_TEXT = "Patient 010190-1234"  # refused by every form: makes a POST harmless (nothing is written)
+
+# Columns of row(...):
+#        anon   owner colleague steering leader keu consultant provider evaluator outsider other_leader
+MATRIX = [
+    # --- Public pages ---------------------------------------------------------------------------------
+    Case("home", "GET", None, everyone(200)),
+    Case("health", "GET", None, everyone(200)),
+    Case("set_language", "POST", None, everyone(302), data={"language": "da", "next": "/"}),
+    Case("login", "GET", None, everyone(200)),
+    # An empty password never reaches authenticate(), so django-axes counts no failure.
+    Case("login", "POST", None, everyone(200), data={"username": "nobody@example.org", "password": ""}),
+    Case("logout", "GET", None, everyone(405)),
+    Case("logout", "POST", None, everyone(302)),
+    Case("password_reset", "GET", None, everyone(200)),
+    Case("password_reset", "POST", None, everyone(302), data={"email": "nobody@example.org"}),
+    Case("password_reset_done", "GET", None, everyone(200)),
+    Case("password_reset_confirm", "GET", "bad_reset_token", everyone(200)),  # "the link is invalid"
+    Case("password_reset_complete", "GET", None, everyone(200)),
+    # --- Applying -------------------------------------------------------------------------------------
+    # A logged-in user skips the e-mail step and is sent on to `start`.
+    Case("applications:apply", "GET", "open", logged_in(302, anonymous=200)),
+    Case("applications:apply", "POST", "open", logged_in(302, anonymous=200),
+         data={"email": "ny@example.org"}),
+    Case("applications:verify", "GET", "bad_token", everyone(302)),
+    Case("applications:start", "GET", "open", logged_in(200)),
+    Case("applications:start", "POST", "open", logged_in(200),
+         data={"step": "lookup", "provider_number": "12"}),  # an invalid number: the form again
+    Case("applications:start", "GET", "closed", logged_in(302)),  # not open: sent home with a message
+    Case("applications:mine", "GET", None, logged_in(200)),
+    # --- One application ------------------------------------------------------------------------------
+    Case("applications:detail", "GET", "app",
+         row(LOGIN, 200, 200, 200, 200, 404, 404, 404, 404, 404, 404)),
+    # The closed round's steering member and leader are outsiders to a draft in another round.
+    Case("applications:detail", "GET", "draft",
+         row(LOGIN, 200, 200, 404, 404, 404, 404, 404, 404, 404, 404)),
+    # Submitted: the owner and colleagues are sent to the detail page; reviewers may see, not edit.
+    Case("applications:edit", "GET", "app",
+         row(LOGIN, 302, 302, 403, 403, 404, 404, 404, 404, 404, 404)),
+    Case("applications:edit", "POST", "app",
+         row(LOGIN, 302, 302, 403, 403, 404, 404, 404, 404, 404, 404), data={"motivation": "x", "save": "1"}),
+    Case("applications:edit", "GET", "draft",
+         row(LOGIN, 200, 200, 404, 404, 404, 404, 404, 404, 404, 404)),
+    Case("applications:edit", "POST", "draft",
+         row(LOGIN, 200, 200, 404, 404, 404, 404, 404, 404, 404, 404),
+         data={"motivation": CPR_TEXT, "save": "1"}),
+    Case("applications:reopen", "GET", "app", logged_in(405)),
+    # The round is closed: the owner is told so on the detail page (302); nothing changes.
+    Case("applications:reopen", "POST", "app",
+         row(LOGIN, 302, 302, 403, 403, 404, 404, 404, 404, 404, 404)),
+    Case("applications:accept", "GET", "app",
+         row(LOGIN, 200, 200, 403, 403, 404, 404, 404, 404, 404, 404)),
+    Case("applications:accept", "POST", "app",  # no confirmation ticked: the form is shown again
+         row(LOGIN, 200, 200, 403, 403, 404, 404, 404, 404, 404, 404)),
+    Case("applications:withdraw", "GET", "app", logged_in(405)),
+    Case("applications:withdraw", "POST", "app",
+         row(LOGIN, 302, 302, 403, 403, 404, 404, 404, 404, 404, 404), data={"reason": CPR_TEXT}),
+    # --- Review, recommendation, decision -------------------------------------------------------------
+    Case("applications:review", "GET", "app",
+         row(LOGIN, 403, 403, 200, 200, 404, 404, 404, 404, 404, 404)),
+    Case("applications:review", "POST", "app",  # no scores: the form is shown again
+         row(LOGIN, 403, 403, 200, 200, 404, 404, 404, 404, 404, 404)),
+    Case("applications:review", "GET", "draft",
+         row(LOGIN, 403, 403, 404, 404, 404, 404, 404, 404, 404, 404)),
+    Case("applications:recommend", "GET", "app", logged_in(405)),
+    Case("applications:recommend", "POST", "app",  # no outcome: an error message on the detail page
+         row(LOGIN, 403, 403, 302, 302, 404, 404, 404, 404, 404, 404)),
+    Case("applications:decide", "GET", "app", logged_in(405)),
+    Case("applications:decide", "POST", "app",  # no outcome: an error message on the detail page
+         row(LOGIN, 403, 403, 403, 302, 404, 404, 404, 404, 404, 404)),
+    Case("applications:offer", "GET", "app", logged_in(405)),
+    Case("applications:offer", "POST", "app",  # not on the waiting list: an error message
+         row(LOGIN, 403, 403, 403, 302, 404, 404, 404, 404, 404, 404), data={"reason": "Næste"}),
+    # --- Round pages ----------------------------------------------------------------------------------
+    Case("applications:round_list", "GET", "closed",
+         row(LOGIN, 404, 404, 200, 200, 404, 404, 404, 404, 404, 404)),
+    Case("applications:selection", "GET", "closed",
+         row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)),
+    Case("applications:export", "GET", "closed",
+         row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404), query="?format=csv"),
+    Case("applications:export", "GET", "closed",
+         row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404), query="?format=xlsx"),
+]
+
+
+@pytest.fixture
+def world(region, closed_round, open_round, settings):
+    settings.PASSWORD_HASHERS = FAST_HASHER
+    other_round = make_round(region, open_=False)
+    owner = make_user("owner@example.org")
+    practice = make_practice(region)
+    app = make_application(closed_round, practice=practice, user=owner)
+    draft = make_application(open_round, practice=practice, user=owner, submit=False)
+    provider_org = ProviderOrganisation.objects.create(name="VID")
+    users = {
+        "anonymous": None,
+        "owner": owner,
+        "colleague": make_user("kollega@example.org", role=Role.PRACTICE, practice=practice),
+        "steering": make_user("folge@example.org", role=Role.STEERING, round=closed_round),
+        "leader": make_user("leder@example.org", role=Role.PROJECT_LEADER, round=closed_round),
+        "keu": make_user("keu@example.org", role=Role.KEU, region=region),
+        "consultant": make_user("konsulent@example.org", role=Role.CONSULTANT, round=closed_round),
+        "provider": make_user("leverandor@example.org", role=Role.PROVIDER, provider=provider_org),
+        "evaluator": make_user("evaluator@example.org", role=Role.EVALUATOR, round=closed_round),
+        "outsider": make_user("outsider@example.org"),
+        "other_leader": make_user("anden.leder@example.org", role=Role.PROJECT_LEADER, round=other_round),
+    }
+    objects = {"app": app, "draft": draft, "closed": closed_round, "open": open_round}
+    return users, objects
+
+
+def _kwargs(name: str, target: str | None, objects) -> dict:
+    if target is None:
+        return {}
+    if target == "bad_token":
+        return {"token": "not-a-valid-token"}
+    if target == "bad_reset_token":
+        return {"uidb64": "MQ", "token": "bad-token"}
+    obj = objects[target]
+    if target in ("closed", "open"):
+        return {"round_id": obj.pk}
+    return {"pk": obj.pk}
+
+
+def _client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user, backend=BACKEND)
+    return client
+
+
+def _outcome(response) -> int | str:
+    login_url = resolve_url(settings.LOGIN_URL)
+    if response.status_code == 302 and response["Location"].startswith(login_url + "?next="):
+        return LOGIN
+    return response.status_code
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("case", MATRIX, ids=[c.id for c in MATRIX])
+def test_actor_gets_the_expected_status(case, world):
+    users, objects = world
+    url = reverse(case.name, kwargs=_kwargs(case.name, case.target, objects)) + case.query
+    assert set(case.expected) == set(ACTORS), f"{case.id}: every actor needs an expected status"
+    wrong = []
+    for actor in ACTORS:
+        client = _client_for(users[actor])
+        call = client.post if case.method == "POST" else client.get
+        got = _outcome(call(url, case.data))
+        if got != case.expected[actor]:
+            wrong.append(f"{actor}: expected {case.expected[actor]}, got {got}")
+    assert not wrong, f"{case.method} {url} ({case.name}):\n  " + "\n  ".join(wrong)
+
+
+# --- The matrix covers the whole URL configuration -----------------------------------------------------
+
+
+def _walk(patterns, namespace=""):
+    """(full name or None, route) for every URLPattern; the admin is left out (tested below)."""
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            if p.namespace == "admin":
+                continue
+            prefix = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from _walk(p.url_patterns, prefix)
+        elif isinstance(p, URLPattern):
+            yield (f"{namespace}{p.name}" if p.name else None), str(p.pattern)
+
+
+def test_every_url_name_is_in_the_matrix():
+    found = list(_walk(get_resolver().url_patterns))
+    unnamed = [route for name, route in found if name is None]
+    assert not unnamed, f"URL patterns without a name cannot be checked: {unnamed}"
+    names = {name for name, _route in found}
+    in_table = {c.name for c in MATRIX}
+    missing, stale = sorted(names - in_table), sorted(in_table - names)
+    assert not missing, f"URL names missing from the permission matrix: {missing}"
+    assert not stale, f"Matrix rows for URL names that no longer exist: {stale}"
+    # The walker itself works: it sees namespaced names.
+    assert "applications:detail" in names and "home" in names
+
+
+def test_every_url_has_a_row_some_actor_passes():
+    """Each row names all actors; each URL has at least one row that an allowed actor passes."""
+    allowed = {200, 302}
+    for name in {c.name for c in MATRIX}:
+        rows = [c for c in MATRIX if c.name == name]
+        assert any(allowed & set(c.expected.values()) for c in rows), f"{name}: nobody may use it?"
+
+
+# --- The admin has its own staff check ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_admin_sends_anonymous_to_the_admin_login(client):
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.mark.django_db
+def test_admin_sends_a_non_staff_leader_to_the_admin_login(closed_round, settings):
+    settings.PASSWORD_HASHERS = FAST_HASHER
+    leader = make_user("leder@example.org", role=Role.PROJECT_LEADER, round=closed_round)
+    assert not leader.is_staff
+    response = _client_for(leader).get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+@pytest.mark.django_db
+def test_admin_lets_staff_in(db, settings):
+    settings.PASSWORD_HASHERS = FAST_HASHER
+    staff = make_user("admin@example.org")
+    staff.is_staff = staff.is_superuser = True
+    staff.save()
+    assert _client_for(staff).get("/admin/").status_code == 200
