@@ -1,5 +1,5 @@
 from ligepraksis import permissions
-from ligepraksis.models import Role
+from ligepraksis.models import ProgrammeRound, Role
 
 
 def portal(request):
@@ -7,9 +7,12 @@ def portal(request):
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {}
+    review_ids = permissions.round_ids_with_role(user, Role.PROJECT_LEADER, Role.STEERING)
+    if not review_ids:
+        return {}
+    leader_ids = permissions.round_ids_with_role(user, Role.PROJECT_LEADER)
+    rounds = list(ProgrammeRound.objects.filter(pk__in=review_ids).order_by("-year", "name"))
     return {
-        "nav_review_rounds": sorted(
-            permissions.round_ids_with_role(user, Role.PROJECT_LEADER, Role.STEERING)
-        ),
-        "nav_leader_rounds": sorted(permissions.round_ids_with_role(user, Role.PROJECT_LEADER)),
+        "nav_review_rounds": rounds,
+        "nav_leader_rounds": [r for r in rounds if r.pk in leader_ids],
     }
