@@ -172,3 +172,7 @@ class GuardedTextField(CprGuardMixin, models.TextField):
 
 class GuardedCharField(CprGuardMixin, models.CharField):
     """A CharField that can never hold a CPR number."""
+
+
+class GuardedURLField(CprGuardMixin, models.URLField):
+    """A URLField that can never hold a CPR number (say, in a meeting link's path)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -126,6 +127,25 @@ class ProgrammeRound(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("How long a practice offered a place from the waiting list has to accept it."),
     )
+    hours_count_for = models.CharField(
+        _("whose hours count"),
+        max_length=20,
+        choices=[
+            ("coordinators", _("The practice's two coordinators")),
+            ("members", _("Every member of the practice")),
+        ],
+        default="coordinators",
+    )
+    hour_window_start = models.DateField(_("hours count from"), null=True, blank=True)
+    hour_window_end = models.DateField(
+        _("hour deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Hours count for activities up to and including this day."),
+    )
+    nudge_weeks_before = models.PositiveSmallIntegerField(
+        _("nudge practices under target (weeks before the hour deadline)"), default=4
+    )
     score_min = models.PositiveSmallIntegerField(_("lowest score"), default=1)
     score_max = models.PositiveSmallIntegerField(_("highest score"), default=5)
     description = GuardedTextField(_("description"), blank=True)
@@ -143,6 +163,12 @@ class ProgrammeRound(models.Model):
                 condition=Q(application_deadline__gt=models.F("applications_open_at")),
                 name="round_deadline_after_open",
             ),
+            models.CheckConstraint(
+                condition=Q(hour_window_start__isnull=True)
+                | Q(hour_window_end__isnull=True)
+                | Q(hour_window_end__gte=models.F("hour_window_start")),
+                name="round_hour_window_ordered",
+            ),
         ]
 
     def __str__(self):
@@ -154,6 +180,13 @@ class ProgrammeRound(models.Model):
 
     def review_is_open(self, now=None) -> bool:
         return (now or timezone.now()) >= self.application_deadline
+
+    def hour_window(self) -> tuple[dt.date, dt.date]:
+        """The days whose activities count toward the hour target (the round's year if not set)."""
+        return (
+            self.hour_window_start or dt.date(self.year, 1, 1),
+            self.hour_window_end or dt.date(self.year, 12, 31),
+        )
 
     def current_terms(self):
         return self.terms.order_by("-published_at").first()

@@ -178,3 +178,91 @@ def visible_rounds(user):
     from ligepraksis.models import ProgrammeRound
 
     return ProgrammeRound.objects.filter(pk__in=round_ids_with_role(user, *Role.values))
+
+
+# --- Activities ----------------------------------------------------------------------------------
+
+
+def provider_ids(user) -> set[int]:
+    return {g.provider_id for g in _grants(user) if g.role == Role.PROVIDER and g.provider_id}
+
+
+def can_edit_activity(user, activity) -> bool:
+    """Project leaders of the activity's round, or the provider organisation that runs it."""
+    if activity.round_id and has_role(user, Role.PROJECT_LEADER, round_id=activity.round_id):
+        return True
+    return bool(activity.provider_id) and activity.provider_id in provider_ids(user)
+
+
+can_take_attendance = can_edit_activity
+
+
+def can_manage_catalogue(user, round_obj) -> bool:
+    return is_leader(user, round_obj) or bool(provider_ids(user))
+
+
+def get_activity_for_editor(user, pk: int):
+    """An activity the user may edit; 404 for everyone else (the public page shows it read-only)."""
+    from activities.models import Activity
+
+    try:
+        activity = Activity.objects.select_related("round", "provider").get(pk=pk)
+    except Activity.DoesNotExist as exc:
+        raise Http404 from exc
+    if not can_edit_activity(user, activity):
+        raise Http404
+    return activity
+
+
+def get_session_for_editor(user, pk: int):
+    from activities.models import Session
+
+    try:
+        session = Session.objects.select_related("activity__round", "activity__provider").get(pk=pk)
+    except Session.DoesNotExist as exc:
+        raise Http404 from exc
+    if not can_edit_activity(user, session.activity):
+        raise Http404
+    return session
+
+
+def get_practice_for_user(user, pk: int):
+    """The user's own practice, or any practice for a leader of a round it takes part in; else 404."""
+    from applications.models import Practice
+
+    try:
+        practice = Practice.objects.select_related("municipality").get(pk=pk)
+    except Practice.DoesNotExist as exc:
+        raise Http404 from exc
+    if pk in own_practice_ids(user):
+        return practice
+    leader_rounds = round_ids_with_role(user, Role.PROJECT_LEADER, Role.CONSULTANT)
+    if leader_rounds and practice.participations.filter(round_id__in=leader_rounds).exists():
+        return practice
+    raise Http404
+
+
+def get_registration_for_user(user, pk: int):
+    from activities.models import Registration
+
+    try:
+        reg = Registration.objects.select_related("session__activity__round", "person", "practice").get(pk=pk)
+    except Registration.DoesNotExist as exc:
+        raise Http404 from exc
+    if reg.practice_id in own_practice_ids(user) or is_leader(user, reg.session.activity.round):
+        return reg
+    raise Http404
+
+
+def get_claim_for_leader(user, pk: int):
+    from activities.models import HourClaim
+
+    try:
+        claim = HourClaim.objects.select_related("round", "practice", "person").get(pk=pk)
+    except HourClaim.DoesNotExist as exc:
+        raise Http404 from exc
+    if claim.practice_id in own_practice_ids(user) and not is_leader(user, claim.round):
+        raise PermissionDenied
+    if not is_leader(user, claim.round):
+        raise Http404
+    return claim

@@ -23,6 +23,8 @@ urlpatterns = [
         "adgangskode/faerdig/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
     ),
     path("", include("applications.urls")),
+    path("", include("activities.urls")),
+    path("kalender/", include("activities.feed_urls")),
     path("admin/", admin.site.urls),
 ]
 

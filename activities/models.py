@@ -1,0 +1,252 @@
+"""The inspiration-activity catalogue, sessions, registrations, attendance and hour claims.
+
+Hours toward a participation's target are derived (activities/selectors.py), never stored twice:
+attended registrations of activities that count, plus approved claims.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ligepraksis.cpr import GuardedCharField, GuardedTextField, GuardedURLField
+
+MAX_HOURS = Decimal("24")  # one attendance or one claim never credits more than a day
+
+
+class ActivityKind(models.TextChoices):
+    WEBINAR = "webinar", _("Webinar")
+    TALK = "talk", _("Talk")
+    COURSE = "course", _("Course")
+    THEME_DAY = "theme_day", _("Theme day")
+    STARTUP = "startup", _("Start-up meeting")
+    PODCAST = "podcast", _("Podcast")
+    OTHER = "other", _("Other")
+
+
+class Audience(models.TextChoices):
+    DOCTORS = "doctors", _("Doctors")
+    STAFF = "staff", _("Practice staff")
+    BOTH = "both", _("Doctors and staff")
+
+
+class Activity(models.Model):
+    round = models.ForeignKey(
+        "ligepraksis.ProgrammeRound",
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name=_("round"),
+    )
+    title = GuardedCharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=ActivityKind.choices)
+    provider = models.ForeignKey(
+        "ligepraksis.ProviderOrganisation",
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name=_("provider"),
+    )
+    description = GuardedTextField(_("description"), max_length=5000, blank=True)
+    audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices, default=Audience.BOTH)
+    hours = models.DecimalField(
+        _("hours credited per attendance"),
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(MAX_HOURS)],
+    )
+    online = models.BooleanField(_("online"), default=False)
+    counts_toward_target = models.BooleanField(
+        _("counts toward the hour target"),
+        default=True,
+        help_text=_("Off for the start-up meeting and the theme day, which are paid separately."),
+    )
+    required = models.BooleanField(
+        _("required of every participating practice"),
+        default=False,
+        help_text=_("The start-up meeting: both coordinators of every selected practice attend."),
+    )
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=MAX_HOURS), name="activity_hours_sane"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Session(models.Model):
+    """One run of an activity."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = GuardedCharField(_("place"), max_length=200, blank=True)
+    online_link = GuardedURLField(_("online link"), blank=True)
+    capacity = models.PositiveIntegerField(_("places"), validators=[MinValueValidator(1)])
+    signup_deadline = models.DateTimeField(_("sign-up deadline"))
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancel_reason = GuardedCharField(_("reason for cancelling"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="session_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(signup_deadline__lte=models.F("starts_at")), name="session_deadline_before_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["starts_at"])]
+
+    def __str__(self):
+        return f"{self.activity} · {timezone.localtime(self.starts_at):%d.%m.%Y %H:%M}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Registration(models.Model):
+    """A person signed up for a session, on behalf of a practice; attendance is taken on it."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="registrations")
+    person = models.ForeignKey("applications.Person", on_delete=models.PROTECT, related_name="registrations")
+    practice = models.ForeignKey(
+        "applications.Practice", on_delete=models.PROTECT, related_name="registrations"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=RegistrationStatus.choices)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    walk_in = models.BooleanField(_("walk-in"), default=False)
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+    attendance_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    attendance_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "person"],
+                condition=~Q(status=RegistrationStatus.CANCELLED),
+                name="one_active_registration_per_person",
+            ),
+            models.CheckConstraint(
+                condition=Q(attended__isnull=True) | Q(status=RegistrationStatus.CONFIRMED),
+                name="attendance_only_when_confirmed",
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "status"])]
+
+    def __str__(self):
+        return f"{self.person} · {self.session}"
+
+
+class ClaimStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+def claim_evidence_path(instance, filename):
+    return f"claims/{instance.practice_id}/{filename}"
+
+
+class HourClaim(models.Model):
+    """Hours from an activity outside the portal; counts only when a project leader approves it."""
+
+    round = models.ForeignKey(
+        "ligepraksis.ProgrammeRound", on_delete=models.PROTECT, related_name="hour_claims"
+    )
+    practice = models.ForeignKey(
+        "applications.Practice", on_delete=models.PROTECT, related_name="hour_claims"
+    )
+    person = models.ForeignKey("applications.Person", on_delete=models.PROTECT, related_name="hour_claims")
+    activity = models.ForeignKey(
+        Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="claims"
+    )
+    description = GuardedTextField(_("what the hours were spent on"), max_length=1000)
+    occurred_on = models.DateField(_("date"))
+    hours = models.DecimalField(
+        _("hours"),
+        max_digits=4,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(MAX_HOURS)],
+    )
+    evidence = models.FileField(
+        _("evidence (PDF or image)"),
+        upload_to=claim_evidence_path,
+        blank=True,
+        validators=[FileExtensionValidator(["pdf", "png", "jpg", "jpeg"])],
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.PENDING
+    )
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = GuardedTextField(_("reason"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("hour claim")
+        verbose_name_plural = _("hour claims")
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(hours__lte=MAX_HOURS), name="claim_hours_sane"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rejected") | ~Q(decision_reason=""), name="claim_rejection_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.practice} · {self.hours} h · {self.get_status_display()}"
+
+
+class HourNudge(models.Model):
+    """A nudge sent to a practice under its target; one per participation."""
+
+    participation = models.OneToOneField(
+        "applications.Participation", on_delete=models.CASCADE, related_name="hour_nudge"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("hour nudge")
+        verbose_name_plural = _("hour nudges")
+
+    def __str__(self):
+        return f"{self.participation} · {self.sent_at}"

@@ -1,0 +1,367 @@
+"""Writes for the catalogue, sign-ups, attendance and hour claims.
+
+Every function validates before it writes, locks what it changes and raises DomainError with a
+message the view can show; nothing is half-saved. E-mails are queued on commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import (
+    Activity,
+    ClaimStatus,
+    HourClaim,
+    Registration,
+    RegistrationStatus,
+    Session,
+)
+from applications.models import Membership, Person, PersonKind, Practice
+from ligepraksis import permissions
+from ligepraksis.errors import DomainError
+
+
+def _full_clean(obj, exclude=None):
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        from applications.services import _first_message
+
+        raise DomainError(_first_message(exc)) from exc
+
+
+def _queue(task, *args) -> None:
+    transaction.on_commit(lambda: task.delay(*args))
+
+
+def _lock_session(session_id: int) -> Session:
+    """Serialises every sign-up, cancellation and promotion of one session (tests switch it off)."""
+    return Session.objects.select_for_update().select_related("activity").get(pk=session_id)
+
+
+def _fmt(when) -> str:
+    return timezone.localtime(when).strftime("%d.%m.%Y %H:%M")
+
+
+# --- Catalogue ---------------------------------------------------------------------------------
+
+
+def _require_catalogue_editor(user, activity: Activity) -> None:
+    if not permissions.can_edit_activity(user, activity):
+        raise DomainError(_("You cannot edit this activity."))
+
+
+@transaction.atomic
+def activity_save(*, user, activity: Activity) -> Activity:
+    """Create or change an activity (project leaders of its round, or its provider)."""
+    _require_catalogue_editor(user, activity)
+    _full_clean(activity)
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def session_save(*, user, session: Session) -> Session:
+    _require_catalogue_editor(user, session.activity)
+    if session.pk:
+        confirmed = session.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+        if session.capacity < confirmed:
+            raise DomainError(
+                _("%(count)s people are already confirmed; the capacity cannot be lower.")
+                % {"count": confirmed}
+            )
+    _full_clean(session)
+    session.save()
+    return session
+
+
+def session_cancel(*, user, session: Session, reason: str, now=None) -> Session:
+    """Cancel a session; everyone signed up is told by e-mail."""
+    from activities.tasks import notify_session_cancelled
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = _lock_session(session.pk)
+        _require_catalogue_editor(user, session.activity)
+        if session.is_cancelled:
+            raise DomainError(_("The session is already cancelled."))
+        if not reason.strip():
+            raise DomainError(
+                _("Give a reason for cancelling; it is sent to those signed up."), field="reason"
+            )
+        session.cancelled_at = now
+        session.cancel_reason = reason
+        _full_clean(session)
+        session.save(update_fields=["cancelled_at", "cancel_reason"])
+        _queue(notify_session_cancelled, session.pk)
+    return session
+
+
+# --- People of a practice ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def person_add(*, user, practice: Practice, name: str, kind: str, email: str = "", title: str = "") -> Person:
+    """Add a doctor or staff member to a practice (a person who may never log in)."""
+    if practice.pk not in permissions.own_practice_ids(user):
+        raise DomainError(_("You can only add people to your own practice."))
+    if kind not in PersonKind.values:
+        raise DomainError(_("Choose doctor or practice staff."))
+    if (
+        email
+        and Person.objects.filter(
+            memberships__practice=practice, memberships__ended_on__isnull=True, email__iexact=email
+        ).exists()
+    ):
+        raise DomainError(_("Someone in the practice already has this e-mail address."), field="email")
+    person = Person(name=name, kind=kind, email=email, title=title)
+    _full_clean(person, exclude=["user"])
+    person.save()
+    Membership.objects.create(person=person, practice=practice)
+    return person
+
+
+# --- Sign-up and cancellation -----------------------------------------------------------------
+
+
+@dataclass
+class SignupResult:
+    confirmed: list[Registration]
+    waitlisted: list[Registration]
+
+
+def registration_signup(
+    *, user, session: Session, practice: Practice, persons: Sequence[Person], now=None
+) -> SignupResult:
+    """Sign persons of a practice up for a session: the first are confirmed while places last,
+    the rest wait. Validates everything before writing anything."""
+    from activities.tasks import notify_registration
+
+    now = now or timezone.now()
+    if not persons:
+        raise DomainError(_("Choose at least one person to sign up."))
+    if len({p.pk for p in persons}) != len(persons):
+        raise DomainError(_("The same person is chosen twice."))
+    if practice.pk not in permissions.own_practice_ids(user):
+        raise DomainError(_("You can only sign up people from your own practice."))
+    members = set(
+        Membership.objects.filter(practice=practice, ended_on__isnull=True).values_list(
+            "person_id", flat=True
+        )
+    )
+    for person in persons:
+        if person.pk not in members:
+            raise DomainError(_("%(name)s is not a member of the practice.") % {"name": person.name})
+    with transaction.atomic():
+        session = _lock_session(session.pk)
+        if session.is_cancelled:
+            raise DomainError(_("This session is cancelled."))
+        if session.starts_at <= now:
+            raise DomainError(_("This session has already taken place."))
+        if session.signup_deadline <= now:
+            raise DomainError(
+                _("The sign-up deadline (%(deadline)s) has passed.")
+                % {"deadline": _fmt(session.signup_deadline)}
+            )
+        already = set(
+            session.registrations.exclude(status=RegistrationStatus.CANCELLED)
+            .filter(person__in=persons)
+            .values_list("person__name", flat=True)
+        )
+        if already:
+            raise DomainError(
+                _("Already signed up for this session: %(names)s.") % {"names": ", ".join(sorted(already))}
+            )
+        free = session.capacity - session.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+        result = SignupResult(confirmed=[], waitlisted=[])
+        for person in persons:
+            status = RegistrationStatus.CONFIRMED if free > 0 else RegistrationStatus.WAITLISTED
+            free -= 1
+            reg = Registration.objects.create(
+                session=session,
+                person=person,
+                practice=practice,
+                status=status,
+                registered_by=user,
+                created_at=now,
+            )
+            (result.confirmed if status == RegistrationStatus.CONFIRMED else result.waitlisted).append(reg)
+            _queue(notify_registration, reg.pk)
+    return result
+
+
+def registration_cancel(*, user, registration: Registration, now=None) -> Registration | None:
+    """Cancel before the sign-up deadline; a freed place goes to the first on the waiting list.
+    Returns the promoted registration, if any."""
+    from activities.tasks import notify_registration
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        session = _lock_session(registration.session_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.practice_id not in permissions.own_practice_ids(user) and not permissions.is_leader(
+            user, session.activity.round
+        ):
+            raise DomainError(_("You cannot cancel this registration."))
+        if registration.status == RegistrationStatus.CANCELLED:
+            raise DomainError(_("The registration is already cancelled."))
+        if session.signup_deadline <= now:
+            raise DomainError(
+                _(
+                    "The sign-up deadline (%(deadline)s) has passed, so the registration can no longer "
+                    "be cancelled "
+                    "here. Please contact the organiser."
+                )
+                % {"deadline": _fmt(session.signup_deadline)}
+            )
+        freed = registration.status == RegistrationStatus.CONFIRMED
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = now
+        registration.save(update_fields=["status", "cancelled_at"])
+        promoted = None
+        if freed and not session.is_cancelled:
+            promoted = (
+                session.registrations.filter(status=RegistrationStatus.WAITLISTED)
+                .order_by("created_at", "pk")
+                .first()
+            )
+            if promoted is not None:
+                promoted.status = RegistrationStatus.CONFIRMED
+                promoted.save(update_fields=["status"])
+                _queue(notify_registration, promoted.pk)
+    return promoted
+
+
+# --- Attendance ---------------------------------------------------------------------------------
+
+
+@dataclass
+class WalkIn:
+    practice: Practice
+    person: Person
+
+
+@transaction.atomic
+def attendance_record(
+    *, user, session: Session, attended_ids: Sequence[int], walk_ins: Sequence[WalkIn] = (), now=None
+) -> int:
+    """Take attendance in one go: confirmed registrations in attended_ids attended, the others are
+    no-shows; walk-ins (or substitutes) are added as attended. Returns how many attended."""
+    now = now or timezone.now()
+    session = _lock_session(session.pk)
+    if not permissions.can_take_attendance(user, session.activity):
+        raise DomainError(_("You cannot take attendance for this session."))
+    if session.is_cancelled:
+        raise DomainError(_("This session is cancelled."))
+    if session.starts_at > now:
+        raise DomainError(_("Attendance can be taken once the session has started."))
+    confirmed = list(session.registrations.filter(status=RegistrationStatus.CONFIRMED))
+    wanted = set(attended_ids)
+    unknown = wanted - {r.pk for r in confirmed}
+    if unknown:
+        raise DomainError(_("Some of the people marked are not confirmed for this session."))
+    for reg in confirmed:
+        reg.attended = reg.pk in wanted
+        reg.attendance_by = user
+        reg.attendance_at = now
+    Registration.objects.bulk_update(confirmed, ["attended", "attendance_by", "attendance_at"])
+    present = sum(1 for r in confirmed if r.attended)
+    for walk_in in walk_ins:
+        existing = session.registrations.filter(person=walk_in.person).exclude(
+            status=RegistrationStatus.CANCELLED
+        )
+        if existing.exists():
+            raise DomainError(_("%(name)s is already on the list.") % {"name": walk_in.person.name})
+        Registration.objects.create(
+            session=session,
+            person=walk_in.person,
+            practice=walk_in.practice,
+            status=RegistrationStatus.CONFIRMED,
+            registered_by=user,
+            created_at=now,
+            walk_in=True,
+            attended=True,
+            attendance_by=user,
+            attendance_at=now,
+        )
+        present += 1
+    return present
+
+
+# --- Hour claims --------------------------------------------------------------------------------
+
+MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
+EVIDENCE_TYPES = {b"%PDF": "pdf", b"\x89PNG": "png", b"\xff\xd8\xff": "jpg"}
+
+
+def _check_evidence(upload) -> None:
+    """A PDF or an image, by content and not only by name, and not too large."""
+    if upload is None:
+        return
+    if upload.size > MAX_EVIDENCE_BYTES:
+        raise DomainError(_("The file is too large (at most 5 MB)."), field="evidence")
+    head = upload.read(8)
+    upload.seek(0)
+    if not any(head.startswith(magic) for magic in EVIDENCE_TYPES):
+        raise DomainError(_("The evidence must be a PDF or an image (PNG or JPEG)."), field="evidence")
+
+
+def claim_submit(
+    *,
+    user,
+    practice: Practice,
+    round_obj,
+    person: Person,
+    description: str,
+    occurred_on,
+    hours,
+    activity: Activity | None = None,
+    evidence=None,
+) -> HourClaim:
+    if practice.pk not in permissions.own_practice_ids(user):
+        raise DomainError(_("You can only claim hours for your own practice."))
+    if not Membership.objects.filter(practice=practice, person=person).exists():
+        raise DomainError(_("%(name)s is not a member of the practice.") % {"name": person.name})
+    _check_evidence(evidence)
+    claim = HourClaim(
+        round=round_obj,
+        practice=practice,
+        person=person,
+        activity=activity,
+        description=description,
+        occurred_on=occurred_on,
+        hours=hours,
+        submitted_by=user,
+    )
+    if evidence is not None:
+        claim.evidence = evidence
+    _full_clean(claim, exclude=["submitted_by"])
+    with transaction.atomic():
+        claim.save()
+    return claim
+
+
+def claim_decide(*, user, claim: HourClaim, approve: bool, reason: str = "", now=None) -> HourClaim:
+    from activities.tasks import notify_claim_decided
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        claim = HourClaim.objects.select_for_update().select_related("round").get(pk=claim.pk)
+        if not permissions.is_leader(user, claim.round):
+            raise DomainError(_("Only the round's project leaders can approve hours."))
+        if claim.status != ClaimStatus.PENDING:
+            raise DomainError(_("This claim has already been decided."))
+        if not approve and not reason.strip():
+            raise DomainError(_("Give a reason for rejecting the claim."), field="reason")
+        claim.status = ClaimStatus.APPROVED if approve else ClaimStatus.REJECTED
+        claim.decided_by, claim.decided_at, claim.decision_reason = user, now, reason
+        _full_clean(claim)
+        claim.save()
+        _queue(notify_claim_decided, claim.pk)
+    return claim
