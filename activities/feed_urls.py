@@ -1,3 +1,11 @@
+"""The secret-link calendar feeds, included at /kalender/ (no login: the signed token is the key)."""
+
+from django.urls import path
+
+from activities import feeds
 
 app_name = "calendar"
-urlpatterns: list = []
+urlpatterns = [
+    path("person/<str:token>.ics", feeds.person_feed, name="person"),
+    path("praksis/<str:token>.ics", feeds.practice_feed, name="practice"),
+]

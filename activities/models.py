@@ -148,6 +148,10 @@ class Registration(models.Model):
     )
     attendance_at = models.DateTimeField(null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # The status last mailed (confirmed or waitlisted), claimed by a conditional update so that a
+    # task that runs twice mails once; and when the cancellation of the session was mailed.
+    notified_status = models.CharField(max_length=12, blank=True, choices=RegistrationStatus.choices)
+    cancellation_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("registration")
@@ -217,6 +221,7 @@ class HourClaim(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = GuardedTextField(_("reason"), max_length=1000, blank=True)
+    decision_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("hour claim")

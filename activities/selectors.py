@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from activities.models import ClaimStatus, HourClaim, Registration, RegistrationStatus, Session
@@ -176,3 +177,48 @@ def round_overview(round_obj) -> list[Ledger]:
 def upcoming_fill_rates(round_obj, now=None):
     sessions = catalogue_sessions(round_ids=[round_obj.pk], now=now).filter(cancelled_at__isnull=True)
     return [(s, s.confirmed_count, s.capacity, int(s.confirmed_count * 100 / s.capacity)) for s in sessions]
+
+
+# --- The pages' lists ---------------------------------------------------------------------------
+
+
+def practice_registrations(practice):
+    """A practice's sign-ups, newest session first, with what the page shows joined in."""
+    return (
+        Registration.objects.filter(practice=practice)
+        .select_related("person", "session__activity__provider")
+        .order_by("-session__starts_at", "person__name", "pk")
+    )
+
+
+def practice_claims(practice):
+    return HourClaim.objects.filter(practice=practice).select_related("person", "activity", "round")
+
+
+def open_sessions(*, round_ids=None, now=None):
+    """Upcoming sessions still open for sign-up (not cancelled, deadline not passed)."""
+    now = now or timezone.now()
+    return catalogue_sessions(round_ids=round_ids, now=now).filter(
+        cancelled_at__isnull=True, signup_deadline__gt=now
+    )
+
+
+def pending_claims(round_obj):
+    return (
+        HourClaim.objects.filter(round=round_obj, status=ClaimStatus.PENDING)
+        .select_related("practice", "person", "activity")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def catalogue_months(*, now=None) -> list[tuple[int, int]]:
+    """(year, month) of every month with an upcoming session, in Europe/Copenhagen."""
+    now = now or timezone.now()
+    firsts = (
+        Session.objects.filter(starts_at__gte=now)
+        .annotate(month=TruncMonth("starts_at"))  # in the current time zone (Europe/Copenhagen)
+        .order_by()
+        .values_list("month", flat=True)
+        .distinct()
+    )
+    return sorted({(m.year, m.month) for m in firsts})

@@ -60,6 +60,10 @@ def _require_catalogue_editor(user, activity: Activity) -> None:
 @transaction.atomic
 def activity_save(*, user, activity: Activity) -> Activity:
     """Create or change an activity (project leaders of its round, or its provider)."""
+    if activity.pk:  # the stored activity must be the user's too, not only the changed copy
+        stored = Activity.objects.filter(pk=activity.pk).first()
+        if stored is not None:
+            _require_catalogue_editor(user, stored)
     _require_catalogue_editor(user, activity)
     _full_clean(activity)
     activity.save()
@@ -68,6 +72,10 @@ def activity_save(*, user, activity: Activity) -> Activity:
 
 @transaction.atomic
 def session_save(*, user, session: Session) -> Session:
+    if session.pk:  # nor can a session be moved away from an activity the user may not edit
+        stored = Session.objects.select_related("activity").filter(pk=session.pk).first()
+        if stored is not None:
+            _require_catalogue_editor(user, stored.activity)
     _require_catalogue_editor(user, session.activity)
     if session.pk:
         confirmed = session.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
@@ -273,10 +281,20 @@ def attendance_record(
     Registration.objects.bulk_update(confirmed, ["attended", "attendance_by", "attendance_at"])
     present = sum(1 for r in confirmed if r.attended)
     for walk_in in walk_ins:
-        existing = session.registrations.filter(person=walk_in.person).exclude(
-            status=RegistrationStatus.CANCELLED
+        existing = (
+            session.registrations.filter(person=walk_in.person)
+            .exclude(status=RegistrationStatus.CANCELLED)
+            .first()
         )
-        if existing.exists():
+        if existing is not None and existing.status == RegistrationStatus.WAITLISTED:
+            # Someone from the waiting list who turned up (often for a no-show) attended.
+            existing.status = RegistrationStatus.CONFIRMED
+            existing.walk_in = existing.attended = True
+            existing.attendance_by, existing.attendance_at = user, now
+            existing.save(update_fields=["status", "walk_in", "attended", "attendance_by", "attendance_at"])
+            present += 1
+            continue
+        if existing is not None:
             raise DomainError(_("%(name)s is already on the list.") % {"name": walk_in.person.name})
         Registration.objects.create(
             session=session,
@@ -292,6 +310,97 @@ def attendance_record(
         )
         present += 1
     return present
+
+
+@dataclass
+class NewPerson:
+    """A person typed in on a form (sign-up on the spot, a walk-in or a substitute)."""
+
+    name: str
+    kind: str
+    email: str = ""
+
+
+def registration_signup_with_new_person(
+    *,
+    user,
+    session: Session,
+    practice: Practice,
+    persons: Sequence[Person],
+    new_person: NewPerson | None = None,
+    now=None,
+) -> SignupResult:
+    """The sign-up page: optionally add a person to the practice on the spot, then sign everyone up.
+    One transaction, so a refused sign-up never leaves the new person behind."""
+    with transaction.atomic():
+        persons = list(persons)
+        if new_person is not None:
+            added = person_add(
+                user=user,
+                practice=practice,
+                name=new_person.name,
+                kind=new_person.kind,
+                email=new_person.email,
+            )
+            persons.append(added)
+        return registration_signup(user=user, session=session, practice=practice, persons=persons, now=now)
+
+
+def walk_in_person(*, user, session: Session, practice: Practice, name: str, kind: str) -> Person:
+    """A walk-in or substitute of a practice: its current member of that name, or a new member."""
+    if not permissions.can_take_attendance(user, session.activity):
+        raise DomainError(_("You cannot take attendance for this session."))
+    name = name.strip()
+    if not name:
+        raise DomainError(_("Give the name of the walk-in."))
+    if kind not in PersonKind.values:
+        raise DomainError(_("Choose doctor or practice staff."))
+    existing = (
+        Person.objects.filter(
+            memberships__practice=practice, memberships__ended_on__isnull=True, name__iexact=name
+        )
+        .distinct()
+        .first()
+    )
+    if existing is not None:
+        return existing
+    person = Person(name=name, kind=kind)
+    _full_clean(person, exclude=["user"])
+    person.save()
+    Membership.objects.create(person=person, practice=practice)
+    return person
+
+
+@dataclass
+class NewWalkIn:
+    practice: Practice
+    name: str
+    kind: str
+
+
+@transaction.atomic
+def attendance_take(
+    *,
+    user,
+    session: Session,
+    attended_ids: Sequence[int],
+    new_walk_ins: Sequence[NewWalkIn] = (),
+    now=None,
+) -> int:
+    """The attendance page: find or add each walk-in's person, then record attendance; all or nothing."""
+    walk_ins = [
+        WalkIn(
+            practice=w.practice,
+            person=walk_in_person(user=user, session=session, practice=w.practice, name=w.name, kind=w.kind),
+        )
+        for w in new_walk_ins
+    ]
+    names = [w.person.pk for w in walk_ins]
+    if len(set(names)) != len(names):
+        raise DomainError(_("The same walk-in is entered twice."))
+    return attendance_record(
+        user=user, session=session, attended_ids=attended_ids, walk_ins=walk_ins, now=now
+    )
 
 
 # --- Hour claims --------------------------------------------------------------------------------

@@ -552,3 +552,60 @@ def application_accept(*, application: Application, user, terms: TermsVersion, n
         application.save(update_fields=["status", "offer_expires_at", "updated_at"])
         _notify_on_commit(event)
     return participation
+
+
+# --- Light accounts for practices that did not apply ------------------------------------------
+
+
+@transaction.atomic
+def practice_join(
+    *, user, person_name: str, person_kind: str, provider_numbers: list[str], cvr: str, **fields
+) -> Practice:
+    """Any practice in the region may join the activities: register it and give the user access.
+
+    Only a practice that is not registered yet can be claimed this way; an existing practice's data
+    and applications stay with the people who already have access (they can add colleagues).
+    """
+    practice = practice_register(provider_numbers=provider_numbers, cvr=cvr, **fields)
+    person = Person.objects.filter(user=user).first()
+    if person is None:
+        person = Person(name=person_name, kind=person_kind, email=user.email, user=user)
+        _full_clean(person, exclude=["user"])
+        person.save()
+    Membership.objects.get_or_create(person=person, practice=practice, ended_on=None)
+    role_grant(user=user, role=Role.PRACTICE, practice=practice)
+    return practice
+
+
+@transaction.atomic
+def person_give_access(*, user, practice: Practice, person: Person):
+    """A practice user gives a colleague (a member with an e-mail address) a login to the practice."""
+    if practice.pk not in permissions.own_practice_ids(user):
+        raise DomainError(_("You can only give access to your own practice."))
+    if not Membership.objects.filter(practice=practice, person=person, ended_on__isnull=True).exists():
+        raise DomainError(_("%(name)s is not a member of the practice.") % {"name": person.name})
+    if not person.email:
+        raise DomainError(_("Add an e-mail address for %(name)s first.") % {"name": person.name})
+    account = person.user or user_get_or_create(email=person.email, full_name=person.name)
+    if person.user_id is None:
+        person.user = account
+        person.save(update_fields=["user"])
+    role_grant(user=account, role=Role.PRACTICE, practice=practice)
+    return account
+
+
+@transaction.atomic
+def membership_end(*, user, practice: Practice, person: Person, on=None) -> None:
+    """A person leaves the practice: the membership gets an end date (their hours stay)."""
+    if practice.pk not in permissions.own_practice_ids(user):
+        raise DomainError(_("You can only change your own practice."))
+    on = on or timezone.localdate()
+    updated = Membership.objects.filter(practice=practice, person=person, ended_on__isnull=True).update(
+        ended_on=on
+    )
+    if not updated:
+        raise DomainError(_("%(name)s is not a member of the practice.") % {"name": person.name})
+    if person.user_id:
+        from ligepraksis.models import RoleGrant
+
+        RoleGrant.objects.filter(user_id=person.user_id, role=Role.PRACTICE, practice=practice).delete()

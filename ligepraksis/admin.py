@@ -195,7 +195,17 @@ class ProgrammeRoundAdmin(admin.ModelAdmin):
         (None, {"fields": ("region", "name", "year", "description")}),
         (_("Applications"), {"fields": ("applications_open_at", "application_deadline")}),
         (_("Places and review"), {"fields": ("places", "offer_days", "score_min", "score_max")}),
-        (_("Participation"), {"fields": ("hour_target",)}),
+        (
+            _("Participation"),
+            {
+                "fields": (
+                    "hour_target",
+                    "hours_count_for",
+                    ("hour_window_start", "hour_window_end"),
+                    "nudge_weeks_before",
+                )
+            },
+        ),
     )
 
 

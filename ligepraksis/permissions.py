@@ -266,3 +266,16 @@ def get_claim_for_leader(user, pk: int):
     if not is_leader(user, claim.round):
         raise Http404
     return claim
+
+
+def get_claim_for_user(user, pk: int):
+    """A claim for its own practice or for a project leader of its round (the evidence file); else 404."""
+    from activities.models import HourClaim
+
+    try:
+        claim = HourClaim.objects.select_related("round", "practice", "person").get(pk=pk)
+    except HourClaim.DoesNotExist as exc:
+        raise Http404 from exc
+    if claim.practice_id in own_practice_ids(user) or is_leader(user, claim.round):
+        return claim
+    raise Http404

@@ -13,6 +13,7 @@ A malformed value raises ImproperlyConfigured at start-up. See .env.example.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -218,6 +219,16 @@ CELERY_BEAT_SCHEDULE = {
     "expire-waitlist-offers": {
         "task": "applications.tasks.expire_offers",
         "schedule": 60 * 15,
+    },
+    # A day before a session, to those confirmed (each registration once: reminded_at).
+    "send-session-reminders": {
+        "task": "activities.tasks.send_session_reminders",
+        "schedule": crontab(minute=5),
+    },
+    # Practices under their hour target, in the weeks before the hour deadline (once: HourNudge).
+    "nudge-practices-under-target": {
+        "task": "activities.tasks.nudge_practices_under_target",
+        "schedule": crontab(hour=8, minute=0),
     },
 }
 

@@ -11,13 +11,17 @@ Expected answers:
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from ligepraksis.models import ProviderOrganisation, Role
 from tests.conftest import make_application, make_practice, make_round, make_user
@@ -153,12 +157,102 @@ MATRIX = [
          row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404), query="?format=csv"),
     Case("applications:export", "GET", "closed",
          row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404), query="?format=xlsx"),
+    # --- Activities: the public catalogue -------------------------------------------------------------
+    # Objects: "activity" of the closed round run by the provider "VID"; "session" an upcoming session
+    # of it; "registration" the practice's coordinator signed up for it; "claim" a pending hour claim
+    # of the practice with an evidence file; "practice" the owner's practice (participating in the
+    # closed round). The application's "owner" has no practice grant: an outsider to the practice.
+    Case("activities:catalogue", "GET", None, everyone(200)),
+    Case("activities:activity", "GET", "activity", everyone(200)),
+    # --- Sign-up: any logged-in user gets a page (the form, or how to get access to a practice) -------
+    Case("activities:signup", "GET", "session", logged_in(200)),
+    Case("activities:signup", "POST", "session", logged_in(200)),  # nobody chosen: the form again
+    Case("activities:registration_cancel", "GET", "registration", logged_in(405)),
+    Case("activities:registration_cancel", "POST", "registration",
+         row(LOGIN, 404, 302, 404, 302, 404, 404, 404, 404, 404, 404)),
+    # --- A practice's hours and claims ----------------------------------------------------------------
+    Case("activities:my_hours", "GET", None,  # one practice: straight to its page
+         row(LOGIN, 200, 302, 200, 200, 200, 200, 200, 200, 200, 200)),
+    Case("activities:practice_hours", "GET", "practice",
+         row(LOGIN, 404, 200, 404, 200, 404, 200, 404, 404, 404, 404)),
+    # Leaders and consultants may see the practice but not claim for it.
+    Case("activities:claim_new", "GET", "practice",
+         row(LOGIN, 404, 200, 404, 403, 404, 403, 404, 404, 404, 404)),
+    Case("activities:claim_new", "POST", "practice",
+         row(LOGIN, 404, 200, 404, 403, 404, 403, 404, 404, 404, 404), data={"description": CPR_TEXT}),
+    Case("activities:claim_evidence", "GET", "claim",
+         row(LOGIN, 404, 200, 404, 200, 404, 404, 404, 404, 404, 404)),
+    # --- Project leaders: claims, overview, import and export ----------------------------------------
+    Case("activities:claims", "GET", "closed",
+         row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)),
+    Case("activities:claim_decide", "GET", "claim", logged_in(405)),
+    Case("activities:claim_decide", "POST", "claim",  # no decision chosen: an error message
+         row(LOGIN, 404, 403, 404, 302, 404, 404, 404, 404, 404, 404)),
+    Case("activities:overview", "GET", "closed",
+         row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)),
+    Case("activities:catalogue_export", "GET", "closed",
+         row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404), query="?format=csv"),
+    Case("activities:catalogue_export", "GET", "closed",
+         row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404), query="?format=xlsx"),
+    Case("activities:catalogue_import", "GET", "closed",
+         row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)),
+    Case("activities:catalogue_import", "POST", "closed",  # no file: the form again
+         row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)),
+    # --- Catalogue editing: the round's project leaders and the activity's provider -------------------
+    Case("activities:activity_new", "GET", "closed",
+         row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404)),
+    Case("activities:activity_new", "POST", "closed",
+         row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404), data={"title": CPR_TEXT}),
+    Case("activities:activity_edit", "GET", "activity",
+         row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404)),
+    Case("activities:activity_edit", "POST", "activity",
+         row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404), data={"title": CPR_TEXT}),
+    Case("activities:session_new", "GET", "activity",
+         row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404)),
+    Case("activities:session_new", "POST", "activity",
+         row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404), data={"place": CPR_TEXT}),
+    Case("activities:session_edit", "GET", "session",
+         row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404)),
+    Case("activities:session_edit", "POST", "session",
+         row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404), data={"place": CPR_TEXT}),
+    Case("activities:session_cancel", "GET", "session", logged_in(405)),
+    Case("activities:session_cancel", "POST", "session",  # a CPR number as reason: refused, message
+         row(LOGIN, 404, 404, 404, 302, 404, 404, 302, 404, 404, 404), data={"reason": CPR_TEXT}),
+    # Attendance before the session starts: the form again with a message.
+    Case("activities:attendance", "GET", "session",
+         row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404)),
+    Case("activities:attendance", "POST", "session",
+         row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404)),
+    # --- Light accounts and a practice's people ---------------------------------------------------------
+    # A logged-in user skips the e-mail step; someone with a practice is sent to its people page.
+    Case("activities:join", "GET", None, logged_in(302, anonymous=200)),
+    Case("activities:join", "POST", None, logged_in(302, anonymous=200), data={"email": "ny@example.org"}),
+    Case("activities:join_verify", "GET", "bad_token", everyone(302)),
+    Case("activities:join_practice", "GET", None,
+         row(LOGIN, 200, 302, 200, 200, 200, 200, 200, 200, 200, 200)),
+    Case("activities:join_practice", "POST", None,  # nothing filled in: the form again
+         row(LOGIN, 200, 302, 200, 200, 200, 200, 200, 200, 200, 200)),
+    Case("activities:practice_people", "GET", "practice",
+         row(LOGIN, 404, 200, 404, 200, 404, 200, 404, 404, 404, 404)),
+    # The practice gets the form again (a CPR number); a leader or consultant is told it is not theirs.
+    Case("activities:practice_people", "POST", "practice",
+         row(LOGIN, 404, 200, 404, 200, 404, 200, 404, 404, 404, 404),
+         data={"name": CPR_TEXT, "kind": "staff"}),
+    Case("activities:person_access", "GET", "member", logged_in(405)),
+    Case("activities:person_access", "POST", "member",  # give a login; refused with a message if not theirs
+         row(LOGIN, 404, 302, 404, 302, 404, 302, 404, 404, 404, 404)),
+    # --- Calendar feeds: anonymous; the signed token is the key ----------------------------------------
+    Case("calendar:person", "GET", "person_token", everyone(200)),
+    Case("calendar:person", "GET", "bad_token", everyone(404)),
+    Case("calendar:practice", "GET", "practice_token", everyone(200)),
+    Case("calendar:practice", "GET", "bad_token", everyone(404)),
 ]
 
 
 @pytest.fixture
-def world(region, closed_round, open_round, settings):
+def world(region, closed_round, open_round, settings, tmp_path):
     settings.PASSWORD_HASHERS = FAST_HASHER
+    settings.MEDIA_ROOT = tmp_path
     other_round = make_round(region, open_=False)
     owner = make_user("owner@example.org")
     practice = make_practice(region)
@@ -179,7 +273,49 @@ def world(region, closed_round, open_round, settings):
         "other_leader": make_user("anden.leder@example.org", role=Role.PROJECT_LEADER, round=other_round),
     }
     objects = {"app": app, "draft": draft, "closed": closed_round, "open": open_round}
+    objects.update(_activity_world(closed_round, app, provider_org, owner))
     return users, objects
+
+
+def _activity_world(round_obj, app, provider_org, owner) -> dict:
+    """The practice takes part in the round; an activity, a session, a sign-up and a claim."""
+    from activities.feeds import person_token, practice_token
+    from activities.models import Activity, HourClaim, Registration, RegistrationStatus, Session
+    from applications.models import Participation
+
+    now = timezone.now()
+    Participation.objects.create(
+        round=round_obj, practice=app.practice, application=app, terms=round_obj.current_terms(),
+        accepted_by=owner,
+    )
+    activity = Activity.objects.create(
+        round=round_obj, title="Webinar om sårbare patienter", kind="webinar", provider=provider_org,
+        hours=Decimal("2"), online=True,
+    )
+    session = Session.objects.create(
+        activity=activity, starts_at=now + dt.timedelta(days=10),
+        ends_at=now + dt.timedelta(days=10, hours=2),
+        capacity=10, signup_deadline=now + dt.timedelta(days=9),
+    )
+    person = app.doctor_coordinator
+    registration = Registration.objects.create(
+        session=session, person=person, practice=app.practice, status=RegistrationStatus.CONFIRMED
+    )
+    claim = HourClaim(
+        round=round_obj, practice=app.practice, person=person, description="Kursus i København",
+        occurred_on=now.date(), hours=Decimal("3"), submitted_by=owner,
+    )
+    claim.evidence.save("bevis.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
+    claim.save()
+    return {
+        "practice": app.practice,
+        "activity": activity,
+        "session": session,
+        "registration": registration,
+        "claim": claim,
+        "person_token": person_token(person),
+        "practice_token": practice_token(app.practice),
+    }
 
 
 def _kwargs(name: str, target: str | None, objects) -> dict:
@@ -189,6 +325,10 @@ def _kwargs(name: str, target: str | None, objects) -> dict:
         return {"token": "not-a-valid-token"}
     if target == "bad_reset_token":
         return {"uidb64": "MQ", "token": "bad-token"}
+    if target in ("person_token", "practice_token"):
+        return {"token": objects[target]}
+    if target == "member":
+        return {"pk": objects["practice"].pk, "person_pk": objects["app"].doctor_coordinator_id}
     obj = objects[target]
     if target in ("closed", "open"):
         return {"round_id": obj.pk}

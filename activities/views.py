@@ -1,0 +1,572 @@
+"""Thin views for the activities: load through the permission helpers, bind a form, call one service,
+message, redirect."""
+
+from __future__ import annotations
+
+import base64
+import os
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from activities import selectors, services
+from activities.forms import (
+    ActivityForm,
+    AttendanceForm,
+    CancelSessionForm,
+    CatalogueFilterForm,
+    ClaimDecisionForm,
+    ClaimForm,
+    ImportForm,
+    SessionForm,
+    SignupForm,
+    WalkInFormSet,
+)
+from activities.models import Activity, RegistrationStatus, Session
+from activities.resources import catalogue_export as export_catalogue
+from activities.resources import catalogue_import as import_catalogue
+from applications.models import Participation, Person, Practice
+from ligepraksis import permissions
+from ligepraksis.errors import DomainError
+from ligepraksis.models import ProgrammeRound, ProviderOrganisation, Role
+
+IMPORT_SESSION_KEY = "activities.catalogue_import"
+
+
+def _members(practice):
+    return (
+        Person.objects.filter(memberships__practice=practice, memberships__ended_on__isnull=True)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def _error_to_form(form, exc: DomainError, fields: dict | None = None) -> None:
+    """A DomainError on the field it names (mapped to the form's field name), else on the form."""
+    name = (fields or {}).get(exc.field, exc.field)
+    if name and name in form.fields:
+        form.add_error(name, exc.message)
+    else:
+        form.add_error(None, exc.message)
+
+
+def _names(registrations) -> str:
+    return ", ".join(r.person.name for r in registrations)
+
+
+# --- The public catalogue -------------------------------------------------------------------------
+
+
+def catalogue(request):
+    """Upcoming sessions of every round: any practice in the region may join."""
+    filters = CatalogueFilterForm(request.GET or None, months=selectors.catalogue_months())
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    sessions = selectors.catalogue_sessions(
+        kind=criteria.get("kind") or None,
+        month=criteria.get("month"),
+        audience=criteria.get("audience") or None,
+    )
+    rows = [(s, selectors.free_places(s)) for s in sessions]
+    return render(request, "activities/catalogue.html", {"filters": filters, "rows": rows})
+
+
+def activity(request, pk: int):
+    activity = get_object_or_404(Activity.objects.select_related("provider", "round"), pk=pk)
+    sessions = selectors.catalogue_sessions(upcoming_only=False).filter(activity=activity)
+    now = timezone.now()
+    return render(
+        request,
+        "activities/activity.html",
+        {
+            "activity": activity,
+            "rows": [(s, selectors.free_places(s)) for s in sessions],
+            "now": now,
+            "can_edit": permissions.can_edit_activity(request.user, activity),
+            "cancel_form": CancelSessionForm(),
+        },
+    )
+
+
+# --- Sign-up --------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def signup(request, pk: int):
+    session = get_object_or_404(Session.objects.select_related("activity__provider"), pk=pk)
+    own = permissions.own_practice_ids(request.user)
+    if not own:
+        return render(request, "activities/signup_no_practice.html", {"session": session})
+    practices = list(Practice.objects.filter(pk__in=own).order_by("name"))
+    chosen = request.POST.get("practice") or request.GET.get("practice")
+    practice = next((p for p in practices if str(p.pk) == chosen), practices[0])
+    members = _members(practice)
+    form = SignupForm(request.POST or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        new_person = (
+            services.NewPerson(name=d["new_name"], kind=d["new_kind"], email=d["new_email"])
+            if d["new_name"]
+            else None
+        )
+        try:
+            result = services.registration_signup_with_new_person(
+                user=request.user,
+                session=session,
+                practice=practice,
+                persons=list(d["persons"]),
+                new_person=new_person,
+            )
+        except DomainError as exc:
+            _error_to_form(form, exc, {"email": "new_email", "name": "new_name"})
+        else:
+            if result.confirmed:
+                messages.success(request, _("Confirmed: %(names)s.") % {"names": _names(result.confirmed)})
+            if result.waitlisted:
+                messages.warning(
+                    request,
+                    _("On the waiting list (the session is full): %(names)s.")
+                    % {"names": _names(result.waitlisted)},
+                )
+            return redirect("activities:practice_hours", pk=practice.pk)
+    now = timezone.now()
+    already = (
+        session.registrations.filter(practice=practice)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .select_related("person")
+    )
+    return render(
+        request,
+        "activities/signup.html",
+        {
+            "session": session,
+            "form": form,
+            "practice": practice,
+            "practices": practices,
+            "already": already,
+            "closed": session.is_cancelled or session.signup_deadline <= now or session.starts_at <= now,
+        },
+    )
+
+
+@login_required
+@require_POST
+def registration_cancel(request, pk: int):
+    registration = permissions.get_registration_for_user(request.user, pk)
+    try:
+        promoted = services.registration_cancel(user=request.user, registration=registration)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("%(name)s's registration is cancelled.") % {"name": registration.person.name}
+        )
+        if promoted is not None:
+            messages.info(request, _("The first on the waiting list got the place."))
+    return redirect("activities:practice_hours", pk=registration.practice_id)
+
+
+# --- A practice's hours ---------------------------------------------------------------------------
+
+
+def _practice_feed_url(request, practice) -> str | None:
+    """The practice's calendar feed, if the calendar app provides its token helper."""
+    try:
+        from activities.feeds import practice_token
+
+        return request.build_absolute_uri(
+            reverse("calendar:practice", kwargs={"token": practice_token(practice)})
+        )
+    except (ImportError, AttributeError, NoReverseMatch):
+        return None
+
+
+@login_required
+def my_hours(request):
+    """The nav's "Hours": the user's practice's page (or a choice of them)."""
+    own = permissions.own_practice_ids(request.user)
+    if len(own) == 1:
+        return redirect("activities:practice_hours", pk=next(iter(own)))
+    practices = Practice.objects.filter(pk__in=own).order_by("name")
+    return render(request, "activities/my_hours.html", {"practices": practices})
+
+
+@login_required
+def practice_hours(request, pk: int):
+    practice = permissions.get_practice_for_user(request.user, pk)
+    now = timezone.now()
+    participations = Participation.objects.filter(practice=practice, ended_at__isnull=True).order_by(
+        "-round__year"
+    )
+    ledgers = selectors.ledgers(participations)
+    for ledger in ledgers:
+        ledger.people = sorted(ledger.by_person.values(), key=lambda row: row.name)
+    registrations = list(selectors.practice_registrations(practice))
+    upcoming = [r for r in registrations if r.session.starts_at >= now]
+    past = [r for r in registrations if r.session.starts_at < now]
+    is_own = practice.pk in permissions.own_practice_ids(request.user)
+    open_rows = [(s, selectors.free_places(s)) for s in selectors.open_sessions(now=now)] if is_own else []
+    return render(
+        request,
+        "activities/practice_hours.html",
+        {
+            "practice": practice,
+            "ledgers": ledgers,
+            "upcoming": upcoming,
+            "past": past,
+            "open_rows": open_rows,
+            "claims": selectors.practice_claims(practice),
+            "is_own": is_own,
+            "now": now,
+            "feed_url": _practice_feed_url(request, practice),
+        },
+    )
+
+
+# --- Hour claims ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim_new(request, pk: int):
+    practice = permissions.get_practice_for_user(request.user, pk)
+    if practice.pk not in permissions.own_practice_ids(request.user):
+        raise PermissionDenied  # a leader may see the practice, not claim for it
+    rounds = ProgrammeRound.objects.filter(
+        participations__practice=practice, participations__ended_at__isnull=True
+    ).order_by("-year")
+    round_list = list(rounds)
+    if not round_list:
+        return render(request, "activities/claim_new.html", {"practice": practice, "form": None})
+    form = ClaimForm(
+        request.POST or None,
+        request.FILES or None,
+        members=_members(practice),
+        activities=Activity.objects.filter(round__in=round_list).order_by("title"),
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        round_obj = d["activity"].round if d["activity"] else round_list[0]
+        try:
+            services.claim_submit(
+                user=request.user,
+                practice=practice,
+                round_obj=round_obj,
+                person=d["person"],
+                description=d["description"],
+                occurred_on=d["occurred_on"],
+                hours=d["hours"],
+                activity=d["activity"],
+                evidence=d["evidence"],
+            )
+        except DomainError as exc:
+            _error_to_form(form, exc)
+        else:
+            messages.success(request, _("The hours are sent for approval by the project leaders."))
+            return redirect("activities:practice_hours", pk=practice.pk)
+    return render(request, "activities/claim_new.html", {"practice": practice, "form": form})
+
+
+@login_required
+def claims(request, round_id: int):
+    round_obj = permissions.get_round_for_user(request.user, round_id, roles=(Role.PROJECT_LEADER,))
+    pending = [
+        (claim, ClaimDecisionForm(prefix=f"c{claim.pk}")) for claim in selectors.pending_claims(round_obj)
+    ]
+    return render(request, "activities/claims.html", {"round": round_obj, "pending": pending})
+
+
+@login_required
+@require_POST
+def claim_decide(request, pk: int):
+    claim = permissions.get_claim_for_leader(request.user, pk)
+    form = ClaimDecisionForm(request.POST, prefix=f"c{claim.pk}")
+    if form.is_valid():
+        approve = form.cleaned_data["decision"] == "approve"
+        try:
+            services.claim_decide(
+                user=request.user, claim=claim, approve=approve, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                (
+                    _("The hours of %(practice)s are approved.")
+                    if approve
+                    else _("The claim of %(practice)s is rejected.")
+                )
+                % {"practice": claim.practice.name},
+            )
+    else:
+        messages.error(request, _("Choose approve or reject."))
+    return redirect("activities:claims", round_id=claim.round_id)
+
+
+@login_required
+def claim_evidence(request, pk: int):
+    """The evidence file, only to the practice itself and the round's project leaders."""
+    claim = permissions.get_claim_for_user(request.user, pk)
+    if not claim.evidence:
+        raise Http404
+    try:
+        handle = claim.evidence.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, filename=os.path.basename(claim.evidence.name))
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Attendance -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance(request, pk: int):
+    session = permissions.get_session_for_editor(request.user, pk)
+    registrations = (
+        session.registrations.filter(status=RegistrationStatus.CONFIRMED)
+        .select_related("person", "practice")
+        .order_by("practice__name", "person__name")
+    )
+    practices = (
+        Practice.objects.filter(
+            participations__round=session.activity.round, participations__ended_at__isnull=True
+        )
+        .distinct()
+        .order_by("name")
+    )
+    form = AttendanceForm(request.POST or None, registrations=registrations)
+    walk_ins = WalkInFormSet(request.POST or None, prefix="walkin", form_kwargs={"practices": practices})
+    if request.method == "POST" and form.is_valid() and walk_ins.is_valid():
+        new = [
+            services.NewWalkIn(
+                practice=f.cleaned_data["practice"], name=f.cleaned_data["name"], kind=f.cleaned_data["kind"]
+            )
+            for f in walk_ins.forms
+            if f.is_filled()
+        ]
+        try:
+            present = services.attendance_take(
+                user=request.user, session=session, attended_ids=form.attended_ids(), new_walk_ins=new
+            )
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Attendance is recorded: %(count)s present.") % {"count": present})
+            return redirect("activities:attendance", pk=session.pk)
+    return render(
+        request,
+        "activities/attendance.html",
+        {
+            "session": session,
+            "form": form,
+            "walk_ins": walk_ins,
+            "started": session.starts_at <= timezone.now(),
+        },
+    )
+
+
+# --- The project leaders' overview ----------------------------------------------------------------
+
+
+@login_required
+def overview(request, round_id: int):
+    round_obj = permissions.get_round_for_user(request.user, round_id, roles=(Role.PROJECT_LEADER,))
+    return render(
+        request,
+        "activities/overview.html",
+        {
+            "round": round_obj,
+            "ledgers": selectors.round_overview(round_obj),
+            "fill_rates": selectors.upcoming_fill_rates(round_obj),
+            "pending_count": selectors.pending_claims(round_obj).count(),
+        },
+    )
+
+
+# --- Catalogue editing ----------------------------------------------------------------------------
+
+
+def _providers_for(user, round_obj):
+    if permissions.is_leader(user, round_obj):
+        return ProviderOrganisation.objects.all()
+    return ProviderOrganisation.objects.filter(pk__in=permissions.provider_ids(user))
+
+
+def _catalogue_round(user, round_id: int) -> ProgrammeRound:
+    round_obj = get_object_or_404(ProgrammeRound, pk=round_id)
+    if not permissions.can_manage_catalogue(user, round_obj):
+        raise Http404
+    return round_obj
+
+
+def _save_activity(request, activity: Activity, round_obj, template_context: dict):
+    form = ActivityForm(
+        request.POST or None, instance=activity, providers=_providers_for(request.user, round_obj)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_save(user=request.user, activity=form.instance)
+        except DomainError as exc:
+            _error_to_form(form, exc)
+        else:
+            messages.success(request, _("The activity is saved."))
+            return redirect("activities:activity", pk=form.instance.pk)
+    return render(
+        request, "activities/activity_form.html", {"form": form, "round": round_obj, **template_context}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_new(request, round_id: int):
+    round_obj = _catalogue_round(request.user, round_id)
+    return _save_activity(request, Activity(round=round_obj), round_obj, {"activity": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_edit(request, pk: int):
+    activity = permissions.get_activity_for_editor(request.user, pk)
+    return _save_activity(request, activity, activity.round, {"activity": activity})
+
+
+def _save_session(request, session: Session, context: dict):
+    form = SessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_save(user=request.user, session=form.instance)
+        except DomainError as exc:
+            _error_to_form(form, exc)
+        else:
+            messages.success(request, _("The session is saved."))
+            return redirect("activities:activity", pk=session.activity_id)
+    return render(request, "activities/session_form.html", {"form": form, **context})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_new(request, pk: int):
+    activity = permissions.get_activity_for_editor(request.user, pk)
+    return _save_session(request, Session(activity=activity), {"activity": activity, "session": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request, pk: int):
+    session = permissions.get_session_for_editor(request.user, pk)
+    return _save_session(request, session, {"activity": session.activity, "session": session})
+
+
+@login_required
+@require_POST
+def session_cancel(request, pk: int):
+    session = permissions.get_session_for_editor(request.user, pk)
+    form = CancelSessionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.session_cancel(user=request.user, session=session, reason=form.cleaned_data["reason"])
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("The session is cancelled; those signed up are told by e-mail."))
+    else:
+        messages.error(request, _("Give a reason for cancelling; it is sent to those signed up."))
+    return redirect("activities:activity", pk=session.activity_id)
+
+
+# --- Import and export (project leaders) ----------------------------------------------------------
+
+
+@login_required
+def catalogue_export(request, round_id: int):
+    round_obj = permissions.get_round_for_user(request.user, round_id, roles=(Role.PROJECT_LEADER,))
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in ("xlsx", "csv"):
+        messages.error(request, _("Choose XLSX or CSV."))
+        return redirect("activities:catalogue_import", round_id=round_id)
+    content, content_type = export_catalogue(round_obj, fmt)
+    response = HttpResponse(content, content_type=content_type)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="aktiviteter-{round_obj.year}-{stamp}.{fmt}"'
+    return response
+
+
+def _import_rows(result):
+    """(row number, column, message) for every failed row, for the page."""
+    problems = []
+    for invalid in result.invalid_rows:
+        for column, errors in invalid.error_dict.items():
+            for message in errors:
+                problems.append((invalid.number, "" if column == "__all__" else column, message))
+    for number, errors in result.row_errors():
+        for error in errors:
+            problems.append((number, "", str(error.error)))
+    for error in result.base_errors:
+        problems.append(("", "", str(error.error)))
+    return problems
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def catalogue_import(request, round_id: int):
+    """Upload, see a dry run with every row's problems, then confirm; nothing is saved if a row fails."""
+    round_obj = permissions.get_round_for_user(request.user, round_id, roles=(Role.PROJECT_LEADER,))
+    form = ImportForm(None)
+    context = {"round": round_obj, "form": form, "problems": None, "result": None}
+    if request.method == "POST" and "confirm" in request.POST:
+        stored = request.session.get(IMPORT_SESSION_KEY)
+        if not stored or stored.get("round") != round_obj.pk:
+            messages.error(request, _("Upload the file again."))
+            return redirect("activities:catalogue_import", round_id=round_id)
+        content = base64.b64decode(stored["content"])
+        try:
+            result = import_catalogue(
+                round_obj=round_obj, content=content, filename=stored["name"], dry_run=False
+            )
+        except Exception:  # an unreadable file: tablib and openpyxl raise many kinds
+            messages.error(request, _("The file could not be read. Use the columns of the export."))
+            return redirect("activities:catalogue_import", round_id=round_id)
+        problems = _import_rows(result)
+        if not problems:
+            del request.session[IMPORT_SESSION_KEY]
+            messages.success(
+                request,
+                _("The catalogue is imported: %(new)s new and %(updated)s changed sessions.")
+                % {"new": result.totals.get("new", 0), "updated": result.totals.get("update", 0)},
+            )
+            return redirect("activities:catalogue")
+        context.update(problems=problems, result=result)
+    elif request.method == "POST":
+        form = ImportForm(request.POST, request.FILES)
+        context["form"] = form
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            try:
+                result = import_catalogue(
+                    round_obj=round_obj, content=content, filename=upload.name, dry_run=True
+                )
+            except Exception:  # an unreadable file: tablib and openpyxl raise many kinds
+                form.add_error("file", _("The file could not be read. Use the columns of the export."))
+            else:
+                problems = _import_rows(result)
+                context.update(problems=problems, result=result)
+                if not problems:
+                    request.session[IMPORT_SESSION_KEY] = {
+                        "round": round_obj.pk,
+                        "name": upload.name,
+                        "content": base64.b64encode(content).decode("ascii"),
+                    }
+    return render(request, "activities/catalogue_import.html", context)

@@ -1,0 +1,117 @@
+"""Light accounts: a practice that did not apply joins the activities; its people page."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from applications.models import Membership, Person
+from ligepraksis.models import Role
+from tests.conftest import make_practice, make_user
+
+
+def _verify_link():
+    return re.search(r"https?://\S+", mail.outbox[-1].body).group(0)
+
+
+@pytest.mark.django_db
+def test_a_practice_that_did_not_apply_registers_and_gets_access(client, region):
+    client.post(reverse("activities:join"), {"email": "ny@klinik.example"})
+    response = client.get(_verify_link())
+    assert response.status_code == 302 and response.url == reverse("activities:join_practice")
+    muni = region.municipalities.get(name="Aarhus")
+    response = client.post(
+        reverse("activities:join_practice"),
+        {
+            "person_name": "Ida Ny",
+            "person_kind": "staff",
+            "provider_numbers": "076543",
+            "name": "Klinikken Ny",
+            "cvr": "29190925",
+            "address": "Nyvej 1",
+            "postcode": "8000",
+            "city": "Aarhus C",
+            "municipality": muni.pk,
+            "form": "solo",
+            "doctor_capacities": "1",
+            "staff_count": "2",
+            "listed_patients": "1500",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    person = Person.objects.get(email="ny@klinik.example")
+    practice = Membership.objects.get(person=person).practice
+    assert practice.provider_numbers.get().number == "076543"
+    assert person.user.grants.filter(role=Role.PRACTICE, practice=practice).exists()
+
+
+@pytest.mark.django_db
+def test_joining_an_already_registered_practice_is_refused_with_advice(client, region):
+    existing = make_practice(region)
+    number = existing.provider_numbers.get().number
+    user = make_user("fremmed@example.org")
+    client.force_login(user)
+    muni = region.municipalities.get(name="Aarhus")
+    response = client.post(
+        reverse("activities:join_practice"),
+        {
+            "person_name": "Fremmed",
+            "person_kind": "doctor",
+            "provider_numbers": number,
+            "name": "X",
+            "cvr": "29190925",
+            "address": "Vej 1",
+            "postcode": "8000",
+            "city": "Aarhus",
+            "municipality": muni.pk,
+            "form": "solo",
+            "doctor_capacities": "1",
+            "staff_count": "1",
+            "listed_patients": "100",
+        },
+    )
+    assert response.status_code == 200
+    assert "colleague" in response.content.decode() or "kollega" in response.content.decode()
+    assert not user.grants.filter(practice=existing).exists()
+    assert not Membership.objects.filter(practice=existing, person__user=user).exists()
+
+
+@pytest.mark.django_db
+def test_a_practice_user_adds_a_colleague_with_a_login_and_records_a_leaver(client, region):
+    practice = make_practice(region)
+    owner = make_user(role=Role.PRACTICE, practice=practice)
+    client.force_login(owner)
+    url = reverse("activities:practice_people", args=[practice.pk])
+    response = client.post(
+        url, {"name": "Bo Sekretær", "kind": "staff", "email": "bo@example.org", "give_access": "on"}
+    )
+    assert response.status_code == 302
+    bo = Person.objects.get(email="bo@example.org")
+    assert bo.user.grants.filter(role=Role.PRACTICE, practice=practice).exists()
+    response = client.post(
+        reverse("activities:person_access", args=[practice.pk, bo.pk]), {"action": "leave"}
+    )
+    assert Membership.objects.get(person=bo, practice=practice).ended_on is not None
+    assert not bo.user.grants.filter(role=Role.PRACTICE, practice=practice).exists()
+
+
+@pytest.mark.django_db
+def test_people_page_cpr_in_a_name_is_refused_and_nothing_saved(client, region):
+    practice = make_practice(region)
+    client.force_login(make_user(role=Role.PRACTICE, practice=practice))
+    before = Person.objects.count()
+    response = client.post(
+        reverse("activities:practice_people", args=[practice.pk]), {"name": "Pt 010190-1234", "kind": "staff"}
+    )
+    assert response.status_code == 200
+    assert "CPR" in response.content.decode()
+    assert Person.objects.count() == before
+
+
+@pytest.mark.django_db
+def test_outsider_gets_404_on_another_practices_people(client, region):
+    practice = make_practice(region)
+    client.force_login(make_user())
+    assert client.get(reverse("activities:practice_people", args=[practice.pk])).status_code == 404
+    assert client.post(reverse("activities:person_access", args=[practice.pk, 1])).status_code == 404

@@ -1,0 +1,154 @@
+"""The catalogue, a practice's hours page and the leaders' overview use the same number of queries for
+5 and for 50 rows.
+
+Each test renders the page with 5 rows, adds 45 more, renders it again and compares both the query
+counts and the number of rows actually shown (equal counts of empty pages prove nothing).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from activities.models import Registration, RegistrationStatus, Session
+from ligepraksis.models import Role
+from tests.activities.service_factories import (
+    make_activity,
+    make_person,
+    participate,
+    provider,
+    stub_missing_tasks,
+)
+from tests.conftest import make_practice, make_round, make_user
+
+BACKEND = "ligepraksis.auth.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _tasks(monkeypatch):
+    stub_missing_tasks(monkeypatch)
+
+
+def _render(client: Client, url: str, row: str) -> tuple[int, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries), response.content.decode().count(f'data-row="{row}"')
+
+
+def _sessions(activities, count: int, *, start_day: int, past: bool = False) -> list[Session]:
+    """`count` sessions spread over the activities (several providers and kinds)."""
+    now = timezone.now()
+    sessions = []
+    for i in range(count):
+        day = dt.timedelta(days=start_day + i)
+        starts = now - day if past else now + day
+        sessions.append(
+            Session(
+                activity=activities[i % len(activities)],
+                starts_at=starts,
+                ends_at=starts + dt.timedelta(hours=2),
+                capacity=20,
+                signup_deadline=starts - dt.timedelta(hours=1),
+                place=f"Lokale {i}",
+            )
+        )
+    return Session.objects.bulk_create(sessions)
+
+
+@pytest.fixture
+def big_round(region):
+    return make_round(region, open_=False, places=60, hours_count_for="members")
+
+
+@pytest.fixture
+def round_leader(big_round):
+    return make_user(role=Role.PROJECT_LEADER, round=big_round)
+
+
+@pytest.fixture
+def activities(big_round):
+    return [
+        make_activity(big_round, org=provider(f"Udbyder {i}"), kind=kind)
+        for i, kind in enumerate(("webinar", "course", "talk"))
+    ]
+
+
+@pytest.mark.django_db
+def test_catalogue_queries_do_not_grow_with_sessions(activities, region):
+    client = Client()
+    sessions = _sessions(activities, 5, start_day=1)
+    practice = make_practice(region)
+    Registration.objects.create(
+        session=sessions[0],
+        person=make_person(practice),
+        practice=practice,
+        status=RegistrationStatus.CONFIRMED,
+    )
+    url = reverse("activities:catalogue")
+    few_queries, few_rows = _render(client, url, "session")
+    _sessions(activities, 45, start_day=10)
+    many_queries, many_rows = _render(client, url, "session")
+    assert (few_rows, many_rows) == (5, 50)
+    assert many_queries == few_queries
+
+
+@pytest.mark.django_db
+def test_practice_hours_page_queries_do_not_grow_with_people_and_sessions(
+    big_round, round_leader, activities
+):
+    participation, user = participate(big_round, round_leader)
+    practice = participation.practice
+    client = Client()
+    client.force_login(user, backend=BACKEND)
+    url = reverse("activities:practice_hours", args=[practice.pk])
+
+    def add(count: int, start_day: int):
+        people = [make_person(practice) for _ in range(count)]
+        past = _sessions(activities, count, start_day=start_day, past=True)
+        upcoming = _sessions(activities, count, start_day=start_day)
+        Registration.objects.bulk_create(
+            [
+                Registration(
+                    session=s, person=p, practice=practice, status=RegistrationStatus.CONFIRMED, attended=True
+                )
+                for s, p in zip(past, people, strict=True)
+            ]
+            + [
+                Registration(session=s, person=p, practice=practice, status=RegistrationStatus.CONFIRMED)
+                for s, p in zip(upcoming, people, strict=True)
+            ]
+        )
+
+    add(5, start_day=1)
+    few_queries, few_rows = _render(client, url, "person")
+    add(45, start_day=10)
+    many_queries, many_rows = _render(client, url, "person")
+    assert (few_rows, many_rows) == (5, 50)  # every member's hours count in this round
+    assert many_queries == few_queries
+
+
+@pytest.mark.django_db
+def test_overview_queries_do_not_grow_with_participations(big_round, round_leader, activities):
+    client = Client()
+    client.force_login(round_leader, backend=BACKEND)
+    url = reverse("activities:overview", args=[big_round.pk])
+    _sessions(activities, 5, start_day=1)
+
+    def add(count: int):
+        for _ in range(count):
+            participate(big_round, round_leader)
+
+    add(5)
+    few_queries, few_rows = _render(client, url, "participation")
+    add(45)
+    _sessions(activities, 45, start_day=10)
+    many_queries, many_rows = _render(client, url, "participation")
+    assert (few_rows, many_rows) == (5, 50)
+    assert many_queries == few_queries
