@@ -117,11 +117,11 @@ class SessionAdmin(admin.ModelAdmin):
             )
         )
 
-    @admin.display(description=_("confirmed"), ordering="n_confirmed")
+    @admin.display(description=_("Confirmed"), ordering="n_confirmed")
     def confirmed(self, obj):
         return obj.n_confirmed
 
-    @admin.display(description=_("on the waiting list"), ordering="n_waitlisted")
+    @admin.display(description=_("On the waiting list"), ordering="n_waitlisted")
     def waitlisted(self, obj):
         return obj.n_waitlisted
 
