@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,16 +23,11 @@ from activities.models import (
 )
 from applications.models import Membership, Person, PersonKind, Practice
 from ligepraksis import permissions
-from ligepraksis.errors import DomainError
+from ligepraksis.errors import DomainError, validate_or_refuse
 
 
 def _full_clean(obj, exclude=None):
-    try:
-        obj.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        from applications.services import _first_message
-
-        raise DomainError(_first_message(exc)) from exc
+    validate_or_refuse(obj, exclude=exclude)
 
 
 def _queue(task, *args) -> None:

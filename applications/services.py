@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -31,26 +30,14 @@ from applications.models import (
     Status,
 )
 from ligepraksis import permissions
-from ligepraksis.errors import DomainError
+from ligepraksis.errors import DomainError, validate_or_refuse
 from ligepraksis.models import ProgrammeRound, Role, TermsVersion
 from ligepraksis.services import role_grant, user_get_or_create
 from ligepraksis.validators import normalise_digits
 
 
 def _full_clean(obj, exclude=None):
-    """Model validation (the CPR guard included) before anything is written."""
-    try:
-        obj.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        raise DomainError(_first_message(exc)) from exc
-
-
-def _first_message(exc: ValidationError) -> str:
-    if hasattr(exc, "message_dict"):
-        for messages in exc.message_dict.values():
-            if messages:
-                return messages[0]
-    return exc.messages[0] if exc.messages else str(exc)
+    validate_or_refuse(obj, exclude=exclude)
 
 
 def _record(application, *, actor, to_status, reason="", kind=ApplicationEvent.Kind.STATUS, from_status=None):
