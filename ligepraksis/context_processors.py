@@ -7,12 +7,12 @@ def portal(request):
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {}
+    context = {"nav_has_practice": bool(permissions.own_practice_ids(user))}
     review_ids = permissions.round_ids_with_role(user, Role.PROJECT_LEADER, Role.STEERING)
-    if not review_ids:
-        return {}
-    leader_ids = permissions.round_ids_with_role(user, Role.PROJECT_LEADER)
-    rounds = list(ProgrammeRound.objects.filter(pk__in=review_ids).order_by("-year", "name"))
-    return {
-        "nav_review_rounds": rounds,
-        "nav_leader_rounds": [r for r in rounds if r.pk in leader_ids],
-    }
+    if review_ids:
+        leader_ids = permissions.round_ids_with_role(user, Role.PROJECT_LEADER)
+        rounds = list(ProgrammeRound.objects.filter(pk__in=review_ids).order_by("-year", "name"))
+        for r in rounds:
+            r.nav_is_leader = r.pk in leader_ids
+        context["nav_review_rounds"] = rounds
+    return context
