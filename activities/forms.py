@@ -13,19 +13,12 @@ from activities.models import MAX_HOURS, Activity, ActivityKind, Audience, Sessi
 from applications.forms import _Crispy
 from applications.models import PersonKind, Practice
 from ligepraksis.cpr import validate_no_cpr
+from ligepraksis.formats.da import formats as da_formats
 from ligepraksis.validators import normalise_digits
 
 # Danish input formats whatever the page's language (22.11.2026, 22-11-2026 and 22/11/2026).
-DATE_INPUTS = ["%d.%m.%Y", "%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d.%m.%y"]
-DATETIME_INPUTS = [
-    "%d.%m.%Y %H:%M",
-    "%d-%m-%Y %H:%M",
-    "%d/%m/%Y %H:%M",
-    "%d.%m.%Y %H.%M",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d %H:%M:%S",
-]
+DATE_INPUTS = da_formats.DATE_INPUT_FORMATS
+DATETIME_INPUTS = da_formats.DATETIME_INPUT_FORMATS
 DATETIME_SHOWN = "%d.%m.%Y %H:%M"
 
 

@@ -122,6 +122,10 @@ def person_add(*, user, practice: Practice, name: str, kind: str, email: str = "
         ).exists()
     ):
         raise DomainError(_("Someone in the practice already has this e-mail address."), field="email")
+    return _member_create(practice, name=name, kind=kind, email=email, title=title)
+
+
+def _member_create(practice: Practice, *, name: str, kind: str, email: str = "", title: str = "") -> Person:
     person = Person(name=name, kind=kind, email=email, title=title)
     _full_clean(person, exclude=["user"])
     person.save()
@@ -358,11 +362,7 @@ def walk_in_person(*, user, session: Session, practice: Practice, name: str, kin
     )
     if existing is not None:
         return existing
-    person = Person(name=name, kind=kind)
-    _full_clean(person, exclude=["user"])
-    person.save()
-    Membership.objects.create(person=person, practice=practice)
-    return person
+    return _member_create(practice, name=name, kind=kind)
 
 
 @dataclass

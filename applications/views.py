@@ -46,6 +46,19 @@ def _open_rounds():
     return ProgrammeRound.objects.filter(applications_open_at__lte=now, application_deadline__gt=now)
 
 
+def _post_action(request, form, action, success: str) -> None:
+    """The shape of every small POST: validate the form, call one service with its data, say how it went."""
+    if not form.is_valid():
+        messages.error(request, form.errors.as_text())
+        return
+    try:
+        action(**form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+
+
 # --- Applying -------------------------------------------------------------------------------------
 
 
@@ -253,17 +266,14 @@ def accept(request, pk: int):
 @require_POST
 def withdraw(request, pk: int):
     application = permissions.get_application_for_user(request.user, pk, "edit")
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.application_withdraw(
-                application=application, user=request.user, reason=form.cleaned_data["reason"]
-            )
-            messages.success(request, _("The application is withdrawn."))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(request, form.errors.as_text())
+    _post_action(
+        request,
+        ReasonForm(request.POST),
+        lambda reason: services.application_withdraw(
+            application=application, user=request.user, reason=reason
+        ),
+        _("The application is withdrawn."),
+    )
     return redirect("applications:detail", pk=pk)
 
 
@@ -315,15 +325,12 @@ def review(request, pk: int):
 @require_POST
 def recommend(request, pk: int):
     application = permissions.get_application_for_user(request.user, pk, "recommend")
-    form = RecommendationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.recommendation_record(application=application, user=request.user, **form.cleaned_data)
-            messages.success(request, _("The recommendation is recorded."))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(request, form.errors.as_text())
+    _post_action(
+        request,
+        RecommendationForm(request.POST),
+        lambda **data: services.recommendation_record(application=application, user=request.user, **data),
+        _("The recommendation is recorded."),
+    )
     return redirect("applications:detail", pk=pk)
 
 
@@ -331,15 +338,12 @@ def recommend(request, pk: int):
 @require_POST
 def decide(request, pk: int):
     application = permissions.get_application_for_user(request.user, pk, "decide")
-    form = DecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.application_decide(application=application, user=request.user, **form.cleaned_data)
-            messages.success(request, _("The decision is recorded and the practice informed by e-mail."))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(request, form.errors.as_text())
+    _post_action(
+        request,
+        DecisionForm(request.POST),
+        lambda **data: services.application_decide(application=application, user=request.user, **data),
+        _("The decision is recorded and the practice informed by e-mail."),
+    )
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -352,17 +356,12 @@ def decide(request, pk: int):
 @require_POST
 def offer(request, pk: int):
     application = permissions.get_application_for_user(request.user, pk, "decide")
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.waitlist_offer(
-                application=application, user=request.user, reason=form.cleaned_data["reason"]
-            )
-            messages.success(request, _("A place is offered. The practice is informed by e-mail."))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-    else:
-        messages.error(request, form.errors.as_text())
+    _post_action(
+        request,
+        ReasonForm(request.POST),
+        lambda reason: services.waitlist_offer(application=application, user=request.user, reason=reason),
+        _("A place is offered. The practice is informed by e-mail."),
+    )
     return redirect("applications:detail", pk=pk)
 
 
