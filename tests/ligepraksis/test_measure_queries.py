@@ -1,0 +1,22 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from tests.conftest import make_application
+
+
+@pytest.mark.django_db
+def test_measure_queries_reports_every_page_answering_200(closed_round, leader):
+    make_application(closed_round)
+    out = io.StringIO()
+    call_command("measure_queries", stdout=out)
+    lines = [line for line in out.getvalue().splitlines() if "queries" in line]
+    assert len(lines) == 6
+    assert all(line.strip().startswith("200") for line in lines)
+
+
+@pytest.mark.django_db
+def test_measure_queries_needs_a_project_leader():
+    with pytest.raises(CommandError):
+        call_command("measure_queries", stdout=io.StringIO())
