@@ -8,6 +8,10 @@ first offending elements. No rule is switched off.
 The actors log in by a session cookie made with Django's test client (the login form itself is one of
 the pages checked, and test_apply_to_accept.py drives it), which keeps each case quick. The same data
 is built for every case, because a transactional test empties the database afterwards.
+
+axe cannot judge focus, so two keyboard tests do: the skip link is the first stop, shows and leads to
+<main>, and every stop on two control-rich pages (a round menu opened) shows a solid outline of at least
+2px that contrasts 3:1 with what lies behind it (WCAG 2.4.7 and 1.4.11).
 """
 
 from __future__ import annotations
@@ -24,8 +28,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from activities import services as act_services
+from activities.models import Activity, Session
 from applications import services as app_services
-from applications.models import Application, PracticeForm
+from applications.models import Application, Practice, PracticeForm
 from ligepraksis.models import ProgrammeRound, Role
 from tests.activities.service_factories import attend, make_activity, make_session, participate, provider
 from tests.conftest import make_application, make_round, make_user
@@ -42,10 +47,10 @@ class World:
     open_round: ProgrammeRound
     actors: dict  # actor name -> user
     application: Application  # submitted, in the closed round
-    activity: object
-    future_session: object
-    past_session: object
-    practice: object
+    activity: Activity
+    future_session: Session
+    past_session: Session
+    practice: Practice
 
 
 @pytest.fixture
@@ -145,8 +150,12 @@ PAGES: list[tuple[str, Callable[[World], str], str | None]] = [
     ("application-detail", lambda w: f"/ansoegninger/{w.application.pk}/", "owner"),
     ("review", lambda w: f"/ansoegninger/{w.application.pk}/vurdering/", "steering"),
     ("selection-suggest", lambda w: f"/runder/{w.closed_round.pk}/udvaelgelse/?suggest=1", "leader"),
+    # A filter nobody matches: the wide table scrolls sideways with nothing focusable in it.
+    ("selection-no-match", lambda w: f"/runder/{w.closed_round.pk}/udvaelgelse/?status=withdrawn", "leader"),
     ("practice-hours", lambda w: f"/praksis/{w.practice.pk}/timer/", "practice"),
     ("signup", lambda w: f"/aktiviteter/hold/{w.future_session.pk}/tilmeld/", "practice"),
+    # Sign-up closed: the notice holds a link on a tinted alert background.
+    ("signup-closed", lambda w: f"/aktiviteter/hold/{w.past_session.pk}/tilmeld/", "practice"),
     ("attendance", lambda w: f"/aktiviteter/hold/{w.past_session.pk}/fremmoede/", "leader"),
     ("activity-overview", lambda w: f"/runder/{w.closed_round.pk}/aktivitetsoverblik/", "leader"),
 ]
@@ -178,6 +187,7 @@ def test_skip_link_is_first_visible_on_focus_and_moves_to_main(live_server, new_
     skip = page.locator("a.skip-link")
     page.keyboard.press("Tab")
     expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
     box = skip.bounding_box()
     viewport = page.viewport_size
     assert box is not None and viewport is not None
@@ -186,3 +196,71 @@ def test_skip_link_is_first_visible_on_focus_and_moves_to_main(live_server, new_
     assert box["y"] + box["height"] <= viewport["height"], (box, viewport)
     page.keyboard.press("Enter")
     expect(page.locator("#main")).to_be_focused()
+
+
+# The focused element's outline, and the first opaque background among its ancestors (what the
+# outline, drawn outside the element, is seen against).
+FOCUS_JS = """() => {
+  const e = document.activeElement, s = getComputedStyle(e);
+  let bg = 'rgb(255, 255, 255)';
+  for (let p = e.parentElement; p; p = p.parentElement) {
+    const b = getComputedStyle(p).backgroundColor;
+    if (b !== 'rgba(0, 0, 0, 0)' && b !== 'transparent') { bg = b; break; }
+  }
+  return {tag: e.tagName, what: e.outerHTML.slice(0, 90), style: s.outlineStyle,
+          width: parseFloat(s.outlineWidth), color: s.outlineColor, bg: bg};
+}"""
+
+
+def _contrast(a: str, b: str) -> float:
+    def luminance(css: str) -> float:
+        r, g, b_ = (int(float(x)) / 255 for x in css[css.index("(") + 1 : -1].split(",")[:3])
+        lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b_)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def tab_through(page: Page, limit: int = 80) -> list[str]:
+    """Tab until focus leaves the page; the focus stops whose outline is missing or too faint."""
+    problems, seen = [], set()
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(FOCUS_JS)
+        if stop["tag"] == "BODY" or stop["what"] in seen:
+            break
+        seen.add(stop["what"])
+        ratio = _contrast(stop["color"], stop["bg"])
+        if stop["style"] in ("none", "hidden") or stop["width"] < 2 or ratio < 3:
+            problems.append(
+                f"{stop['what']}: {stop['style']} {stop['width']}px {stop['color']} on {stop['bg']}"
+                f" ({ratio:.2f}:1)"
+            )
+    return problems
+
+
+@pytest.mark.e2e
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("url", "actor"),
+    [
+        (lambda w: f"/runder/{w.closed_round.pk}/udvaelgelse/?suggest=1", "leader"),
+        (lambda w: f"/ansoegninger/{w.application.pk}/", "owner"),
+    ],
+    ids=["selection", "application-detail"],
+)
+def test_every_focus_stop_shows_a_clear_outline(live_server, new_context, world, url, actor):
+    base = live_server.url
+    context = new_context()
+    log_in_by_cookie(context, base, world.actors[actor])
+    page = context.new_page()
+    page.goto(f"{base}{url(world)}")
+    problems = tab_through(page)
+    toggle = page.locator(".lp-navbar .dropdown-toggle")
+    if toggle.count():  # the round menu's items, which open on a white panel below the dark bar
+        toggle.first.focus()
+        page.keyboard.press("Enter")
+        expect(page.locator(".lp-navbar .dropdown-menu").first).to_be_visible()
+        problems += tab_through(page, limit=4)
+    assert not problems, "\n".join(problems)
