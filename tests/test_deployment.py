@@ -217,7 +217,7 @@ def test_with_nothing_set_the_defaults_are_sqlite_eager_tasks_and_console_mail()
         "engine": "django.db.backends.sqlite3",
         "name": str(ROOT / "db.sqlite3"),
         "eager": True,
-        "broker": "",
+        "broker": "memory://",
         "email": "django.core.mail.backends.console.EmailBackend",
         "debug": False,
     }
@@ -254,3 +254,17 @@ def test_celery_app_uses_those_settings_and_no_task_outlives_the_visibility_time
         # hands the message to another worker.
         if getattr(task, "autoretry_for", ()):
             assert (task.retry_backoff_max or 0) < visibility, task.name
+
+
+def test_the_image_compose_builds_installs_the_project_and_serves_the_wsgi_app():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert compose["x-app"]["build"] == "."
+    assert "pip install --no-cache-dir ." in dockerfile
+    assert "collectstatic" in dockerfile
+    # WeasyPrint's system libraries, as .ci/run installs them.
+    for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core"):
+        assert package in dockerfile
+    assert '"ligepraksis.wsgi:application"' in dockerfile
+    assert "USER app" in dockerfile
+    assert compose["x-app"]["environment"]["MEDIA_ROOT"] == "/srv/media"
