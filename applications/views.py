@@ -265,7 +265,7 @@ def accept(request, pk: int):
 @login_required
 @require_POST
 def withdraw(request, pk: int):
-    application = permissions.get_application_for_user(request.user, pk, "edit")
+    application = permissions.get_application_for_user(request.user, pk, "withdraw")
     _post_action(
         request,
         ReasonForm(request.POST),

@@ -141,6 +141,8 @@ ACTIONS = {
     "review": can_review,
     "recommend": can_recommend,
     "decide": can_decide,
+    # The practice itself, or a project leader on its behalf (say, when it phones in).
+    "withdraw": lambda u, a: is_application_owner(u, a) or can_decide(u, a),
 }
 
 

@@ -130,8 +130,9 @@ MATRIX = [
     Case("applications:accept", "POST", "app",  # no confirmation ticked: the form is shown again
          row(LOGIN, 200, 200, 403, 403, 404, 404, 404, 404, 404, 404)),
     Case("applications:withdraw", "GET", "app", logged_in(405)),
+    # The practice, or a leader on its behalf (the CPR text in the reason keeps it from happening).
     Case("applications:withdraw", "POST", "app",
-         row(LOGIN, 302, 302, 403, 403, 404, 404, 404, 404, 404, 404), data={"reason": CPR_TEXT}),
+         row(LOGIN, 302, 302, 403, 302, 404, 404, 404, 404, 404, 404), data={"reason": CPR_TEXT}),
     # --- Review, recommendation, decision -------------------------------------------------------------
     Case("applications:review", "GET", "app",
          row(LOGIN, 403, 403, 200, 200, 404, 404, 404, 404, 404, 404)),

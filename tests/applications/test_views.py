@@ -437,3 +437,26 @@ def test_english_can_be_selected(client):
     assert '<html lang="en">' in html
     assert "Log in" in html and "Log ind" not in html
     assert "Password" in html and "Adgangskode" not in html
+
+
+@pytest.mark.django_db
+def test_leader_withdraws_a_selected_practice_on_its_behalf_and_the_place_is_offered_on(
+    client, closed_round, leader, django_capture_on_commit_callbacks
+):
+    from applications import services
+
+    selected = make_application(closed_round)
+    waiting = make_application(closed_round)
+    services.application_decide(application=selected, user=leader, outcome=Status.SELECTED)
+    services.application_decide(application=waiting, user=leader, outcome=Status.WAITLISTED)
+    client.force_login(leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("applications:withdraw", args=[selected.pk]), {"reason": "Praksis ringede og meldte fra"}
+        )
+    assert response.status_code == 302
+    selected.refresh_from_db()
+    waiting.refresh_from_db()
+    assert selected.status == Status.WITHDRAWN
+    assert selected.events.last().actor == leader
+    assert waiting.status == Status.OFFERED
