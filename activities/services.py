@@ -415,20 +415,39 @@ def _check_evidence(upload) -> None:
         raise DomainError(_("The evidence must be a PDF or an image (PNG or JPEG)."), field="evidence")
 
 
+def claim_round(practice: Practice):
+    """The round a claim without an activity counts toward: the newest active participation's."""
+    from ligepraksis.models import ProgrammeRound
+
+    return (
+        ProgrammeRound.objects.filter(
+            participations__practice=practice, participations__ended_at__isnull=True
+        )
+        .order_by("-year", "-pk")
+        .first()
+    )
+
+
 def claim_submit(
     *,
     user,
     practice: Practice,
-    round_obj,
     person: Person,
     description: str,
     occurred_on,
     hours,
+    round_obj=None,
     activity: Activity | None = None,
     evidence=None,
 ) -> HourClaim:
+    """Claim hours from outside the portal. The round is the activity's, else the practice's newest
+    participation's; a practice that takes part in no round has no hour target to claim toward."""
     if practice.pk not in permissions.own_practice_ids(user):
         raise DomainError(_("You can only claim hours for your own practice."))
+    if round_obj is None:
+        round_obj = activity.round if activity is not None else claim_round(practice)
+    if round_obj is None:
+        raise DomainError(_("Only a participating practice has an hour target to claim hours toward."))
     if not Membership.objects.filter(practice=practice, person=person).exists():
         raise DomainError(_("%(name)s is not a member of the practice.") % {"name": person.name})
     _check_evidence(evidence)

@@ -253,12 +253,10 @@ def claim_new(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        round_obj = d["activity"].round if d["activity"] else round_list[0]
         try:
             services.claim_submit(
                 user=request.user,
                 practice=practice,
-                round_obj=round_obj,
                 person=d["person"],
                 description=d["description"],
                 occurred_on=d["occurred_on"],

@@ -9,7 +9,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Avg, Count, OuterRef, Prefetch, Q, Subquery
 
 from applications import selection
-from applications.models import Application, PracticeForm, Recommendation, Score, Status
+from applications.models import Application, PracticeForm, Recommendation, Review, Score, Status
+from ligepraksis import permissions
 from ligepraksis.models import Area, ProgrammeRound
 
 TWO = Decimal("0.01")
@@ -39,6 +40,25 @@ def applications_for_round(round_obj: ProgrammeRound, *, include_drafts: bool = 
     if not include_drafts:
         qs = qs.exclude(status=Status.DRAFT)
     return qs
+
+
+def applications_for_reviewer(round_obj: ProgrammeRound, user) -> list[Application]:
+    """The round's submitted applications a reviewer may see: never their own practice's."""
+    own = permissions.own_practice_ids(user)
+    return [a for a in applications_for_round(round_obj) if a.practice_id not in own]
+
+
+def own_review_state(round_obj: ProgrammeRound, user) -> tuple[set[int], set[int]]:
+    """(ids the user has reviewed, ids where the user declared a conflict of interest)."""
+    rows = Review.objects.filter(application__round=round_obj, reviewer=user).values_list(
+        "application_id", "conflict_of_interest"
+    )
+    reviewed, conflicted = set(), set()
+    for app_id, conflict in rows:
+        reviewed.add(app_id)
+        if conflict:
+            conflicted.add(app_id)
+    return reviewed, conflicted
 
 
 def criterion_means(round_obj: ProgrammeRound) -> dict[int, dict[int, Decimal]]:

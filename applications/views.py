@@ -375,14 +375,8 @@ def round_list(request, round_id: int):
         request.user, round_id, roles=(Role.PROJECT_LEADER, Role.STEERING)
     )
     is_leader = permissions.is_leader(request.user, round_obj)
-    own = permissions.own_practice_ids(request.user)
-    apps = [a for a in selectors.applications_for_round(round_obj) if a.practice_id not in own]
-    reviewed = set(round_obj.applications.filter(reviews__reviewer=request.user).values_list("pk", flat=True))
-    conflicted = set(
-        round_obj.applications.filter(
-            reviews__reviewer=request.user, reviews__conflict_of_interest=True
-        ).values_list("pk", flat=True)
-    )
+    apps = selectors.applications_for_reviewer(round_obj, request.user)
+    reviewed, conflicted = selectors.own_review_state(round_obj, request.user)
     return render(
         request,
         "applications/round_list.html",
