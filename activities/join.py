@@ -7,16 +7,10 @@ and records that someone has left.
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core import signing
-from django.core.mail import send_mail
 from django.db.models import Q
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,9 +21,9 @@ from applications.forms import EmailForm, PracticeRegisterForm, _Crispy
 from applications.models import Membership, Person, PersonKind
 from ligepraksis import permissions
 from ligepraksis.cpr import validate_no_cpr
+from ligepraksis.email_links import login_from_link, send_login_link
 from ligepraksis.errors import DomainError
 from ligepraksis.models import Region
-from ligepraksis.services import user_get_or_create
 
 JOIN_SALT = "activities.join"
 
@@ -62,29 +56,16 @@ def join(request):
     form = EmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        token = signing.dumps({"email": email}, salt=JOIN_SALT)
-        context = {"link": request.build_absolute_uri(reverse("activities:join_verify", args=[token]))}
-        send_mail(
-            render_to_string("emails/join_subject.txt", context).strip(),
-            render_to_string("emails/join_body.txt", context),
-            None,
-            [email],
+        send_login_link(
+            request, email=email, salt=JOIN_SALT, url_name="activities:join_verify", template="join"
         )
         return render(request, "applications/apply_sent.html", {"email": email})
     return render(request, "activities/join.html", {"form": form})
 
 
 def join_verify(request, token: str):
-    try:
-        data = signing.loads(token, salt=JOIN_SALT, max_age=settings.EMAIL_VERIFICATION_MAX_AGE)
-    except signing.BadSignature:
-        messages.error(request, _("The link is not valid or has expired. Please ask for a new one."))
+    if login_from_link(request, token, salt=JOIN_SALT) is None:
         return redirect("activities:join")
-    user = user_get_or_create(email=data["email"])
-    if not user.is_active:
-        messages.error(request, _("This account is closed."))
-        return redirect("home")
-    login(request, user, backend="ligepraksis.auth.EmailBackend")
     return redirect("activities:join_practice")
 
 

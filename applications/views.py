@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core import signing
-from django.core.mail import send_mail
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -34,9 +29,9 @@ from applications.forms import (
 )
 from applications.models import Application, Recommendation, Status
 from ligepraksis import permissions
+from ligepraksis.email_links import login_from_link, send_login_link
 from ligepraksis.errors import DomainError
 from ligepraksis.models import ProgrammeRound, Role
-from ligepraksis.services import user_get_or_create
 
 VERIFY_SALT = "applications.verify-email"
 
@@ -71,33 +66,23 @@ def apply(request, round_id: int):
     form = EmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        token = signing.dumps({"email": email, "round": round_obj.pk}, salt=VERIFY_SALT)
-        link = request.build_absolute_uri(reverse("applications:verify", args=[token]))
-        context = {"link": link, "round": round_obj}
-        send_mail(
-            render_to_string("emails/verify_email_subject.txt", context).strip(),
-            render_to_string("emails/verify_email_body.txt", context),
-            None,
-            [email],
+        send_login_link(
+            request,
+            email=email,
+            salt=VERIFY_SALT,
+            url_name="applications:verify",
+            template="verify_email",
+            payload={"round": round_obj.pk},
+            context={"round": round_obj},
         )
         return render(request, "applications/apply_sent.html", {"email": email, "round": round_obj})
     return render(request, "applications/apply.html", {"form": form, "round": round_obj})
 
 
 def verify(request, token: str):
-    try:
-        data = signing.loads(token, salt=VERIFY_SALT, max_age=settings.EMAIL_VERIFICATION_MAX_AGE)
-    except signing.SignatureExpired:
-        messages.error(request, _("The link has expired. Please ask for a new one."))
+    data = login_from_link(request, token, salt=VERIFY_SALT)
+    if data is None:
         return redirect("home")
-    except signing.BadSignature:
-        messages.error(request, _("The link is not valid. Please ask for a new one."))
-        return redirect("home")
-    user = user_get_or_create(email=data["email"])
-    if not user.is_active:
-        messages.error(request, _("This account is closed."))
-        return redirect("home")
-    login(request, user, backend="ligepraksis.auth.EmailBackend")
     messages.success(request, _("Your e-mail address is verified. You can now fill in the application."))
     return redirect("applications:start", round_id=data["round"])
 
