@@ -18,7 +18,7 @@ from activities.models import (
     RegistrationStatus,
     Session,
 )
-from applications.admin import ReadOnlyAdminMixin
+from ligepraksis.admin_mixins import ReadOnlyAdminMixin
 from ligepraksis.cpr import validate_no_cpr
 
 
@@ -72,10 +72,9 @@ class ActivityAdmin(admin.ModelAdmin):
         "round",
         "hours",
         "online",
-        "counts_toward_target",
         "required",
     )
-    list_filter = ("round", "kind", "provider", "audience", "online", "counts_toward_target")
+    list_filter = ("round", "kind", "provider", "audience", "online")
     search_fields = ("title", "description", "provider__name")
     list_select_related = ("provider", "round")
     autocomplete_fields = ("provider", "round")

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from activities.calendar import calendar_bytes
 from activities.models import Registration, RegistrationStatus
-from applications.models import Person, Practice
+from practices.models import Person, Practice
 
 PERSON_SALT = "activities.feeds.person"
 PRACTICE_SALT = "activities.feeds.practice"

@@ -10,11 +10,12 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import MAX_HOURS, Activity, ActivityKind, Audience, Session
-from applications.forms import _Crispy
-from applications.models import PersonKind, Practice
 from ligepraksis.cpr import validate_no_cpr
 from ligepraksis.formats.da import formats as da_formats
+from ligepraksis.forms import CrispyFormMixin
 from ligepraksis.validators import normalise_digits
+from practices.models import PersonKind, Practice
+from practices.selectors import practice_find
 
 # Danish input formats whatever the page's language (22.11.2026, 22-11-2026 and 22/11/2026).
 DATE_INPUTS = da_formats.DATE_INPUT_FORMATS
@@ -90,7 +91,7 @@ class CatalogueFilterForm(forms.Form):
 # --- Sign-up --------------------------------------------------------------------------------------
 
 
-class SignupForm(_Crispy, forms.Form):
+class SignupForm(CrispyFormMixin, forms.Form):
     persons = forms.ModelMultipleChoiceField(
         label=_("Who is coming?"),
         queryset=None,
@@ -123,7 +124,7 @@ class SignupForm(_Crispy, forms.Form):
 # --- Hour claims ----------------------------------------------------------------------------------
 
 
-class ClaimForm(_Crispy, forms.Form):
+class ClaimForm(CrispyFormMixin, forms.Form):
     person = forms.ModelChoiceField(label=_("Who took part?"), queryset=None)
     activity = forms.ModelChoiceField(
         label=_("Activity in the catalogue (if it is one)"), queryset=None, required=False
@@ -148,7 +149,7 @@ class ClaimForm(_Crispy, forms.Form):
         self.fields["activity"].queryset = activities
 
 
-class ClaimDecisionForm(_Crispy, forms.Form):
+class ClaimDecisionForm(CrispyFormMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("approve", _("Approve")), ("reject", _("Reject"))],
@@ -215,8 +216,6 @@ class WalkInForm(forms.Form):
             if not number:
                 self.add_error("practice", _("Choose the practice or give its provider number."))
             else:
-                from applications.services import practice_find
-
                 found = practice_find(provider_number=number)
                 if found is None:
                     self.add_error("provider_number", _("No practice has that provider number."))
@@ -233,7 +232,7 @@ WalkInFormSet = forms.formset_factory(WalkInForm, extra=3, max_num=20)
 # --- Catalogue editing ----------------------------------------------------------------------------
 
 
-class ActivityForm(_Crispy, forms.ModelForm):
+class ActivityForm(CrispyFormMixin, forms.ModelForm):
     class Meta:
         model = Activity
         fields = [
@@ -244,7 +243,6 @@ class ActivityForm(_Crispy, forms.ModelForm):
             "audience",
             "hours",
             "online",
-            "counts_toward_target",
             "required",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
@@ -259,7 +257,7 @@ class ActivityForm(_Crispy, forms.ModelForm):
         """The service validates the whole object."""
 
 
-class SessionForm(_Crispy, forms.ModelForm):
+class SessionForm(CrispyFormMixin, forms.ModelForm):
     starts_at = DanishDateTimeField(label=_("Starts"))
     ends_at = DanishDateTimeField(label=_("Ends"))
     signup_deadline = DanishDateTimeField(label=_("Sign-up deadline"))
@@ -287,7 +285,7 @@ class SessionForm(_Crispy, forms.ModelForm):
         """The service validates the whole object."""
 
 
-class CancelSessionForm(_Crispy, forms.Form):
+class CancelSessionForm(CrispyFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason for cancelling (sent to those signed up)"),
         max_length=300,
@@ -299,7 +297,7 @@ class CancelSessionForm(_Crispy, forms.Form):
 # --- Import ---------------------------------------------------------------------------------------
 
 
-class ImportForm(_Crispy, forms.Form):
+class ImportForm(CrispyFormMixin, forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet (XLSX or CSV)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -28,6 +29,16 @@ class ActivityKind(models.TextChoices):
     STARTUP = "startup", _("Start-up meeting")
     PODCAST = "podcast", _("Podcast")
     OTHER = "other", _("Other")
+
+
+# Kinds that never count toward the hour target: the start-up meeting and the theme day come in
+# addition to the 10 hours ("Herudover", DOMAIN.md step 4). One home for the rule.
+NOT_COUNTING_KINDS = (ActivityKind.STARTUP, ActivityKind.THEME_DAY)
+COUNTS_TOWARD_TARGET = ~Q(kind__in=NOT_COUNTING_KINDS)
+
+
+def kind_counts_toward_target(kind: str) -> bool:
+    return kind not in NOT_COUNTING_KINDS
 
 
 class Audience(models.TextChoices):
@@ -60,11 +71,6 @@ class Activity(models.Model):
         validators=[MinValueValidator(Decimal("0.25")), MaxValueValidator(MAX_HOURS)],
     )
     online = models.BooleanField(_("online"), default=False)
-    counts_toward_target = models.BooleanField(
-        _("counts toward the hour target"),
-        default=True,
-        help_text=_("Off for the start-up meeting and the theme day, which are paid separately."),
-    )
     required = models.BooleanField(
         _("required of every participating practice"),
         default=False,
@@ -83,6 +89,11 @@ class Activity(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def counts_toward_target(self) -> bool:
+        """Whether attending counts toward the hour target: a rule of the kind, never a choice."""
+        return kind_counts_toward_target(self.kind)
 
 
 class Session(models.Model):
@@ -120,6 +131,27 @@ class Session(models.Model):
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
 
+    def confirmed_count(self) -> int:
+        return self.registrations.filter(status=RegistrationStatus.CONFIRMED).count() if self.pk else 0
+
+    def clean(self):
+        """A session's capacity never falls below its confirmed sign-ups (services, admin and the
+        catalogue import all run full_clean, so this is the rule's one home)."""
+        super().clean()
+        if self.capacity is not None and self.pk:
+            confirmed = self.confirmed_count()
+            if self.capacity < confirmed:
+                raise ValidationError(
+                    {
+                        "capacity": _(
+                            "%(confirmed)s people are confirmed; the session needs at least that many "
+                            "places. Cancel sign-ups first."
+                        )
+                        % {"confirmed": confirmed}
+                    },
+                    code="capacity_below_confirmed",
+                )
+
 
 class RegistrationStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
@@ -131,10 +163,8 @@ class Registration(models.Model):
     """A person signed up for a session, on behalf of a practice; attendance is taken on it."""
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="registrations")
-    person = models.ForeignKey("applications.Person", on_delete=models.PROTECT, related_name="registrations")
-    practice = models.ForeignKey(
-        "applications.Practice", on_delete=models.PROTECT, related_name="registrations"
-    )
+    person = models.ForeignKey("practices.Person", on_delete=models.PROTECT, related_name="registrations")
+    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="registrations")
     status = models.CharField(_("status"), max_length=12, choices=RegistrationStatus.choices)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -147,11 +177,8 @@ class Registration(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     attendance_at = models.DateTimeField(null=True, blank=True)
+    # When the reminder was put in the outbox (in the same transaction), so it is written once.
     reminded_at = models.DateTimeField(null=True, blank=True)
-    # The status last mailed (confirmed or waitlisted), claimed by a conditional update so that a
-    # task that runs twice mails once; and when the cancellation of the session was mailed.
-    notified_status = models.CharField(max_length=12, blank=True, choices=RegistrationStatus.choices)
-    cancellation_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("registration")
@@ -190,10 +217,8 @@ class HourClaim(models.Model):
     round = models.ForeignKey(
         "ligepraksis.ProgrammeRound", on_delete=models.PROTECT, related_name="hour_claims"
     )
-    practice = models.ForeignKey(
-        "applications.Practice", on_delete=models.PROTECT, related_name="hour_claims"
-    )
-    person = models.ForeignKey("applications.Person", on_delete=models.PROTECT, related_name="hour_claims")
+    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="hour_claims")
+    person = models.ForeignKey("practices.Person", on_delete=models.PROTECT, related_name="hour_claims")
     activity = models.ForeignKey(
         Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="claims"
     )
@@ -221,7 +246,6 @@ class HourClaim(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_reason = GuardedTextField(_("reason"), max_length=1000, blank=True)
-    decision_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("hour claim")

@@ -1,7 +1,8 @@
 """Reminders run by Celery beat: a day before a session, and a nudge to practices under target.
 
-Both claim a row before mailing (reminded_at, HourNudge.sent_at: a conditional update that only one
-worker wins) and hand it back if the mail fails, so running a sweep twice, or two at once, mails once.
+Both mark a row (reminded_at, HourNudge.sent_at: a conditional update that only one run wins) and
+write the e-mail to the outbox in the same transaction, so running a sweep twice, or two at once,
+writes each mail once; the outbox sends it (ligepraksis/mail.py).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone, translation
 
 from activities.calendar import calendar_bytes
@@ -19,12 +21,12 @@ from activities.notifications import (
     ICS_TYPE,
     format_hours,
     registration_recipient,
-    send_templated,
     session_context,
     site_link,
 )
 from activities.selectors import ledgers
 from applications.models import Participation
+from ligepraksis import mail
 from ligepraksis.models import ProgrammeRound
 
 log = logging.getLogger(__name__)
@@ -33,8 +35,9 @@ REMIND_AHEAD = dt.timedelta(hours=24)
 
 
 def session_reminders_send(*, now=None) -> int:
-    """Remind everyone confirmed for a session that starts within the next 24 hours, once.
-    Returns how many reminders were sent; re-raises the first failure after trying the rest."""
+    """Remind everyone confirmed for a session that starts within the next 24 hours, once: each
+    reminder is written to the outbox in the same transaction that sets `reminded_at`.
+    Returns how many reminders were written."""
     now = now or timezone.now()
     due = Registration.objects.filter(
         status=RegistrationStatus.CONFIRMED,
@@ -43,20 +46,20 @@ def session_reminders_send(*, now=None) -> int:
         session__starts_at__gt=now,
         session__starts_at__lte=now + REMIND_AHEAD,
     ).values_list("pk", flat=True)
-    sent, failure = 0, None
+    written = 0
     for pk in list(due):
-        claimed = Registration.objects.filter(
-            pk=pk, reminded_at__isnull=True, status=RegistrationStatus.CONFIRMED
-        ).update(reminded_at=now)
-        if not claimed:
-            continue  # another worker has it
-        registration = Registration.objects.select_related(
-            "session__activity", "person", "registered_by"
-        ).get(pk=pk)
-        to = registration_recipient(registration)
-        if not to:
-            continue  # nobody to tell; leave it marked so it is not tried every hour
-        try:
+        with transaction.atomic():
+            claimed = Registration.objects.filter(
+                pk=pk, reminded_at__isnull=True, status=RegistrationStatus.CONFIRMED
+            ).update(reminded_at=now)
+            if not claimed:
+                continue  # another run wrote it
+            registration = Registration.objects.select_related(
+                "session__activity", "person", "registered_by"
+            ).get(pk=pk)
+            to = registration_recipient(registration)
+            if not to:
+                continue  # nobody to tell; leave it marked so it is not tried every hour
             with translation.override(settings.LANGUAGE_CODE):
                 session = registration.session
                 context = session_context(session) | {
@@ -64,15 +67,16 @@ def session_reminders_send(*, now=None) -> int:
                     "person": registration.person,
                 }
                 ics = calendar_bytes([session], session.activity.title, method="PUBLISH", attendee=to)
-                send_templated("activity_reminder", context, to, [(ICS_NAME, ics, ICS_TYPE)])
-            sent += 1
-        except Exception as exc:
-            Registration.objects.filter(pk=pk, reminded_at=now).update(reminded_at=None)
-            log.exception("Reminder for registration %s failed; handed back for the next run", pk)
-            failure = failure or exc
-    if failure is not None:
-        raise failure
-    return sent
+            written += bool(
+                mail.enqueue(
+                    to=to,
+                    template="activity_reminder",
+                    context=context,
+                    attachments=[(ICS_NAME, ics, ICS_TYPE)],
+                    key=f"reminder:{pk}",
+                )
+            )
+    return written
 
 
 def nudge_window(round_obj) -> tuple[dt.date, dt.date]:
@@ -100,13 +104,14 @@ def hour_nudges_send(*, now=None) -> int:
     still under the hour target, once per participation (HourNudge). Returns how many were nudged."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    nudged, failure = 0, None
+    nudged = 0
     for round_obj in ProgrammeRound.objects.all():
         start, deadline = nudge_window(round_obj)
         if not start <= today <= deadline:
             continue
         participations = (
-            Participation.objects.filter(round=round_obj, ended_at__isnull=True)
+            Participation.objects.active()
+            .filter(round=round_obj)
             .exclude(hour_nudge__sent_at__isnull=False)
             .select_related("application__created_by")
         )
@@ -114,10 +119,10 @@ def hour_nudges_send(*, now=None) -> int:
             if ledger.done:
                 continue
             participation = ledger.participation
-            nudge, _ = HourNudge.objects.get_or_create(participation=participation)
-            if not HourNudge.objects.filter(pk=nudge.pk, sent_at__isnull=True).update(sent_at=now):
-                continue  # already nudged, or another worker is at it
-            try:
+            with transaction.atomic():
+                nudge, _ = HourNudge.objects.get_or_create(participation=participation)
+                if not HourNudge.objects.filter(pk=nudge.pk, sent_at__isnull=True).update(sent_at=now):
+                    continue  # already nudged, or another run is at it
                 with translation.override(settings.LANGUAGE_CODE):
                     context = {
                         "participation": participation,
@@ -134,12 +139,11 @@ def hour_nudges_send(*, now=None) -> int:
                         "site_url": settings.SITE_URL,
                     }
                     for to in _nudge_recipients(participation):
-                        send_templated("activity_nudge", context, to)
+                        mail.enqueue(
+                            to=to,
+                            template="activity_nudge",
+                            context=context,
+                            key=f"nudge:{participation.pk}:{to.lower()}",
+                        )
                 nudged += 1
-            except Exception as exc:
-                HourNudge.objects.filter(pk=nudge.pk, sent_at=now).update(sent_at=None)
-                log.exception("Nudge for participation %s failed; handed back", participation.pk)
-                failure = failure or exc
-    if failure is not None:
-        raise failure
     return nudged

@@ -41,7 +41,6 @@ COLUMNS = (
     "audience",
     "hours",
     "online",
-    "counts_toward_target",
     "starts",
     "ends",
     "place",
@@ -116,7 +115,6 @@ class SessionResource(resources.ModelResource):
     audience = fields.Field(column_name="audience")
     hours = fields.Field(column_name="hours")
     online = fields.Field(column_name="online")
-    counts_toward_target = fields.Field(column_name="counts_toward_target")
     starts = fields.Field(column_name="starts")
     ends = fields.Field(column_name="ends")
     place = fields.Field(column_name="place")
@@ -168,9 +166,6 @@ class SessionResource(resources.ModelResource):
 
     def dehydrate_online(self, s):
         return "ja" if s.activity.online else "nej"
-
-    def dehydrate_counts_toward_target(self, s):
-        return "ja" if s.activity.counts_toward_target else "nej"
 
     def dehydrate_starts(self, s):
         return timezone.localtime(s.starts_at).strftime(SHOWN)
@@ -227,7 +222,6 @@ class SessionResource(resources.ModelResource):
         take("audience", lambda v: _choice(v, Audience), _("Unknown audience."))
         take("hours", _decimal, _("The hours must be a number such as 1,5."))
         take("online", _bool, _("Write ja or nej."))
-        take("counts_toward_target", _bool, _("Write ja or nej."))
         for column in ("starts", "ends", "signup_deadline"):
             take(column, _datetime, _("Write the time as 22.11.2026 14:30."))
         take("capacity", _int, _("The number of places must be a whole number."))
@@ -262,7 +256,6 @@ class SessionResource(resources.ModelResource):
         activity.audience = p["audience"]
         activity.hours = p["hours"]
         activity.online = p["online"]
-        activity.counts_toward_target = p["counts_toward_target"]
         instance.activity = activity
         instance.starts_at = p["starts"]
         instance.ends_at = p["ends"]

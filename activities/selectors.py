@@ -11,7 +11,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from activities.models import ClaimStatus, HourClaim, Registration, RegistrationStatus, Session
-from applications.models import Membership, Participation, PersonKind
+from applications.models import Participation
+from practices.models import Membership, PersonKind
 
 ZERO = Decimal("0")
 
@@ -170,7 +171,7 @@ def ledgers(participations) -> list[Ledger]:
 
 def round_overview(round_obj) -> list[Ledger]:
     """All participations of a round, furthest behind first."""
-    parts = Participation.objects.filter(round=round_obj, ended_at__isnull=True)
+    parts = Participation.objects.active().filter(round=round_obj)
     return sorted(ledgers(parts), key=lambda lg: (lg.total - lg.target, lg.participation.practice.name))
 
 
@@ -222,3 +223,15 @@ def catalogue_months(*, now=None) -> list[tuple[int, int]]:
         .distinct()
     )
     return sorted({(m.year, m.month) for m in firsts})
+
+
+def claim_round(practice):
+    """The round a claim without an activity counts toward: the newest active participation's."""
+    participation = (
+        Participation.objects.active()
+        .filter(practice=practice)
+        .select_related("round")
+        .order_by("-round__year", "-round_id")
+        .first()
+    )
+    return participation.round if participation else None

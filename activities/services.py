@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from activities import notifications, permissions, selectors
 from activities.models import (
     Activity,
     ClaimStatus,
@@ -21,17 +22,14 @@ from activities.models import (
     RegistrationStatus,
     Session,
 )
-from applications.models import Membership, Person, PersonKind, Practice
-from ligepraksis import permissions
 from ligepraksis.errors import DomainError, validate_or_refuse
+from practices import selectors as practice_selectors
+from practices import services as practice_services
+from practices.models import Membership, Person, PersonKind, Practice
 
 
 def _full_clean(obj, exclude=None):
     validate_or_refuse(obj, exclude=exclude)
-
-
-def _queue(task, *args) -> None:
-    transaction.on_commit(lambda: task.delay(*args))
 
 
 def _lock_session(session_id: int) -> Session:
@@ -72,21 +70,35 @@ def session_save(*, user, session: Session) -> Session:
             _require_catalogue_editor(user, stored.activity)
     _require_catalogue_editor(user, session.activity)
     if session.pk:
-        confirmed = session.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
-        if session.capacity < confirmed:
-            raise DomainError(
-                _("%(count)s people are already confirmed; the capacity cannot be lower.")
-                % {"count": confirmed}
-            )
-    _full_clean(session)
+        _lock_session(session.pk)  # sign-ups wait while the capacity changes
+    _full_clean(session)  # Session.clean: never below the confirmed sign-ups
     session.save()
+    waitlist_promote(session=session)
     return session
+
+
+def waitlist_promote(*, session: Session) -> list[Registration]:
+    """Confirm the waiting list in order while places are free (the session row must be locked, or
+    the caller holds the transaction that created it). Each promoted person is mailed."""
+    if session.is_cancelled:
+        return []
+    free = session.capacity - session.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+    if free <= 0:
+        return []
+    promoted = list(
+        session.registrations.filter(status=RegistrationStatus.WAITLISTED)
+        .select_related("person", "registered_by", "session__activity")
+        .order_by("created_at", "pk")[:free]
+    )
+    for registration in promoted:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.save(update_fields=["status"])
+        notifications.registration_enqueue(registration)
+    return promoted
 
 
 def session_cancel(*, user, session: Session, reason: str, now=None) -> Session:
     """Cancel a session; everyone signed up is told by e-mail."""
-    from activities.tasks import notify_session_cancelled
-
     now = now or timezone.now()
     with transaction.atomic():
         session = _lock_session(session.pk)
@@ -101,36 +113,8 @@ def session_cancel(*, user, session: Session, reason: str, now=None) -> Session:
         session.cancel_reason = reason
         _full_clean(session)
         session.save(update_fields=["cancelled_at", "cancel_reason"])
-        _queue(notify_session_cancelled, session.pk)
+        notifications.session_cancelled_enqueue(session)
     return session
-
-
-# --- People of a practice ---------------------------------------------------------------------
-
-
-@transaction.atomic
-def person_add(*, user, practice: Practice, name: str, kind: str, email: str = "", title: str = "") -> Person:
-    """Add a doctor or staff member to a practice (a person who may never log in)."""
-    if practice.pk not in permissions.own_practice_ids(user):
-        raise DomainError(_("You can only add people to your own practice."))
-    if kind not in PersonKind.values:
-        raise DomainError(_("Choose doctor or practice staff."))
-    if (
-        email
-        and Person.objects.filter(
-            memberships__practice=practice, memberships__ended_on__isnull=True, email__iexact=email
-        ).exists()
-    ):
-        raise DomainError(_("Someone in the practice already has this e-mail address."), field="email")
-    return _member_create(practice, name=name, kind=kind, email=email, title=title)
-
-
-def _member_create(practice: Practice, *, name: str, kind: str, email: str = "", title: str = "") -> Person:
-    person = Person(name=name, kind=kind, email=email, title=title)
-    _full_clean(person, exclude=["user"])
-    person.save()
-    Membership.objects.create(person=person, practice=practice)
-    return person
 
 
 # --- Sign-up and cancellation -----------------------------------------------------------------
@@ -147,20 +131,14 @@ def registration_signup(
 ) -> SignupResult:
     """Sign persons of a practice up for a session: the first are confirmed while places last,
     the rest wait. Validates everything before writing anything."""
-    from activities.tasks import notify_registration
-
     now = now or timezone.now()
     if not persons:
         raise DomainError(_("Choose at least one person to sign up."))
     if len({p.pk for p in persons}) != len(persons):
         raise DomainError(_("The same person is chosen twice."))
-    if practice.pk not in permissions.own_practice_ids(user):
+    if not permissions.acts_for(user, practice.pk):
         raise DomainError(_("You can only sign up people from your own practice."))
-    members = set(
-        Membership.objects.filter(practice=practice, ended_on__isnull=True).values_list(
-            "person_id", flat=True
-        )
-    )
+    members = set(Membership.objects.current().filter(practice=practice).values_list("person_id", flat=True))
     for person in persons:
         if person.pk not in members:
             raise DomainError(_("%(name)s is not a member of the practice.") % {"name": person.name})
@@ -198,20 +176,18 @@ def registration_signup(
                 created_at=now,
             )
             (result.confirmed if status == RegistrationStatus.CONFIRMED else result.waitlisted).append(reg)
-            _queue(notify_registration, reg.pk)
+            notifications.registration_enqueue(reg, now=now)
     return result
 
 
 def registration_cancel(*, user, registration: Registration, now=None) -> Registration | None:
     """Cancel before the sign-up deadline; a freed place goes to the first on the waiting list.
     Returns the promoted registration, if any."""
-    from activities.tasks import notify_registration
-
     now = now or timezone.now()
     with transaction.atomic():
         session = _lock_session(registration.session_id)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
-        if registration.practice_id not in permissions.own_practice_ids(user) and not permissions.is_leader(
+        if not permissions.acts_for(user, registration.practice_id) and not permissions.is_leader(
             user, session.activity.round
         ):
             raise DomainError(_("You cannot cancel this registration."))
@@ -230,18 +206,8 @@ def registration_cancel(*, user, registration: Registration, now=None) -> Regist
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = now
         registration.save(update_fields=["status", "cancelled_at"])
-        promoted = None
-        if freed and not session.is_cancelled:
-            promoted = (
-                session.registrations.filter(status=RegistrationStatus.WAITLISTED)
-                .order_by("created_at", "pk")
-                .first()
-            )
-            if promoted is not None:
-                promoted.status = RegistrationStatus.CONFIRMED
-                promoted.save(update_fields=["status"])
-                _queue(notify_registration, promoted.pk)
-    return promoted
+        promoted = waitlist_promote(session=session) if freed else []
+    return promoted[0] if promoted else None
 
 
 # --- Attendance ---------------------------------------------------------------------------------
@@ -333,7 +299,7 @@ def registration_signup_with_new_person(
     with transaction.atomic():
         persons = list(persons)
         if new_person is not None:
-            added = person_add(
+            added = practice_services.person_add(
                 user=user,
                 practice=practice,
                 name=new_person.name,
@@ -353,16 +319,10 @@ def walk_in_person(*, user, session: Session, practice: Practice, name: str, kin
         raise DomainError(_("Give the name of the walk-in."))
     if kind not in PersonKind.values:
         raise DomainError(_("Choose doctor or practice staff."))
-    existing = (
-        Person.objects.filter(
-            memberships__practice=practice, memberships__ended_on__isnull=True, name__iexact=name
-        )
-        .distinct()
-        .first()
-    )
+    existing = practice_selectors.member_with_name(practice, name)
     if existing is not None:
         return existing
-    return _member_create(practice, name=name, kind=kind)
+    return practice_services.member_create(practice=practice, name=name, kind=kind)
 
 
 @dataclass
@@ -415,19 +375,6 @@ def _check_evidence(upload) -> None:
         raise DomainError(_("The evidence must be a PDF or an image (PNG or JPEG)."), field="evidence")
 
 
-def claim_round(practice: Practice):
-    """The round a claim without an activity counts toward: the newest active participation's."""
-    from ligepraksis.models import ProgrammeRound
-
-    return (
-        ProgrammeRound.objects.filter(
-            participations__practice=practice, participations__ended_at__isnull=True
-        )
-        .order_by("-year", "-pk")
-        .first()
-    )
-
-
 def claim_submit(
     *,
     user,
@@ -442,10 +389,10 @@ def claim_submit(
 ) -> HourClaim:
     """Claim hours from outside the portal. The round is the activity's, else the practice's newest
     participation's; a practice that takes part in no round has no hour target to claim toward."""
-    if practice.pk not in permissions.own_practice_ids(user):
+    if not permissions.acts_for(user, practice.pk):
         raise DomainError(_("You can only claim hours for your own practice."))
     if round_obj is None:
-        round_obj = activity.round if activity is not None else claim_round(practice)
+        round_obj = activity.round if activity is not None else selectors.claim_round(practice)
     if round_obj is None:
         raise DomainError(_("Only a participating practice has an hour target to claim hours toward."))
     if not Membership.objects.filter(practice=practice, person=person).exists():
@@ -470,13 +417,20 @@ def claim_submit(
 
 
 def claim_decide(*, user, claim: HourClaim, approve: bool, reason: str = "", now=None) -> HourClaim:
-    from activities.tasks import notify_claim_decided
-
     now = now or timezone.now()
     with transaction.atomic():
-        claim = HourClaim.objects.select_for_update().select_related("round").get(pk=claim.pk)
+        claim = (
+            HourClaim.objects.select_for_update(of=("self",))
+            .select_related("round", "submitted_by", "practice")
+            .get(pk=claim.pk)
+        )
         if not permissions.is_leader(user, claim.round):
             raise DomainError(_("Only the round's project leaders can approve hours."))
+        if not permissions.can_decide_claim(user, claim):
+            raise DomainError(
+                _("You act for this practice, so another project leader must decide on its hours."),
+                code="own_practice",
+            )
         if claim.status != ClaimStatus.PENDING:
             raise DomainError(_("This claim has already been decided."))
         if not approve and not reason.strip():
@@ -485,5 +439,5 @@ def claim_decide(*, user, claim: HourClaim, approve: bool, reason: str = "", now
         claim.decided_by, claim.decided_at, claim.decision_reason = user, now, reason
         _full_clean(claim)
         claim.save()
-        _queue(notify_claim_decided, claim.pk)
+        notifications.claim_decided_enqueue(claim)
     return claim

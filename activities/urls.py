@@ -1,6 +1,6 @@
 from django.urls import path
 
-from activities import join, views
+from activities import views
 
 app_name = "activities"
 urlpatterns = [
@@ -27,10 +27,4 @@ urlpatterns = [
     path("aktiviteter/hold/<int:pk>/rediger/", views.session_edit, name="session_edit"),
     path("aktiviteter/hold/<int:pk>/aflys/", views.session_cancel, name="session_cancel"),
     path("aktiviteter/hold/<int:pk>/fremmoede/", views.attendance, name="attendance"),
-    # Light accounts: a practice that did not apply joins the activities (activities/join.py)
-    path("aktiviteter/deltag/", join.join, name="join"),
-    path("aktiviteter/deltag/bekraeft/<str:token>/", join.join_verify, name="join_verify"),
-    path("aktiviteter/deltag/praksis/", join.join_practice, name="join_practice"),
-    path("praksis/<int:pk>/personer/", join.practice_people, name="practice_people"),
-    path("praksis/<int:pk>/personer/<int:person_pk>/", join.person_access, name="person_access"),
 ]

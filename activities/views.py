@@ -11,12 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from activities import selectors, services
+from activities import permissions, selectors, services
+from activities.feeds import practice_token
 from activities.forms import (
     ActivityForm,
     AttendanceForm,
@@ -32,20 +33,17 @@ from activities.forms import (
 from activities.models import Activity, RegistrationStatus, Session
 from activities.resources import catalogue_export as export_catalogue
 from activities.resources import catalogue_import as import_catalogue
-from applications.models import Participation, Person, Practice
-from ligepraksis import permissions
+from applications.models import Participation
 from ligepraksis.errors import DomainError
 from ligepraksis.models import ProgrammeRound, ProviderOrganisation, Role
+from practices.models import Practice
+from practices.selectors import current_members
 
 IMPORT_SESSION_KEY = "activities.catalogue_import"
 
 
 def _members(practice):
-    return (
-        Person.objects.filter(memberships__practice=practice, memberships__ended_on__isnull=True)
-        .distinct()
-        .order_by("name")
-    )
+    return current_members(practice)
 
 
 def _error_to_form(form, exc: DomainError, fields: dict | None = None) -> None:
@@ -176,16 +174,10 @@ def registration_cancel(request, pk: int):
 # --- A practice's hours ---------------------------------------------------------------------------
 
 
-def _practice_feed_url(request, practice) -> str | None:
-    """The practice's calendar feed, if the calendar app provides its token helper."""
-    try:
-        from activities.feeds import practice_token
-
-        return request.build_absolute_uri(
-            reverse("calendar:practice", kwargs={"token": practice_token(practice)})
-        )
-    except (ImportError, AttributeError, NoReverseMatch):
-        return None
+def _practice_feed_url(request, practice) -> str:
+    return request.build_absolute_uri(
+        reverse("calendar:practice", kwargs={"token": practice_token(practice)})
+    )
 
 
 @login_required
@@ -202,16 +194,14 @@ def my_hours(request):
 def practice_hours(request, pk: int):
     practice = permissions.get_practice_for_user(request.user, pk)
     now = timezone.now()
-    participations = Participation.objects.filter(practice=practice, ended_at__isnull=True).order_by(
-        "-round__year"
-    )
+    participations = Participation.objects.active().filter(practice=practice).order_by("-round__year")
     ledgers = selectors.ledgers(participations)
     for ledger in ledgers:
         ledger.people = sorted(ledger.by_person.values(), key=lambda row: row.name)
     registrations = list(selectors.practice_registrations(practice))
     upcoming = [r for r in registrations if r.session.starts_at >= now]
     past = [r for r in registrations if r.session.starts_at < now]
-    is_own = practice.pk in permissions.own_practice_ids(request.user)
+    is_own = permissions.acts_for(request.user, practice.pk)
     open_rows = [(s, selectors.free_places(s)) for s in selectors.open_sessions(now=now)] if is_own else []
     return render(
         request,
@@ -237,10 +227,10 @@ def practice_hours(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def claim_new(request, pk: int):
     practice = permissions.get_practice_for_user(request.user, pk)
-    if practice.pk not in permissions.own_practice_ids(request.user):
+    if not permissions.acts_for(request.user, practice.pk):
         raise PermissionDenied  # a leader may see the practice, not claim for it
     rounds = ProgrammeRound.objects.filter(
-        participations__practice=practice, participations__ended_at__isnull=True
+        pk__in=Participation.objects.active().filter(practice=practice).values("round_id")
     ).order_by("-year")
     round_list = list(rounds)
     if not round_list:

@@ -1,4 +1,4 @@
-"""Admin for practices (reference data, editable) and programme records (read-only).
+"""Admin for programme records (read-only).
 
 Applications, their history, reviews, scores, recommendations and participations change only
 through the portal's services, which check the rules and keep the history. The admin shows them.
@@ -8,93 +8,8 @@ from django.contrib import admin
 from django.db.models import Avg
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import (
-    Application,
-    ApplicationEvent,
-    Membership,
-    Participation,
-    Person,
-    Practice,
-    ProviderNumber,
-    Recommendation,
-    Review,
-    Score,
-)
-
-
-class ReadOnlyAdminMixin:
-    """View only: no adding, changing or deleting (also for inlines, which pass the parent as obj)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-# --- Practices and people (reference data) ----------------------------------------------------------
-
-
-class ProviderNumberInline(admin.TabularInline):
-    model = ProviderNumber
-    extra = 0
-    min_num = 1
-
-
-class PracticeMembershipInline(admin.TabularInline):
-    model = Membership
-    fk_name = "practice"
-    extra = 0
-    autocomplete_fields = ("person",)
-    verbose_name = _("person in the practice")
-    verbose_name_plural = _("people in the practice")
-
-
-@admin.register(Practice)
-class PracticeAdmin(admin.ModelAdmin):
-    list_display = (
-        "name",
-        "provider_numbers_list",
-        "cvr",
-        "municipality",
-        "form",
-        "doctor_capacities",
-        "staff_count",
-        "listed_patients",
-    )
-    list_filter = ("form", "municipality__region", "municipality")
-    search_fields = ("name", "cvr", "provider_numbers__number", "city", "postcode")
-    autocomplete_fields = ("municipality",)
-    list_select_related = ("municipality",)
-    inlines = (ProviderNumberInline, PracticeMembershipInline)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("provider_numbers")
-
-    @admin.display(description=_("provider numbers"))
-    def provider_numbers_list(self, obj):
-        return obj.provider_numbers_display()
-
-
-class PersonMembershipInline(admin.TabularInline):
-    model = Membership
-    fk_name = "person"
-    extra = 0
-    autocomplete_fields = ("practice",)
-
-
-@admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "title", "email", "user")
-    list_filter = ("kind",)
-    search_fields = ("name", "email", "memberships__practice__name")
-    autocomplete_fields = ("user",)
-    list_select_related = ("user",)
-    inlines = (PersonMembershipInline,)
-
+from applications.models import Application, ApplicationEvent, Participation, Recommendation, Review, Score
+from ligepraksis.admin_mixins import ReadOnlyAdminMixin
 
 # --- Programme records (read-only) -----------------------------------------------------------------
 
@@ -102,7 +17,7 @@ class PersonAdmin(admin.ModelAdmin):
 class ApplicationEventInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = ApplicationEvent
     extra = 0
-    fields = ("at", "kind", "from_status", "to_status", "actor", "reason", "notified_at")
+    fields = ("at", "kind", "from_status", "to_status", "actor", "reason")
     readonly_fields = fields
 
 
@@ -153,7 +68,7 @@ class ApplicationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(ApplicationEvent)
 class ApplicationEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("at", "application", "kind", "from_status", "to_status", "actor", "notified_at")
+    list_display = ("at", "application", "kind", "from_status", "to_status", "actor")
     list_filter = ("application__round", "kind", "to_status")
     search_fields = ("application__practice__name", "application__practice__provider_numbers__number")
     list_select_related = ("application__practice", "application__round", "actor")

@@ -2,98 +2,16 @@
 
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import Application, Practice, PracticeForm, Recommendation, Status
+from applications.models import Application, ApplicationStatus, Recommendation
 from ligepraksis.cpr import validate_no_cpr
-from ligepraksis.models import Municipality
-from ligepraksis.validators import normalise_digits, validate_cvr, validate_provider_number
+from ligepraksis.forms import CrispyFormMixin
+from practices.models import PracticeType
 
 
-class _Crispy:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-
-
-class EmailForm(_Crispy, forms.Form):
-    email = forms.EmailField(label=_("Your e-mail address"), max_length=254)
-
-
-class ProviderNumberField(forms.CharField):
-    default_validators = [validate_provider_number]
-
-    def to_python(self, value):
-        return normalise_digits(super().to_python(value))
-
-
-class LookupForm(_Crispy, forms.Form):
-    provider_number = ProviderNumberField(
-        label=_("The practice's provider number (ydernummer)"),
-        max_length=12,
-        help_text=_("6 digits, e.g. 012345."),
-    )
-
-
-class PracticeRegisterForm(_Crispy, forms.ModelForm):
-    provider_numbers = forms.CharField(
-        label=_("Provider numbers (ydernumre)"),
-        max_length=200,
-        help_text=_("One or more, separated by commas. 6 digits each."),
-    )
-    cvr = forms.CharField(label=_("CVR number"), max_length=12)
-
-    class Meta:
-        model = Practice
-        fields = [
-            "name",
-            "cvr",
-            "address",
-            "postcode",
-            "city",
-            "municipality",
-            "form",
-            "doctor_capacities",
-            "staff_count",
-            "listed_patients",
-        ]
-        # Danish users type "2,5" doctor capacities; an unlocalized DecimalField refuses the comma.
-        localized_fields = ["doctor_capacities"]
-
-    def __init__(self, *args, region=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if region is not None:
-            self.fields["municipality"].queryset = Municipality.objects.filter(region=region)
-        self.fields["form"].choices = PracticeForm.choices
-        self.order_fields(["provider_numbers", *self.Meta.fields])
-
-    def clean_provider_numbers(self):
-        raw = [n for n in self.cleaned_data["provider_numbers"].split(",") if n.strip()]
-        numbers = [normalise_digits(n) for n in raw]
-        for n in numbers:
-            validate_provider_number(n)
-        return numbers
-
-    def clean_cvr(self):
-        value = normalise_digits(self.cleaned_data["cvr"])
-        validate_cvr(value)
-        return value
-
-    def clean_postcode(self):
-        value = self.cleaned_data["postcode"].strip()
-        if not (len(value) == 4 and value.isdigit()):
-            raise forms.ValidationError(_("A Danish postcode has 4 digits."))
-        return value
-
-    def validate_unique(self):
-        """Uniqueness is checked by the service, with a message that says what to do."""
-
-
-class ApplicationForm(_Crispy, forms.ModelForm):
+class ApplicationForm(CrispyFormMixin, forms.ModelForm):
     doctor_name = forms.CharField(label=_("Name"), max_length=200, validators=[validate_no_cpr])
     doctor_email = forms.EmailField(label=_("E-mail"))
     doctor_phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
@@ -133,7 +51,7 @@ class ApplicationForm(_Crispy, forms.ModelForm):
                     self.initial.setdefault("staff_title", person.title)
 
 
-class ReviewForm(_Crispy, forms.Form):
+class ReviewForm(CrispyFormMixin, forms.Form):
     conflict = forms.BooleanField(
         label=_("I have a conflict of interest and cannot review this application"), required=False
     )
@@ -181,7 +99,7 @@ class ReviewForm(_Crispy, forms.Form):
         }
 
 
-class RecommendationForm(_Crispy, forms.Form):
+class RecommendationForm(CrispyFormMixin, forms.Form):
     outcome = forms.ChoiceField(label=_("Recommendation"), choices=Recommendation.Outcome.choices)
     reason = forms.CharField(
         label=_("Reason"),
@@ -192,13 +110,13 @@ class RecommendationForm(_Crispy, forms.Form):
     )
 
 
-class DecisionForm(_Crispy, forms.Form):
+class DecisionForm(CrispyFormMixin, forms.Form):
     outcome = forms.ChoiceField(
         label=_("Decision"),
         choices=[
-            (Status.SELECTED, _("Select")),
-            (Status.WAITLISTED, _("Waiting list")),
-            (Status.REJECTED, _("Reject")),
+            (ApplicationStatus.SELECTED, _("Select")),
+            (ApplicationStatus.WAITLISTED, _("Waiting list")),
+            (ApplicationStatus.REJECTED, _("Reject")),
         ],
     )
     reason = forms.CharField(
@@ -210,7 +128,7 @@ class DecisionForm(_Crispy, forms.Form):
     )
 
 
-class ReasonForm(_Crispy, forms.Form):
+class ReasonForm(CrispyFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
@@ -220,18 +138,20 @@ class ReasonForm(_Crispy, forms.Form):
     )
 
 
-class AcceptForm(_Crispy, forms.Form):
+class AcceptForm(CrispyFormMixin, forms.Form):
     terms_id = forms.IntegerField(widget=forms.HiddenInput)
     confirm = forms.BooleanField(label=_("We have read and accept the participation terms"), required=True)
 
 
 class SelectionFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All"))] + list(Status.choices)
+        label=_("ApplicationStatus"),
+        required=False,
+        choices=[("", _("All"))] + list(ApplicationStatus.choices),
     )
     area = forms.ChoiceField(label=_("Area"), required=False)
     form = forms.ChoiceField(
-        label=_("Practice form"), required=False, choices=[("", _("All"))] + list(PracticeForm.choices)
+        label=_("Practice form"), required=False, choices=[("", _("All"))] + list(PracticeType.choices)
     )
     recommendation = forms.ChoiceField(
         label=_("Recommendation"),

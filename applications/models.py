@@ -1,134 +1,18 @@
-"""Practices, the people in them, their applications, reviews, decisions and participations."""
+"""Applications, reviews, recommendations, decisions and participations."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ligepraksis.cpr import GuardedCharField, GuardedTextField
-from ligepraksis.validators import validate_cvr, validate_provider_number
+from ligepraksis.cpr import GuardedTextField
+from practices.models import Person, Practice
 
 
-class PracticeForm(models.TextChoices):
-    SOLO = "solo", _("Solo practice")
-    PARTNERSHIP = "partnership", _("Partnership practice")
-    COOPERATING = "cooperating", _("Cooperating practice")
-    REGION_CLINIC = "region_clinic", _("Region-run or tendered clinic")
-
-
-class Practice(models.Model):
-    name = GuardedCharField(_("practice name"), max_length=200)
-    cvr = models.CharField(_("CVR number"), max_length=8, unique=True, validators=[validate_cvr])
-    address = GuardedCharField(_("address"), max_length=200)
-    postcode = models.CharField(_("postcode"), max_length=4)
-    city = GuardedCharField(_("city"), max_length=100)
-    municipality = models.ForeignKey(
-        "ligepraksis.Municipality",
-        on_delete=models.PROTECT,
-        related_name="practices",
-        verbose_name=_("municipality"),
-    )
-    form = models.CharField(_("practice form"), max_length=20, choices=PracticeForm.choices)
-    doctor_capacities = models.DecimalField(
-        _("doctor capacities"),
-        max_digits=4,
-        decimal_places=1,
-        validators=[MinValueValidator(1), MaxValueValidator(50)],
-    )
-    staff_count = models.PositiveSmallIntegerField(_("practice staff"), validators=[MaxValueValidator(500)])
-    listed_patients = models.PositiveIntegerField(
-        _("listed patients"), validators=[MaxValueValidator(100_000)]
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("practice")
-        verbose_name_plural = _("practices")
-        ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(condition=Q(doctor_capacities__gt=0), name="practice_capacities_positive"),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    def provider_numbers_display(self) -> str:
-        return ", ".join(p.number for p in self.provider_numbers.all())
-
-
-class ProviderNumber(models.Model):
-    """Ydernummer: six digits kept as text so a leading zero survives. A practice may have several."""
-
-    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="provider_numbers")
-    number = models.CharField(
-        _("provider number"), max_length=6, unique=True, validators=[validate_provider_number]
-    )
-
-    class Meta:
-        verbose_name = _("provider number")
-        verbose_name_plural = _("provider numbers")
-        ordering = ["number"]
-
-    def __str__(self):
-        return self.number
-
-
-class PersonKind(models.TextChoices):
-    DOCTOR = "doctor", _("Doctor")
-    STAFF = "staff", _("Practice staff")
-
-
-class Person(models.Model):
-    """A doctor or staff member. May never log in, yet can attend activities and have hours."""
-
-    name = GuardedCharField(_("name"), max_length=200)
-    kind = models.CharField(_("doctor or staff"), max_length=10, choices=PersonKind.choices)
-    title = GuardedCharField(_("job title"), max_length=100, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
-    phone = GuardedCharField(_("phone"), max_length=20, blank=True)
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="person"
-    )
-
-    class Meta:
-        verbose_name = _("person")
-        verbose_name_plural = _("persons")
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-
-class Membership(models.Model):
-    """A person's dated membership of a practice; people can leave (ended_on)."""
-
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
-    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="memberships")
-    started_on = models.DateField(_("from"), default=timezone.localdate)
-    ended_on = models.DateField(_("until"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("membership")
-        verbose_name_plural = _("memberships")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
-                name="membership_dates_ordered",
-            ),
-            models.UniqueConstraint(
-                fields=["person", "practice"], condition=Q(ended_on__isnull=True), name="membership_one_open"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.person} @ {self.practice}"
-
-
-class Status(models.TextChoices):
+class ApplicationStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
     SELECTED = "selected", _("Selected")
@@ -141,9 +25,17 @@ class Status(models.TextChoices):
 
 
 # Statuses that hold one of the round's places.
-PLACE_HOLDING = (Status.SELECTED, Status.OFFERED, Status.ACCEPTED)
+PLACE_HOLDING = (ApplicationStatus.SELECTED, ApplicationStatus.OFFERED, ApplicationStatus.ACCEPTED)
+# Statuses from which the practice (or a leader on its behalf) may withdraw.
+WITHDRAWABLE = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.SELECTED,
+    ApplicationStatus.OFFERED,
+    ApplicationStatus.ACCEPTED,
+    ApplicationStatus.WAITLISTED,
+)
 # Statuses an applicant's "one application per practice per round" rule applies to.
-NOT_DRAFT = ~Q(status=Status.DRAFT)
+NOT_DRAFT = ~Q(status=ApplicationStatus.DRAFT)
 
 
 class Application(models.Model):
@@ -156,7 +48,9 @@ class Application(models.Model):
     practice = models.ForeignKey(
         Practice, on_delete=models.PROTECT, related_name="applications", verbose_name=_("practice")
     )
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.DRAFT
+    )
     practice_description = GuardedTextField(_("description of the practice"), max_length=3000, blank=True)
     patient_base = GuardedTextField(_("patient base"), max_length=3000, blank=True)
     motivation = GuardedTextField(_("motivation"), max_length=5000, blank=True)
@@ -199,15 +93,15 @@ class Application(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["round", "waitlist_position"],
-                condition=Q(status=Status.WAITLISTED),
+                condition=Q(status=ApplicationStatus.WAITLISTED),
                 name="waitlist_position_unique",
             ),
             models.CheckConstraint(
-                condition=~Q(status=Status.WAITLISTED) | Q(waitlist_position__isnull=False),
+                condition=~Q(status=ApplicationStatus.WAITLISTED) | Q(waitlist_position__isnull=False),
                 name="waitlisted_has_position",
             ),
             models.CheckConstraint(
-                condition=~Q(status=Status.OFFERED) | Q(offer_expires_at__isnull=False),
+                condition=~Q(status=ApplicationStatus.OFFERED) | Q(offer_expires_at__isnull=False),
                 name="offer_has_expiry",
             ),
         ]
@@ -220,11 +114,28 @@ class Application(models.Model):
     def coordinators(self):
         return [p for p in (self.doctor_coordinator, self.staff_coordinator) if p]
 
-    def is_editable(self, now=None) -> bool:
-        return self.status == Status.DRAFT and self.round.is_open_for_applications(now)
+    def is_submitted(self) -> bool:
+        """Past the draft: submitted at some time (reviewers may see it after the deadline)."""
+        return self.status != ApplicationStatus.DRAFT and self.submitted_at is not None
+
+    def can_withdraw(self) -> bool:
+        return self.status in WITHDRAWABLE
+
+    def offer_has_expired(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.offer_expires_at is not None and (
+            self.status == ApplicationStatus.EXPIRED
+            or (self.status == ApplicationStatus.OFFERED and self.offer_expires_at <= now)
+        )
+
+    def can_accept(self, now=None) -> bool:
+        """Selected, or offered a place that has not expired, and not yet accepted."""
+        return self.status in (ApplicationStatus.SELECTED, ApplicationStatus.OFFERED) and not (
+            self.offer_has_expired(now)
+        )
 
     def can_reopen(self, now=None) -> bool:
-        return self.status == Status.SUBMITTED and self.round.is_open_for_applications(now)
+        return self.status == ApplicationStatus.SUBMITTED and self.round.is_open_for_applications(now)
 
     def holds_place(self) -> bool:
         return self.status in PLACE_HOLDING
@@ -242,10 +153,9 @@ class ApplicationEvent(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STATUS)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
     at = models.DateTimeField(default=timezone.now)
-    from_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=Status.choices, blank=True)
+    from_status = models.CharField(max_length=20, choices=ApplicationStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=ApplicationStatus.choices, blank=True)
     reason = GuardedTextField(_("reason"), max_length=2000, blank=True)
-    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("application history entry")
@@ -317,6 +227,12 @@ class Score(models.Model):
         return f"{self.criterion_id}: {self.value}"
 
 
+class ParticipationQuerySet(models.QuerySet):
+    def active(self):
+        """Participations that have not ended (the practice has not withdrawn)."""
+        return self.filter(ended_at__isnull=True)
+
+
 class Participation(models.Model):
     """A practice in a round, created when it accepts the terms. Hours, milestones, honoraria hang here."""
 
@@ -331,6 +247,8 @@ class Participation(models.Model):
     accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     accepted_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ParticipationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("participation")

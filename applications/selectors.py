@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Avg, Count, OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
 
 from applications import selection
-from applications.models import Application, PracticeForm, Recommendation, Review, Score, Status
-from ligepraksis import permissions
+from applications.models import PLACE_HOLDING, Application, ApplicationStatus, Recommendation, Review, Score
 from ligepraksis.models import Area, ProgrammeRound
+from practices.models import PracticeType
+from practices.permissions import own_practice_ids
 
 TWO = Decimal("0.01")
 
@@ -21,6 +23,13 @@ _VALID_SCORE = Q(reviews__conflict_of_interest=False)
 
 def _mean(value) -> Decimal | None:
     return None if value is None else Decimal(str(value)).quantize(TWO, rounding=ROUND_HALF_UP)
+
+
+def places_taken(round_obj: ProgrammeRound, now=None) -> int:
+    """Selected and participating practices plus open (unexpired) offers."""
+    now = now or timezone.now()
+    holders = Application.objects.filter(round=round_obj, status__in=PLACE_HOLDING)
+    return holders.exclude(status=ApplicationStatus.OFFERED, offer_expires_at__lte=now).count()
 
 
 def applications_for_round(round_obj: ProgrammeRound, *, include_drafts: bool = False):
@@ -38,13 +47,13 @@ def applications_for_round(round_obj: ProgrammeRound, *, include_drafts: bool = 
         .order_by("practice__name", "pk")
     )
     if not include_drafts:
-        qs = qs.exclude(status=Status.DRAFT)
+        qs = qs.exclude(status=ApplicationStatus.DRAFT)
     return qs
 
 
 def applications_for_reviewer(round_obj: ProgrammeRound, user) -> list[Application]:
     """The round's submitted applications a reviewer may see: never their own practice's."""
-    own = permissions.own_practice_ids(user)
+    own = own_practice_ids(user)
     return [a for a in applications_for_round(round_obj) if a.practice_id not in own]
 
 
@@ -130,7 +139,7 @@ def round_groups(round_obj: ProgrammeRound) -> RoundGroups:
     return RoundGroups(
         area_of_municipality=area_of,
         areas=[a.name for a in areas],
-        forms=list(PracticeForm.choices),
+        forms=list(PracticeType.choices),
         size_bands=list(round_obj.size_bands.order_by("min_capacities")),
         municipalities=municipalities,
     )
@@ -174,7 +183,13 @@ def spread(groups: RoundGroups, applications) -> Spread:
     return Spread(rows=rows, missing=missing, total=len(list(applications)))
 
 
-SUGGESTION_POOL = (Status.SUBMITTED, Status.WAITLISTED, Status.SELECTED, Status.OFFERED, Status.ACCEPTED)
+SUGGESTION_POOL = (
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.WAITLISTED,
+    ApplicationStatus.SELECTED,
+    ApplicationStatus.OFFERED,
+    ApplicationStatus.ACCEPTED,
+)
 
 
 def balanced_suggestion(round_obj: ProgrammeRound, applications, groups: RoundGroups) -> selection.Suggestion:
@@ -185,7 +200,8 @@ def balanced_suggestion(round_obj: ProgrammeRound, applications, groups: RoundGr
             label=app.practice.name,
             score=_mean(app.mean_score),
             groups=groups.groups_of(app.practice),
-            fixed=app.status in (Status.SELECTED, Status.ACCEPTED, Status.OFFERED),
+            fixed=app.status
+            in (ApplicationStatus.SELECTED, ApplicationStatus.ACCEPTED, ApplicationStatus.OFFERED),
         )
         for app in applications
         if app.status in SUGGESTION_POOL

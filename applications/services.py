@@ -14,26 +14,21 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from applications import notifications, permissions, selectors
 from applications.models import (
-    PLACE_HOLDING,
     Application,
     ApplicationEvent,
-    Membership,
+    ApplicationStatus,
     Participation,
-    Person,
-    PersonKind,
-    Practice,
-    ProviderNumber,
     Recommendation,
     Review,
     Score,
-    Status,
 )
-from ligepraksis import permissions
 from ligepraksis.errors import DomainError, validate_or_refuse
-from ligepraksis.models import ProgrammeRound, Role, TermsVersion
-from ligepraksis.services import role_grant, user_get_or_create
-from ligepraksis.validators import normalise_digits
+from ligepraksis.models import ProgrammeRound, TermsVersion
+from ligepraksis.services import user_get_or_create
+from practices.models import Membership, Person, PersonKind, Practice
+from practices.services import practice_grant
 
 
 def _full_clean(obj, exclude=None):
@@ -54,10 +49,9 @@ def _record(application, *, actor, to_status, reason="", kind=ApplicationEvent.K
     return event
 
 
-def _notify_on_commit(event: ApplicationEvent) -> None:
-    from applications.tasks import notify_application_event
-
-    transaction.on_commit(lambda: notify_application_event.delay(event.pk))
+def _notify(event: ApplicationEvent) -> None:
+    """Mail the practice about this history entry: outbox rows in the same transaction."""
+    notifications.application_event_enqueue(event)
 
 
 def _lock_round(round_id: int) -> ProgrammeRound:
@@ -66,45 +60,6 @@ def _lock_round(round_id: int) -> ProgrammeRound:
 
 def _lock_application(application_id: int) -> Application:
     return Application.objects.select_for_update().select_related("round", "practice").get(pk=application_id)
-
-
-# --- Practices -------------------------------------------------------------------------------------
-
-
-def practice_find(*, provider_number: str) -> Practice | None:
-    number = normalise_digits(provider_number)
-    found = ProviderNumber.objects.select_related("practice__municipality").filter(number=number).first()
-    return found.practice if found else None
-
-
-@transaction.atomic
-def practice_register(*, provider_numbers: list[str], cvr: str, **fields) -> Practice:
-    """A new practice with one or more provider numbers (each unique across all practices)."""
-    numbers = [normalise_digits(n) for n in provider_numbers if n and n.strip()]
-    if not numbers:
-        raise DomainError(
-            _("At least one provider number (ydernummer) is required."), field="provider_numbers"
-        )
-    if len(set(numbers)) != len(numbers):
-        raise DomainError(_("The same provider number is given twice."), field="provider_numbers")
-    taken = list(ProviderNumber.objects.filter(number__in=numbers).values_list("number", flat=True))
-    if taken:
-        raise DomainError(
-            _("Provider number %(number)s is already registered to a practice. Look it up instead.")
-            % {"number": taken[0]},
-            field="provider_numbers",
-        )
-    cvr = normalise_digits(cvr)
-    if Practice.objects.filter(cvr=cvr).exists():
-        raise DomainError(_("A practice with this CVR number is already registered."), field="cvr")
-    practice = Practice(cvr=cvr, **fields)
-    _full_clean(practice)
-    practice.save()
-    for number in numbers:
-        pn = ProviderNumber(practice=practice, number=number)
-        _full_clean(pn, exclude=["practice"])
-        pn.save()
-    return practice
 
 
 # --- Applying -------------------------------------------------------------------------------------
@@ -126,7 +81,7 @@ def _require_open(round_obj: ProgrammeRound, now=None) -> None:
 def application_start(*, user, round_obj: ProgrammeRound, practice: Practice, now=None) -> Application:
     _require_open(round_obj, now)
     application = Application.objects.create(round=round_obj, practice=practice, created_by=user)
-    _record(application, actor=user, from_status="", to_status=Status.DRAFT)
+    _record(application, actor=user, from_status="", to_status=ApplicationStatus.DRAFT)
     return application
 
 
@@ -175,7 +130,7 @@ def application_update(
 ) -> Application:
     """Save a draft. Nothing is written unless every field passes (the CPR guard included)."""
     application = _lock_application(application.pk)
-    if application.status != Status.DRAFT:
+    if application.status != ApplicationStatus.DRAFT:
         raise DomainError(_("Only a draft can be changed. Reopen the submitted application first."))
     _require_open(application.round, now)
     application.practice_description = practice_description
@@ -208,7 +163,7 @@ def application_submit(*, application: Application, user, now=None) -> Applicati
     try:
         with transaction.atomic():
             application = _lock_application(application.pk)
-            if application.status != Status.DRAFT:
+            if application.status != ApplicationStatus.DRAFT:
                 raise DomainError(_("This application has already been submitted."))
             _require_open(application.round, now)
             missing = _missing_for_submit(application)
@@ -219,7 +174,7 @@ def application_submit(*, application: Application, user, now=None) -> Applicati
                 )
             other = (
                 Application.objects.filter(round=application.round, practice=application.practice)
-                .exclude(status=Status.DRAFT)
+                .exclude(status=ApplicationStatus.DRAFT)
                 .exclude(pk=application.pk)
             )
             if other.exists():
@@ -227,11 +182,11 @@ def application_submit(*, application: Application, user, now=None) -> Applicati
                     _("%(practice)s has already submitted an application for this round.")
                     % {"practice": application.practice.name}
                 )
-            event = _record(application, actor=user, to_status=Status.SUBMITTED)
-            application.status = Status.SUBMITTED
+            event = _record(application, actor=user, to_status=ApplicationStatus.SUBMITTED)
+            application.status = ApplicationStatus.SUBMITTED
             application.submitted_at = now or timezone.now()
             application.save(update_fields=["status", "submitted_at", "updated_at"])
-            _notify_on_commit(event)
+            _notify(event)
     except IntegrityError as exc:  # two submits of the same practice at the same moment
         raise DomainError(
             _("%(practice)s has already submitted an application for this round.")
@@ -243,11 +198,11 @@ def application_submit(*, application: Application, user, now=None) -> Applicati
 @transaction.atomic
 def application_reopen(*, application: Application, user, now=None) -> Application:
     application = _lock_application(application.pk)
-    if application.status != Status.SUBMITTED:
+    if application.status != ApplicationStatus.SUBMITTED:
         raise DomainError(_("Only a submitted application that has not been decided on can be reopened."))
     _require_open(application.round, now)
-    _record(application, actor=user, to_status=Status.DRAFT)
-    application.status = Status.DRAFT
+    _record(application, actor=user, to_status=ApplicationStatus.DRAFT)
+    application.status = ApplicationStatus.DRAFT
     application.save(update_fields=["status", "updated_at"])
     return application
 
@@ -300,7 +255,7 @@ def recommendation_record(
 ) -> Recommendation:
     if not permissions.can_recommend(user, application):
         raise DomainError(_("You cannot record a recommendation for this application."))
-    if application.status == Status.DRAFT:
+    if application.status == ApplicationStatus.DRAFT:
         raise DomainError(_("A draft cannot be recommended."))
     rec = Recommendation(application=application, outcome=outcome, reason=reason, recorded_by=user)
     _full_clean(rec, exclude=["application", "recorded_by"])
@@ -319,15 +274,8 @@ def recommendation_record(
 # --- Decisions, places and the waiting list -------------------------------------------------------
 
 
-def places_taken(round_obj: ProgrammeRound, now=None) -> int:
-    """Selected and participating practices plus open (unexpired) offers."""
-    now = now or timezone.now()
-    holders = Application.objects.filter(round=round_obj, status__in=PLACE_HOLDING)
-    return holders.exclude(status=Status.OFFERED, offer_expires_at__lte=now).count()
-
-
 def _check_place_free(round_obj: ProgrammeRound, now) -> None:
-    taken = places_taken(round_obj, now)
+    taken = selectors.places_taken(round_obj, now)
     if taken >= round_obj.places:
         raise DomainError(
             _("All %(places)s places are taken (selected, participating or offered). Release a place first.")
@@ -344,18 +292,23 @@ def _give_coordinators_accounts(application: Application) -> None:
         if person.user_id is None:
             person.user = user
             person.save(update_fields=["user"])
-        role_grant(user=user, role=Role.PRACTICE, practice=application.practice)
+        practice_grant(user=user, practice=application.practice)
 
 
 def _next_waitlist_position(round_obj) -> int:
-    top = Application.objects.filter(round=round_obj, status=Status.WAITLISTED).aggregate(
+    top = Application.objects.filter(round=round_obj, status=ApplicationStatus.WAITLISTED).aggregate(
         m=Max("waitlist_position")
     )
     return (top["m"] or 0) + 1
 
 
-DECIDABLE_FROM = {Status.SUBMITTED, Status.WAITLISTED, Status.REJECTED, Status.SELECTED}
-OUTCOMES = {Status.SELECTED, Status.WAITLISTED, Status.REJECTED}
+DECIDABLE_FROM = {
+    ApplicationStatus.SUBMITTED,
+    ApplicationStatus.WAITLISTED,
+    ApplicationStatus.REJECTED,
+    ApplicationStatus.SELECTED,
+}
+OUTCOMES = {ApplicationStatus.SELECTED, ApplicationStatus.WAITLISTED, ApplicationStatus.REJECTED}
 
 
 def application_decide(
@@ -381,44 +334,50 @@ def application_decide(
             )
         if application.status == outcome:
             raise DomainError(_("The application already has this decision."))
-        if outcome == Status.SELECTED:
+        if outcome == ApplicationStatus.SELECTED:
             _check_place_free(round_obj, now)
         event = _record(
             application, actor=user, to_status=outcome, reason=reason, kind=ApplicationEvent.Kind.DECISION
         )
         application.status = outcome
         application.waitlist_position = (
-            _next_waitlist_position(round_obj) if outcome == Status.WAITLISTED else None
+            _next_waitlist_position(round_obj) if outcome == ApplicationStatus.WAITLISTED else None
         )
         application.offer_expires_at = None
         application.save(update_fields=["status", "waitlist_position", "offer_expires_at", "updated_at"])
-        if outcome == Status.SELECTED:
+        if outcome == ApplicationStatus.SELECTED:
             _give_coordinators_accounts(application)
-        _notify_on_commit(event)
+        _notify(event)
     return application
 
 
 def _offer(application: Application, *, actor, reason: str, now) -> ApplicationEvent:
     round_obj = application.round
     event = _record(
-        application, actor=actor, to_status=Status.OFFERED, reason=reason, kind=ApplicationEvent.Kind.DECISION
+        application,
+        actor=actor,
+        to_status=ApplicationStatus.OFFERED,
+        reason=reason,
+        kind=ApplicationEvent.Kind.DECISION,
     )
-    application.status = Status.OFFERED
+    application.status = ApplicationStatus.OFFERED
     application.waitlist_position = None
     application.offer_expires_at = now + dt.timedelta(days=round_obj.offer_days)
     application.save(update_fields=["status", "waitlist_position", "offer_expires_at", "updated_at"])
     _give_coordinators_accounts(application)
-    _notify_on_commit(event)
+    _notify(event)
     return event
 
 
 def _waitlist(round_obj):
-    return Application.objects.filter(round=round_obj, status=Status.WAITLISTED).order_by("waitlist_position")
+    return Application.objects.filter(round=round_obj, status=ApplicationStatus.WAITLISTED).order_by(
+        "waitlist_position"
+    )
 
 
 def _offer_next_if_free(round_obj: ProgrammeRound, *, actor, now) -> Application | None:
     """Offer a freed place to the first on the waiting list (the round row must be locked)."""
-    if places_taken(round_obj, now) >= round_obj.places:
+    if selectors.places_taken(round_obj, now) >= round_obj.places:
         return None
     first = _waitlist(round_obj).select_related("round").first()
     if first is None:
@@ -435,7 +394,7 @@ def waitlist_offer(*, application: Application, user, reason: str = "", now=None
         application = _lock_application(application.pk)
         if not permissions.can_decide(user, application):
             raise DomainError(_("Only the round's project leaders can offer places."))
-        if application.status != Status.WAITLISTED:
+        if application.status != ApplicationStatus.WAITLISTED:
             raise DomainError(_("Only an application on the waiting list can be offered a place."))
         _check_place_free(round_obj, now)
         skipped = _waitlist(round_obj).filter(waitlist_position__lt=application.waitlist_position).count()
@@ -449,29 +408,24 @@ def waitlist_offer(*, application: Application, user, reason: str = "", now=None
     return application
 
 
-WITHDRAWABLE = {Status.SUBMITTED, Status.SELECTED, Status.OFFERED, Status.ACCEPTED, Status.WAITLISTED}
-
-
 def application_withdraw(*, application: Application, user, reason: str = "", now=None) -> Application:
     """The practice withdraws. A freed place goes to the first on the waiting list."""
     now = now or timezone.now()
     with transaction.atomic():
         round_obj = _lock_round(application.round_id)
         application = _lock_application(application.pk)
-        if not permissions.is_application_owner(user, application) and not permissions.is_leader(
-            user, round_obj
-        ):
+        if not permissions.can_withdraw(user, application):
             raise DomainError(_("You cannot withdraw this application."))
-        if application.status not in WITHDRAWABLE:
+        if not application.can_withdraw():
             raise DomainError(_("This application cannot be withdrawn."))
         held_place = application.holds_place()
-        event = _record(application, actor=user, to_status=Status.WITHDRAWN, reason=reason)
-        application.status = Status.WITHDRAWN
+        event = _record(application, actor=user, to_status=ApplicationStatus.WITHDRAWN, reason=reason)
+        application.status = ApplicationStatus.WITHDRAWN
         application.waitlist_position = None
         application.offer_expires_at = None
         application.save(update_fields=["status", "waitlist_position", "offer_expires_at", "updated_at"])
         Participation.objects.filter(application=application, ended_at__isnull=True).update(ended_at=now)
-        _notify_on_commit(event)
+        _notify(event)
         if held_place:
             _offer_next_if_free(round_obj, actor=user, now=now)
     return application
@@ -482,7 +436,7 @@ def offers_expire(*, now=None) -> int:
     now = now or timezone.now()
     expired = 0
     round_ids = set(
-        Application.objects.filter(status=Status.OFFERED, offer_expires_at__lte=now).values_list(
+        Application.objects.filter(status=ApplicationStatus.OFFERED, offer_expires_at__lte=now).values_list(
             "round_id", flat=True
         )
     )
@@ -490,12 +444,12 @@ def offers_expire(*, now=None) -> int:
         with transaction.atomic():
             round_obj = _lock_round(round_id)
             for application in Application.objects.select_for_update().filter(
-                round=round_obj, status=Status.OFFERED, offer_expires_at__lte=now
+                round=round_obj, status=ApplicationStatus.OFFERED, offer_expires_at__lte=now
             ):
-                event = _record(application, actor=None, to_status=Status.EXPIRED)
-                application.status = Status.EXPIRED
+                event = _record(application, actor=None, to_status=ApplicationStatus.EXPIRED)
+                application.status = ApplicationStatus.EXPIRED
                 application.save(update_fields=["status", "updated_at"])
-                _notify_on_commit(event)
+                _notify(event)
                 expired += 1
             while _offer_next_if_free(round_obj, actor=None, now=now):
                 pass
@@ -510,17 +464,14 @@ def application_accept(*, application: Application, user, terms: TermsVersion, n
         application = _lock_application(application.pk)
         if not permissions.is_application_owner(user, application):
             raise DomainError(_("Only the practice itself can accept the terms."))
-        if application.status == Status.ACCEPTED:
+        if application.status == ApplicationStatus.ACCEPTED:
             raise DomainError(_("The terms have already been accepted."))
-        if application.offer_expires_at is not None and (
-            application.status == Status.EXPIRED
-            or (application.status == Status.OFFERED and application.offer_expires_at <= now)
-        ):
+        if application.offer_has_expired(now):
             raise DomainError(
                 _("The offer expired on %(date)s and can no longer be accepted.")
                 % {"date": timezone.localtime(application.offer_expires_at).strftime("%d.%m.%Y %H:%M")}
             )
-        if application.status not in (Status.SELECTED, Status.OFFERED):
+        if not application.can_accept(now):
             raise DomainError(_("Only a selected practice can accept the participation terms."))
         current = round_obj.current_terms()
         if current is None or terms.pk != current.pk:
@@ -533,66 +484,11 @@ def application_accept(*, application: Application, user, terms: TermsVersion, n
             accepted_by=user,
             accepted_at=now,
         )
-        event = _record(application, actor=user, to_status=Status.ACCEPTED, reason=f"v{terms.version}")
-        application.status = Status.ACCEPTED
+        event = _record(
+            application, actor=user, to_status=ApplicationStatus.ACCEPTED, reason=f"v{terms.version}"
+        )
+        application.status = ApplicationStatus.ACCEPTED
         application.offer_expires_at = None
         application.save(update_fields=["status", "offer_expires_at", "updated_at"])
-        _notify_on_commit(event)
+        _notify(event)
     return participation
-
-
-# --- Light accounts for practices that did not apply ------------------------------------------
-
-
-@transaction.atomic
-def practice_join(
-    *, user, person_name: str, person_kind: str, provider_numbers: list[str], cvr: str, **fields
-) -> Practice:
-    """Any practice in the region may join the activities: register it and give the user access.
-
-    Only a practice that is not registered yet can be claimed this way; an existing practice's data
-    and applications stay with the people who already have access (they can add colleagues).
-    """
-    practice = practice_register(provider_numbers=provider_numbers, cvr=cvr, **fields)
-    person = Person.objects.filter(user=user).first()
-    if person is None:
-        person = Person(name=person_name, kind=person_kind, email=user.email, user=user)
-        _full_clean(person, exclude=["user"])
-        person.save()
-    Membership.objects.get_or_create(person=person, practice=practice, ended_on=None)
-    role_grant(user=user, role=Role.PRACTICE, practice=practice)
-    return practice
-
-
-@transaction.atomic
-def person_give_access(*, user, practice: Practice, person: Person):
-    """A practice user gives a colleague (a member with an e-mail address) a login to the practice."""
-    if practice.pk not in permissions.own_practice_ids(user):
-        raise DomainError(_("You can only give access to your own practice."))
-    if not Membership.objects.filter(practice=practice, person=person, ended_on__isnull=True).exists():
-        raise DomainError(_("%(name)s is not a member of the practice.") % {"name": person.name})
-    if not person.email:
-        raise DomainError(_("Add an e-mail address for %(name)s first.") % {"name": person.name})
-    account = person.user or user_get_or_create(email=person.email, full_name=person.name)
-    if person.user_id is None:
-        person.user = account
-        person.save(update_fields=["user"])
-    role_grant(user=account, role=Role.PRACTICE, practice=practice)
-    return account
-
-
-@transaction.atomic
-def membership_end(*, user, practice: Practice, person: Person, on=None) -> None:
-    """A person leaves the practice: the membership gets an end date (their hours stay)."""
-    if practice.pk not in permissions.own_practice_ids(user):
-        raise DomainError(_("You can only change your own practice."))
-    on = on or timezone.localdate()
-    updated = Membership.objects.filter(practice=practice, person=person, ended_on__isnull=True).update(
-        ended_on=on
-    )
-    if not updated:
-        raise DomainError(_("%(name)s is not a member of the practice.") % {"name": person.name})
-    if person.user_id:
-        from ligepraksis.models import RoleGrant
-
-        RoleGrant.objects.filter(user_id=person.user_id, role=Role.PRACTICE, practice=practice).delete()

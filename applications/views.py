@@ -12,26 +12,26 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from applications import permissions, selectors, services
 from applications import selection as selection_algorithm
-from applications import selectors, services
 from applications.exports import export_applications
 from applications.forms import (
     AcceptForm,
     ApplicationForm,
     DecisionForm,
-    EmailForm,
-    LookupForm,
-    PracticeRegisterForm,
     ReasonForm,
     RecommendationForm,
     ReviewForm,
     SelectionFilterForm,
 )
-from applications.models import Application, Recommendation, Status
-from ligepraksis import permissions
+from applications.models import ApplicationStatus, Recommendation
 from ligepraksis.email_links import login_from_link, send_login_link
 from ligepraksis.errors import DomainError
+from ligepraksis.forms import EmailForm
 from ligepraksis.models import ProgrammeRound, Role
+from practices import selectors as practice_selectors
+from practices import services as practice_services
+from practices.forms import LookupForm, PracticeRegisterForm
 
 VERIFY_SALT = "applications.verify-email"
 
@@ -101,14 +101,14 @@ def start(request, round_id: int):
     step = request.POST.get("step")
     try:
         if step == "lookup" and lookup.is_valid():
-            found = services.practice_find(provider_number=lookup.cleaned_data["provider_number"])
+            found = practice_selectors.practice_find(provider_number=lookup.cleaned_data["provider_number"])
             if found is None:
                 register = PracticeRegisterForm(
                     initial={"provider_numbers": lookup.cleaned_data["provider_number"]},
                     region=round_obj.region,
                 )
         elif step == "confirm":
-            found = services.practice_find(provider_number=request.POST.get("provider_number", ""))
+            found = practice_selectors.practice_find(provider_number=request.POST.get("provider_number", ""))
             if found is None:
                 raise DomainError(_("No practice has that provider number."))
             app = services.application_start(user=request.user, round_obj=round_obj, practice=found)
@@ -118,7 +118,9 @@ def start(request, round_id: int):
             if register.is_valid():
                 data = dict(register.cleaned_data)
                 numbers = data.pop("provider_numbers")
-                practice = services.practice_register(provider_numbers=numbers, **data)
+                practice = practice_services.practice_register(
+                    provider_numbers=numbers, registered_by=request.user, **data
+                )
                 app = services.application_start(user=request.user, round_obj=round_obj, practice=practice)
                 messages.success(request, _("The practice is registered and a draft application created."))
                 return redirect("applications:edit", pk=app.pk)
@@ -138,7 +140,7 @@ def start(request, round_id: int):
 @require_http_methods(["GET", "POST"])
 def edit(request, pk: int):
     application = permissions.get_application_for_user(request.user, pk, "edit")
-    if application.status != Status.DRAFT:
+    if application.status != ApplicationStatus.DRAFT:
         return redirect("applications:detail", pk=pk)
     form = ApplicationForm(request.POST or None, instance=application)
     if request.method == "POST" and form.is_valid():
@@ -183,14 +185,8 @@ def reopen(request, pk: int):
 
 @login_required
 def mine(request):
-    own = permissions.own_practice_ids(request.user)
-    # One OR-ed query: a UNION of the model's ordered querysets fails on SQLite ("ORDER BY not allowed
-    # in subqueries of compound statements").
     applications = (
-        (
-            Application.objects.filter(created_by=request.user)
-            | Application.objects.filter(practice_id__in=own)
-        )
+        permissions.applications_for_user(request.user)
         .select_related("round", "practice")
         .order_by("-created_at")
     )
@@ -219,7 +215,7 @@ def detail(request, pk: int):
         "decision_form": DecisionForm() if is_leader else None,
         "recommendation_form": RecommendationForm() if permissions.can_recommend(user, application) else None,
         "reason_form": ReasonForm(),
-        "places_taken": services.places_taken(application.round) if is_leader else None,
+        "places_taken": selectors.places_taken(application.round) if is_leader else None,
     }
     return render(request, "applications/detail.html", context)
 
@@ -420,7 +416,7 @@ def selection(request, round_id: int):
             "criteria": criteria,
             "filters": filters,
             "spread": selectors.spread(groups, selected),
-            "places_taken": services.places_taken(round_obj),
+            "places_taken": selectors.places_taken(round_obj),
             "suggestion": suggestion,
             "suggestion_rows": suggestion_rows,
             "suggestion_uncovered": suggestion_uncovered,
@@ -428,7 +424,7 @@ def selection(request, round_id: int):
             "waitlist": [
                 a
                 for a in sorted(all_apps, key=lambda a: a.waitlist_position or 0)
-                if a.status == Status.WAITLISTED
+                if a.status == ApplicationStatus.WAITLISTED
             ],
         },
     )

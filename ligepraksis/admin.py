@@ -51,8 +51,7 @@ class RoleGrantInline(admin.TabularInline):
     model = RoleGrant
     fk_name = "user"
     extra = 0
-    fields = ("role", "round", "region", "provider", "practice", "granted_at")
-    autocomplete_fields = ("practice",)
+    fields = ("role", "round", "region", "provider", "granted_at")
 
 
 @admin.register(User)
@@ -94,13 +93,13 @@ class UserAdmin(DjangoUserAdmin):
 class RoleGrantAdmin(admin.ModelAdmin):
     list_display = ("user", "role", "scope", "granted_at")
     list_filter = ("role", "round", "region", "provider")
-    search_fields = ("user__email", "user__full_name", "practice__name")
-    autocomplete_fields = ("user", "practice")
-    list_select_related = ("user", "round", "region", "provider", "practice")
+    search_fields = ("user__email", "user__full_name")
+    autocomplete_fields = ("user",)
+    list_select_related = ("user", "round", "region", "provider")
 
     @admin.display(description=_("scope"))
     def scope(self, obj):
-        return obj.round or obj.region or obj.provider or obj.practice
+        return obj.round or obj.region or obj.provider
 
 
 # --- Reference data ----------------------------------------------------------------------------------

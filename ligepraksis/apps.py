@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class LigePraksisConfig(AppConfig):
     name = "ligepraksis"
     verbose_name = _("Programme and accounts")
+
+    def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
+        # Each app's portal.py joins the registries of menu links, start-page cards and demo builders.
+        autodiscover_modules("portal")
+        # The outbox's sender task; mail.enqueue queues it after commit.
+        import ligepraksis.tasks  # noqa: F401

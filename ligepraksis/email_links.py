@@ -6,11 +6,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core import signing
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from ligepraksis import mail
 from ligepraksis.services import user_get_or_create
 
 
@@ -21,12 +21,8 @@ def send_login_link(
     The mail is templates/emails/<template>_subject.txt and _body.txt, with `link` in the context."""
     token = signing.dumps({"email": email, **(payload or {})}, salt=salt)
     context = {**(context or {}), "link": request.build_absolute_uri(reverse(url_name, args=[token]))}
-    send_mail(
-        render_to_string(f"emails/{template}_subject.txt", context).strip(),
-        render_to_string(f"emails/{template}_body.txt", context),
-        None,
-        [email],
-    )
+    with transaction.atomic():
+        mail.enqueue(to=email, template=template, context=context)
 
 
 def login_from_link(request, token: str, *, salt: str) -> dict | None:

@@ -1,10 +1,15 @@
 class DomainError(Exception):
-    """A business rule refused the action. The message is translated and safe to show the user."""
+    """A business rule refused the action. The message is translated and safe to show the user.
 
-    def __init__(self, message, *, field: str | None = None):
+    `code` names the rule for code that must react to it (never branch on the translated text);
+    `field` names the form field the message belongs next to.
+    """
+
+    def __init__(self, message, *, field: str | None = None, code: str | None = None):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.code = code
 
     def __str__(self):
         return str(self.message)

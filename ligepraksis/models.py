@@ -103,6 +103,13 @@ class Municipality(models.Model):
         return self.name
 
 
+class RoundQuerySet(models.QuerySet):
+    def open_for_applications(self, now=None):
+        """Rounds taking applications now (the same rule as `ProgrammeRound.is_open_for_applications`)."""
+        now = now or timezone.now()
+        return self.filter(applications_open_at__lte=now, application_deadline__gt=now)
+
+
 class ProgrammeRound(models.Model):
     """One run of the programme in one region. Every number of the programme is data here."""
 
@@ -149,6 +156,8 @@ class ProgrammeRound(models.Model):
     score_min = models.PositiveSmallIntegerField(_("lowest score"), default=1)
     score_max = models.PositiveSmallIntegerField(_("highest score"), default=5)
     description = GuardedTextField(_("description"), blank=True)
+
+    objects = RoundQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("programme round")
@@ -296,7 +305,6 @@ class Role(models.TextChoices):
     CONSULTANT = "consultant", _("Consultant")
     PROVIDER = "provider", _("Activity provider")
     EVALUATOR = "evaluator", _("Evaluator")
-    PRACTICE = "practice", _("Practice user")
 
 
 # Which scope each role is granted in. Checked by a database constraint too.
@@ -307,12 +315,11 @@ ROLE_SCOPE = {
     Role.EVALUATOR: "round",
     Role.KEU: "region",
     Role.PROVIDER: "provider",
-    Role.PRACTICE: "practice",
 }
 
 
 def _scope_q(scope: str) -> Q:
-    fields = {"round", "region", "provider", "practice"}
+    fields = {"round", "region", "provider"}
     q = Q(**{f"{scope}__isnull": False})
     for other in sorted(fields - {scope}):
         q &= Q(**{f"{other}__isnull": True})
@@ -320,7 +327,10 @@ def _scope_q(scope: str) -> Q:
 
 
 class RoleGrant(models.Model):
-    """One role of one user in one scope. A user may hold several."""
+    """One role of one user in one scope (a round, a region or a provider). A user may hold several.
+
+    Acting for a practice is not a role here but a `practices.PracticeGrant`, so the core needs no app.
+    """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
@@ -330,9 +340,6 @@ class RoleGrant(models.Model):
     region = models.ForeignKey(Region, on_delete=models.CASCADE, null=True, blank=True, related_name="grants")
     provider = models.ForeignKey(
         ProviderOrganisation, on_delete=models.CASCADE, null=True, blank=True, related_name="grants"
-    )
-    practice = models.ForeignKey(
-        "applications.Practice", on_delete=models.CASCADE, null=True, blank=True, related_name="grants"
     )
     granted_at = models.DateTimeField(default=timezone.now)
 
@@ -345,12 +352,62 @@ class RoleGrant(models.Model):
                     (Q(role__in=[r for r, s in ROLE_SCOPE.items() if s == "round"]) & _scope_q("round"))
                     | (Q(role=Role.KEU) & _scope_q("region"))
                     | (Q(role=Role.PROVIDER) & _scope_q("provider"))
-                    | (Q(role=Role.PRACTICE) & _scope_q("practice"))
                 ),
                 name="rolegrant_scope_matches_role",
             ),
         ]
 
     def __str__(self):
-        scope = self.round or self.region or self.provider or self.practice
+        scope = self.round or self.region or self.provider
         return f"{self.user} · {self.get_role_display()} · {scope}"
+
+
+class OutboxState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class OutboxMessage(models.Model):
+    """One e-mail to one address, written in the same transaction as the change that causes it.
+
+    pending -> sending (a lease: `claimed_at`) -> sent, only after the mail server accepted it; or
+    back to pending with the error and a time to retry, and failed after the last attempt. A beat
+    task re-queues pending messages and sending ones whose lease expired (their worker died), so a
+    message is sent at least once, and as far as SMTP allows exactly once.
+    """
+
+    to = models.EmailField(_("to"))
+    subject = models.CharField(_("subject"), max_length=998)
+    body = models.TextField(_("body"))
+    # [{"filename": ..., "mimetype": ..., "content": base64}], e.g. an .ics invitation
+    attachments = models.JSONField(default=list, blank=True)
+    # A key that makes writing the same message twice a no-op (e.g. "registration:5:confirmed").
+    key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=OutboxState.choices, default=OutboxState.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    not_before = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["state", "not_before"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(state="sent") | Q(sent_at__isnull=False), name="outbox_sent_has_time"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="sending") | Q(claimed_at__isnull=False), name="outbox_sending_has_lease"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.to}: {self.subject}"

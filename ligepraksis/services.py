@@ -27,10 +27,10 @@ def user_get_or_create(*, email: str, full_name: str = ""):
 
 
 @transaction.atomic
-def role_grant(*, user, role: str, round=None, region=None, provider=None, practice=None) -> RoleGrant:
+def role_grant(*, user, role: str, round=None, region=None, provider=None) -> RoleGrant:
     """Give a user a role in a scope (idempotent)."""
     grant, _ = RoleGrant.objects.get_or_create(
-        user=user, role=Role(role), round=round, region=region, provider=provider, practice=practice
+        user=user, role=Role(role), round=round, region=region, provider=provider
     )
     forget_grants(user)
     return grant

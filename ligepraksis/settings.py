@@ -47,7 +47,6 @@ def _strict_bool(name, default=False):
     raise ImproperlyConfigured(f"The environment variable {name} must be true or false, not {raw!r}.")
 
 
-
 DEBUG = _strict_bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 # A deployment is a run with a secret key and DEBUG off: then every security switch defaults to on.
@@ -74,6 +73,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "ligepraksis",
+    "practices",
     "applications",
     "activities",
     "evaluation",
@@ -195,6 +195,13 @@ if env.str("EMAIL_URL", default=""):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Lige Praksis <lige-praksis@example.org>")
+EMAIL_TIMEOUT = 60
+# The outbox (ligepraksis/mail.py): a message being sent is leased this long; after that, a message
+# whose worker died is sent again. Must exceed EMAIL_TIMEOUT. Failed sends are retried with backoff.
+MAIL_LEASE_SECONDS = _env(env.int, "MAIL_LEASE_SECONDS", default=300)
+MAIL_MAX_ATTEMPTS = _env(env.int, "MAIL_MAX_ATTEMPTS", default=8)
+if MAIL_LEASE_SECONDS <= 0 or MAIL_MAX_ATTEMPTS <= 0:
+    raise ImproperlyConfigured("MAIL_LEASE_SECONDS and MAIL_MAX_ATTEMPTS must be positive.")
 
 # --- Celery: tasks in process unless a broker is configured --------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
@@ -218,6 +225,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 2}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    # The outbox: send what is due again, including messages whose worker died mid-send.
+    "retry-outbox": {
+        "task": "ligepraksis.tasks.outbox_retry",
+        "schedule": 60,
+    },
     "expire-waitlist-offers": {
         "task": "applications.tasks.expire_offers",
         "schedule": 60 * 15,

@@ -21,6 +21,7 @@ urlpatterns = [
     path(
         "adgangskode/faerdig/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
     ),
+    path("", include("practices.urls")),
     path("", include("applications.urls")),
     path("", include("activities.urls")),
     path("kalender/", include("activities.feed_urls")),

@@ -3,28 +3,18 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from ligepraksis import permissions
-from ligepraksis.models import ProgrammeRound, Role, RoleGrant
+from ligepraksis import registry
+from ligepraksis.models import ProgrammeRound, RoleGrant
 
 
 def home(request):
-    now = timezone.now()
+    """The start page: open rounds, then each app's cards for this user (``<app>/portal.py``)."""
     context = {
-        "open_rounds": ProgrammeRound.objects.filter(
-            applications_open_at__lte=now, application_deadline__gt=now
-        ),
+        "open_rounds": ProgrammeRound.objects.open_for_applications(timezone.now()),
+        "cards": registry.collect_cards(request),
     }
-    user = request.user
-    if user.is_authenticated:
-        context.update(
-            review_rounds=ProgrammeRound.objects.filter(
-                pk__in=permissions.round_ids_with_role(user, Role.PROJECT_LEADER, Role.STEERING)
-            ),
-            leader_rounds=ProgrammeRound.objects.filter(
-                pk__in=permissions.round_ids_with_role(user, Role.PROJECT_LEADER)
-            ),
-            roles=RoleGrant.objects.filter(user=user),
-        )
+    if request.user.is_authenticated:
+        context["roles"] = RoleGrant.objects.filter(user=request.user)
     return render(request, "home.html", context)
 
 

@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from applications import services as app_services
-from applications.models import Application, Practice, PracticeForm, Status
+from applications.models import Application, ApplicationStatus
 from ligepraksis.models import (
     Area,
     Municipality,
@@ -27,6 +27,8 @@ from ligepraksis.models import (
     TermsVersion,
 )
 from ligepraksis.services import role_grant, user_get_or_create
+from practices.models import Practice, PracticeType
+from practices.services import practice_grant, practice_register
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PASSWORD = "test-pass-1234"
@@ -110,10 +112,10 @@ def closed_round(region):
 
 
 def make_practice(
-    region, *, name=None, municipality="Aarhus", form=PracticeForm.SOLO, capacities="1"
+    region, *, name=None, municipality="Aarhus", form=PracticeType.SOLO, capacities="1"
 ) -> Practice:
     n = next(_seq)
-    return app_services.practice_register(
+    return practice_register(
         provider_numbers=[_provider_number()],
         cvr=_cvr(),
         name=name or f"Lægehuset nr. {n}",
@@ -128,12 +130,15 @@ def make_practice(
     )
 
 
-def make_user(email=None, *, role=None, password=PASSWORD, **scope):
+def make_user(email=None, *, role=None, password=PASSWORD, practice=None, **scope):
+    """A login with a password; `role` + scope gives a role grant, `practice` lets it act for a practice."""
     user = user_get_or_create(email=email or f"user{next(_seq)}@example.org", full_name="Test Bruger")
     user.set_password(password)
     user.save()
     if role:
         role_grant(user=user, role=role, **scope)
+    if practice is not None:
+        practice_grant(user=user, practice=practice)
     return user
 
 
@@ -175,7 +180,15 @@ def outsider(db):
     return make_user("outsider@example.org")
 
 
-__all__ = ["make_application", "make_practice", "make_round", "make_user", "Status", "PASSWORD", "IN_CI"]
+__all__ = [
+    "make_application",
+    "make_practice",
+    "make_round",
+    "make_user",
+    "ApplicationStatus",
+    "PASSWORD",
+    "IN_CI",
+]
 
 
 @pytest.fixture(autouse=True)

@@ -246,7 +246,7 @@ def test_celery_app_uses_those_settings_and_no_task_outlives_the_visibility_time
     assert visibility > conf.task_time_limit
     celery_app.loader.import_default_modules()
     ours = [t for name, t in celery_app.tasks.items() if not name.startswith("celery.")]
-    assert any(t.name == "applications.tasks.notify_application_event" for t in ours)
+    assert any(t.name == "ligepraksis.tasks.outbox_send" for t in ours)
     for task in ours:
         limit = task.time_limit or conf.task_time_limit
         assert limit < visibility, task.name

@@ -226,21 +226,21 @@ MATRIX = [
          row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404)),
     # --- Light accounts and a practice's people ---------------------------------------------------------
     # A logged-in user skips the e-mail step; someone with a practice is sent to its people page.
-    Case("activities:join", "GET", None, logged_in(302, anonymous=200)),
-    Case("activities:join", "POST", None, logged_in(302, anonymous=200), data={"email": "ny@example.org"}),
-    Case("activities:join_verify", "GET", "bad_token", everyone(302)),
-    Case("activities:join_practice", "GET", None,
+    Case("practices:join", "GET", None, logged_in(302, anonymous=200)),
+    Case("practices:join", "POST", None, logged_in(302, anonymous=200), data={"email": "ny@example.org"}),
+    Case("practices:join_verify", "GET", "bad_token", everyone(302)),
+    Case("practices:join_practice", "GET", None,
          row(LOGIN, 200, 302, 200, 200, 200, 200, 200, 200, 200, 200)),
-    Case("activities:join_practice", "POST", None,  # nothing filled in: the form again
+    Case("practices:join_practice", "POST", None,  # nothing filled in: the form again
          row(LOGIN, 200, 302, 200, 200, 200, 200, 200, 200, 200, 200)),
-    Case("activities:practice_people", "GET", "practice",
+    Case("practices:people", "GET", "practice",
          row(LOGIN, 404, 200, 404, 200, 404, 200, 404, 404, 404, 404)),
     # The practice gets the form again (a CPR number); a leader or consultant is told it is not theirs.
-    Case("activities:practice_people", "POST", "practice",
+    Case("practices:people", "POST", "practice",
          row(LOGIN, 404, 200, 404, 200, 404, 200, 404, 404, 404, 404),
          data={"name": CPR_TEXT, "kind": "staff"}),
-    Case("activities:person_access", "GET", "member", logged_in(405)),
-    Case("activities:person_access", "POST", "member",  # give a login; refused with a message if not theirs
+    Case("practices:person_access", "GET", "member", logged_in(405)),
+    Case("practices:person_access", "POST", "member",  # give a login; refused with a message if not theirs
          row(LOGIN, 404, 302, 404, 302, 404, 302, 404, 404, 404, 404)),
     # --- Calendar feeds: anonymous; the signed token is the key ----------------------------------------
     Case("calendar:person", "GET", "person_token", everyone(200)),
@@ -263,7 +263,7 @@ def world(region, closed_round, open_round, settings, tmp_path):
     users = {
         "anonymous": None,
         "owner": owner,
-        "colleague": make_user("kollega@example.org", role=Role.PRACTICE, practice=practice),
+        "colleague": make_user("kollega@example.org", practice=practice),
         "steering": make_user("folge@example.org", role=Role.STEERING, round=closed_round),
         "leader": make_user("leder@example.org", role=Role.PROJECT_LEADER, round=closed_round),
         "keu": make_user("keu@example.org", role=Role.KEU, region=region),

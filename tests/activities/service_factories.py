@@ -15,30 +15,13 @@ from django.utils import timezone
 from activities import services
 from activities.models import Activity, ActivityKind, Session
 from applications import services as app_services
-from applications.models import Membership, Person, PersonKind, Status
+from applications.models import ApplicationStatus
 from ligepraksis.models import ProviderOrganisation, Role
-from ligepraksis.services import role_grant
+from practices.models import Membership, Person, PersonKind
+from practices.services import practice_grant
 from tests.conftest import make_application, make_practice, make_user
 
 _seq = itertools.count(1)
-
-TASK_NAMES = ("notify_registration", "notify_session_cancelled", "notify_claim_decided")
-
-
-def stub_missing_tasks(monkeypatch) -> None:
-    """The services import their e-mail tasks when called; stand in for any not written yet.
-
-    Only missing names are filled in (raising=False), so once the real tasks exist they are used,
-    and in a non-transactional test their on-commit calls never run anyway."""
-    from activities import tasks
-
-    class _Stub:
-        def delay(self, *args):  # pragma: no cover - only runs in transactional tests
-            return None
-
-    for name in TASK_NAMES:
-        if not hasattr(tasks, name):
-            monkeypatch.setattr(tasks, name, _Stub(), raising=False)
 
 
 def provider(name: str | None = None) -> ProviderOrganisation:
@@ -84,7 +67,7 @@ def make_person(practice, *, kind=PersonKind.STAFF, name=None) -> Person:
 def practice_user(practice):
     """A login of the practice (a practice role grant)."""
     user = make_user()
-    role_grant(user=user, role=Role.PRACTICE, practice=practice)
+    practice_grant(user=user, practice=practice)
     return user
 
 
@@ -93,7 +76,7 @@ def participate(round_obj, leader, *, practice=None, accepted_at=None):
 
     The round must be closed for applications (review and decisions open)."""
     app = make_application(round_obj, practice=practice)
-    app_services.application_decide(application=app, user=leader, outcome=Status.SELECTED)
+    app_services.application_decide(application=app, user=leader, outcome=ApplicationStatus.SELECTED)
     participation = app_services.application_accept(
         application=app, user=app.created_by, terms=round_obj.current_terms(), now=accepted_at
     )
@@ -128,5 +111,4 @@ __all__ = [
     "practice_user",
     "provider",
     "provider_user",
-    "stub_missing_tasks",
 ]

@@ -24,7 +24,7 @@ from django.utils import translation
 
 from activities import services
 from activities.models import Registration, RegistrationStatus, Session
-from applications.models import Person, Practice
+from practices.models import Person, Practice
 from tests.activities.service_factories import (
     make_activity,
     make_person,
@@ -73,16 +73,12 @@ def _no_mail(monkeypatch):
     queued = []
     lock = threading.Lock()
 
-    def queue(task, *args):
+    def enqueue(registration, **kwargs):
         with lock:
-            queued.append((getattr(task, "name", repr(task)), args))
+            queued.append(("registration", registration.pk))
+        return True
 
-    monkeypatch.setattr(services, "_queue", queue)
-    from activities import tasks
-
-    for name in ("notify_registration", "notify_session_cancelled", "notify_claim_decided"):
-        if not hasattr(tasks, name):
-            monkeypatch.setattr(tasks, name, object(), raising=False)
+    monkeypatch.setattr(services.notifications, "registration_enqueue", enqueue)
     return queued
 
 

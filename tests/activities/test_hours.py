@@ -14,15 +14,15 @@ from django.utils import timezone
 from activities import services
 from activities.models import ActivityKind, ClaimStatus, HourClaim, Registration, RegistrationStatus
 from activities.selectors import ledgers, round_overview
-from applications.models import Participation, PersonKind
+from applications.models import Participation
 from ligepraksis.models import Role
+from practices.models import PersonKind
 from tests.activities.service_factories import (
     make_activity,
     make_person,
     make_session,
     participate,
     provider,
-    stub_missing_tasks,
 )
 from tests.conftest import make_round, make_user
 
@@ -31,11 +31,6 @@ CPH = ZoneInfo("Europe/Copenhagen")
 
 def at(year, month, day, hour=9, minute=0):
     return dt.datetime(year, month, day, hour, minute, tzinfo=CPH)
-
-
-@pytest.fixture(autouse=True)
-def _tasks(monkeypatch):
-    stub_missing_tasks(monkeypatch)
 
 
 @pytest.fixture
@@ -151,8 +146,7 @@ def test_ten_hours_is_done(closed_round, leader, part):
 @pytest.fixture
 def startup(closed_round):
     return make_activity(
-        closed_round, title="Opstartsmøde", kind=ActivityKind.STARTUP, hours="1.5",
-        counts_toward_target=False, required=True,
+        closed_round, title="Opstartsmøde", kind=ActivityKind.STARTUP, hours="1.5", required=True,
     )  # fmt: skip
 
 
@@ -165,7 +159,6 @@ def test_the_start_up_meeting_and_theme_day_never_count_but_mark_the_start_up_do
         title="Temapraksisdag",
         kind=ActivityKind.THEME_DAY,
         hours="6",
-        counts_toward_target=False,
     )
     held(startup, at(2026, 1, 20), puser, participation.practice, leader, present=[doctor, staff])
     held(theme_day, at(2026, 9, 10), puser, participation.practice, leader, present=[doctor, staff])
@@ -345,9 +338,7 @@ def test_ledgers_use_the_same_number_of_queries_for_5_and_for_50_participations(
     round_obj = make_round(region, open_=False, places=60)
     leader = make_user(role=Role.PROJECT_LEADER, round=round_obj)
     course = make_activity(round_obj, hours="2", org=provider("VID"), kind=ActivityKind.COURSE)
-    startup = make_activity(
-        round_obj, hours="1.5", kind=ActivityKind.STARTUP, counts_toward_target=False, required=True
-    )
+    startup = make_activity(round_obj, hours="1.5", kind=ActivityKind.STARTUP, required=True)
     sessions = [make_session(course, starts_at=at(2026, 3, 3), capacity=200),
                 make_session(startup, starts_at=at(2026, 2, 2), capacity=200)]  # fmt: skip
     parts = []

@@ -6,8 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from applications.models import Membership, Person
-from ligepraksis.models import Role
+from practices.models import Membership, Person
 from tests.conftest import make_practice, make_user
 
 
@@ -16,13 +15,16 @@ def _verify_link():
 
 
 @pytest.mark.django_db
-def test_a_practice_that_did_not_apply_registers_and_gets_access(client, region):
-    client.post(reverse("activities:join"), {"email": "ny@klinik.example"})
+def test_a_practice_that_did_not_apply_registers_and_gets_access(
+    client, region, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("practices:join"), {"email": "ny@klinik.example"})
     response = client.get(_verify_link())
-    assert response.status_code == 302 and response.url == reverse("activities:join_practice")
+    assert response.status_code == 302 and response.url == reverse("practices:join_practice")
     muni = region.municipalities.get(name="Aarhus")
     response = client.post(
-        reverse("activities:join_practice"),
+        reverse("practices:join_practice"),
         {
             "person_name": "Ida Ny",
             "person_kind": "staff",
@@ -43,7 +45,7 @@ def test_a_practice_that_did_not_apply_registers_and_gets_access(client, region)
     person = Person.objects.get(email="ny@klinik.example")
     practice = Membership.objects.get(person=person).practice
     assert practice.provider_numbers.get().number == "076543"
-    assert person.user.grants.filter(role=Role.PRACTICE, practice=practice).exists()
+    assert person.user.practice_grants.filter(practice=practice).exists()
 
 
 @pytest.mark.django_db
@@ -54,7 +56,7 @@ def test_joining_an_already_registered_practice_is_refused_with_advice(client, r
     client.force_login(user)
     muni = region.municipalities.get(name="Aarhus")
     response = client.post(
-        reverse("activities:join_practice"),
+        reverse("practices:join_practice"),
         {
             "person_name": "Fremmed",
             "person_kind": "doctor",
@@ -73,36 +75,34 @@ def test_joining_an_already_registered_practice_is_refused_with_advice(client, r
     )
     assert response.status_code == 200
     assert "colleague" in response.content.decode() or "kollega" in response.content.decode()
-    assert not user.grants.filter(practice=existing).exists()
+    assert not user.practice_grants.filter(practice=existing).exists()
     assert not Membership.objects.filter(practice=existing, person__user=user).exists()
 
 
 @pytest.mark.django_db
 def test_a_practice_user_adds_a_colleague_with_a_login_and_records_a_leaver(client, region):
     practice = make_practice(region)
-    owner = make_user(role=Role.PRACTICE, practice=practice)
+    owner = make_user(practice=practice)
     client.force_login(owner)
-    url = reverse("activities:practice_people", args=[practice.pk])
+    url = reverse("practices:people", args=[practice.pk])
     response = client.post(
         url, {"name": "Bo Sekretær", "kind": "staff", "email": "bo@example.org", "give_access": "on"}
     )
     assert response.status_code == 302
     bo = Person.objects.get(email="bo@example.org")
-    assert bo.user.grants.filter(role=Role.PRACTICE, practice=practice).exists()
-    response = client.post(
-        reverse("activities:person_access", args=[practice.pk, bo.pk]), {"action": "leave"}
-    )
+    assert bo.user.practice_grants.filter(practice=practice).exists()
+    response = client.post(reverse("practices:person_access", args=[practice.pk, bo.pk]), {"action": "leave"})
     assert Membership.objects.get(person=bo, practice=practice).ended_on is not None
-    assert not bo.user.grants.filter(role=Role.PRACTICE, practice=practice).exists()
+    assert not bo.user.practice_grants.filter(practice=practice).exists()
 
 
 @pytest.mark.django_db
 def test_people_page_cpr_in_a_name_is_refused_and_nothing_saved(client, region):
     practice = make_practice(region)
-    client.force_login(make_user(role=Role.PRACTICE, practice=practice))
+    client.force_login(make_user(practice=practice))
     before = Person.objects.count()
     response = client.post(
-        reverse("activities:practice_people", args=[practice.pk]), {"name": "Pt 010190-1234", "kind": "staff"}
+        reverse("practices:people", args=[practice.pk]), {"name": "Pt 010190-1234", "kind": "staff"}
     )
     assert response.status_code == 200
     assert "CPR" in response.content.decode()
@@ -113,5 +113,5 @@ def test_people_page_cpr_in_a_name_is_refused_and_nothing_saved(client, region):
 def test_outsider_gets_404_on_another_practices_people(client, region):
     practice = make_practice(region)
     client.force_login(make_user())
-    assert client.get(reverse("activities:practice_people", args=[practice.pk])).status_code == 404
-    assert client.post(reverse("activities:person_access", args=[practice.pk, 1])).status_code == 404
+    assert client.get(reverse("practices:people", args=[practice.pk])).status_code == 404
+    assert client.post(reverse("practices:person_access", args=[practice.pk, 1])).status_code == 404

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from activities import notifications, services
 from activities.models import ClaimStatus, HourClaim, Registration, RegistrationStatus
-from applications.models import PersonKind
+from ligepraksis.models import OutboxMessage
+from practices.models import PersonKind
 from tests.activities.service_factories import (
     make_activity,
     make_person,
@@ -115,7 +116,7 @@ def test_promotion_from_the_waiting_list_sends_the_confirmation(setup, django_ca
 
 
 @pytest.mark.django_db
-def test_a_registration_is_notified_once_per_status(setup):
+def test_a_registration_is_written_to_the_outbox_once_per_status(setup, django_capture_on_commit_callbacks):
     practice, user, session = setup
     person = make_person(practice)
     reg = Registration.objects.create(
@@ -126,45 +127,19 @@ def test_a_registration_is_notified_once_per_status(setup):
         registered_by=user,
     )
     mail.outbox.clear()
-
-    assert notifications.registration_notify(registration_id=reg.pk) is True
-    assert notifications.registration_notify(registration_id=reg.pk) is False  # a redelivered task
-    reg.status = RegistrationStatus.CONFIRMED
-    reg.save()
-    assert notifications.registration_notify(registration_id=reg.pk) is True
-    assert notifications.registration_notify(registration_id=reg.pk) is False
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications.registration_enqueue(reg) is True
+        assert notifications.registration_enqueue(reg) is False  # the same status again: nothing new
+        reg.status = RegistrationStatus.CONFIRMED
+        reg.save()
+        assert notifications.registration_enqueue(reg) is True
+        assert notifications.registration_enqueue(reg) is False
     assert [len(m.attachments) for m in mail.outbox] == [0, 1]
 
     reg.status = RegistrationStatus.CANCELLED
     reg.save()
-    assert notifications.registration_notify(registration_id=reg.pk + 1000) is False  # unknown
-    assert notifications.registration_notify(registration_id=reg.pk) is False  # cancelled meanwhile
-    assert len(mail.outbox) == 2
-
-
-@pytest.mark.django_db
-def test_a_failed_send_is_handed_back_for_the_retry(setup, monkeypatch):
-    practice, user, session = setup
-    reg = Registration.objects.create(
-        session=session,
-        person=make_person(practice),
-        practice=practice,
-        status=RegistrationStatus.CONFIRMED,
-        registered_by=user,
-    )
-    mail.outbox.clear()
-
-    def broken_send(self, fail_silently=False):
-        raise ConnectionRefusedError("mail server down")
-
-    with monkeypatch.context() as patch:
-        patch.setattr(notifications.EmailMessage, "send", broken_send)
-        with pytest.raises(ConnectionRefusedError):
-            notifications.registration_notify(registration_id=reg.pk)
-    assert mail.outbox == []
-
-    assert notifications.registration_notify(registration_id=reg.pk) is True
-    assert len(mail.outbox) == 1
+    assert notifications.registration_enqueue(reg) is False  # cancelled meanwhile
+    assert OutboxMessage.objects.count() == 2
 
 
 @pytest.mark.django_db
@@ -195,13 +170,14 @@ def test_cancelled_session_mails_everyone_signed_up_with_a_cancelling_ics(
     assert int(event["SEQUENCE"]) == 1
     assert "mailto:" in str(event["ORGANIZER"])
 
-    # A redelivered task mails nobody twice.
-    assert notifications.session_cancelled_notify(session_id=session.pk) == 0
+    # Writing the cancellation again (a retried sweep) mails nobody twice.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications.session_cancelled_enqueue(session) == 0
     assert len(mail.outbox) == 2
 
 
 @pytest.mark.django_db
-def test_claim_decision_mails_the_submitter_with_the_reason(setup):
+def test_claim_decision_mails_the_submitter_with_the_reason(setup, django_capture_on_commit_callbacks):
     practice, user, session = setup
     round_obj = session.activity.round
     leader = make_user(role="project_leader", round=round_obj)
@@ -215,15 +191,15 @@ def test_claim_decision_mails_the_submitter_with_the_reason(setup):
         submitted_by=user,
     )
     mail.outbox.clear()
-    services.claim_decide(user=leader, claim=claim, approve=False, reason="Ingen dokumentation")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.claim_decide(user=leader, claim=claim, approve=False, reason="Ingen dokumentation")
 
-    assert notifications.claim_decided_notify(claim_id=claim.pk) is True
     (message,) = mail.outbox
     assert message.to == [user.email]
     assert "Ingen dokumentation" in message.body
     assert "7,5" in message.subject  # Danish decimals
     assert "04.05.2026" in message.body
-    assert notifications.claim_decided_notify(claim_id=claim.pk) is False
+    assert notifications.claim_decided_enqueue(claim) is False  # written once
 
     pending = HourClaim.objects.create(
         round=round_obj,
@@ -235,7 +211,7 @@ def test_claim_decision_mails_the_submitter_with_the_reason(setup):
         submitted_by=user,
     )
     assert pending.status == ClaimStatus.PENDING
-    assert notifications.claim_decided_notify(claim_id=pending.pk) is False
+    assert notifications.claim_decided_enqueue(pending) is False
 
 
 def _close_worker_connections(**kwargs):

@@ -23,16 +23,10 @@ from tests.activities.service_factories import (
     make_person,
     participate,
     provider,
-    stub_missing_tasks,
 )
 from tests.conftest import make_practice, make_round, make_user
 
 BACKEND = "ligepraksis.auth.EmailBackend"
-
-
-@pytest.fixture(autouse=True)
-def _tasks(monkeypatch):
-    stub_missing_tasks(monkeypatch)
 
 
 def _render(client: Client, url: str, row: str) -> tuple[int, int]:

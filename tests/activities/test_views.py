@@ -24,8 +24,8 @@ from activities.models import (
     RegistrationStatus,
     Session,
 )
-from applications.models import Membership, Person, PersonKind
 from ligepraksis.models import Role
+from practices.models import Membership, Person, PersonKind
 from tests.activities.service_factories import (
     make_activity,
     make_person,
@@ -34,7 +34,6 @@ from tests.activities.service_factories import (
     practice_user,
     provider,
     provider_user,
-    stub_missing_tasks,
 )
 from tests.conftest import make_practice, make_user
 
@@ -44,7 +43,6 @@ PDF = b"%PDF-1.4 evidence"
 
 @pytest.fixture(autouse=True)
 def _setup(monkeypatch, settings, tmp_path):
-    stub_missing_tasks(monkeypatch)
     settings.MEDIA_ROOT = tmp_path
 
 

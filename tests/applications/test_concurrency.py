@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection, connections
 from django.utils import translation
 
-from applications import services
-from applications.models import Application, Status
+from applications import selectors, services
+from applications.models import Application, ApplicationStatus
 from ligepraksis.errors import DomainError
 from ligepraksis.models import ProgrammeRound, Role
 from tests.conftest import make_application, make_round, make_user
@@ -50,7 +50,9 @@ def select_all_at_once(round_obj, leader, apps):
             barrier.wait(timeout=30)
             try:
                 with translation.override("en"):
-                    services.application_decide(application=application, user=user, outcome=Status.SELECTED)
+                    services.application_decide(
+                        application=application, user=user, outcome=ApplicationStatus.SELECTED
+                    )
             except DomainError as exc:
                 with lock:
                     refusals.append((app.pk, str(exc)))
@@ -91,9 +93,11 @@ def test_concurrent_selections_never_exceed_the_places(race):
     assert len(successes) == PLACES
     assert len(refusals) == THREADS - PLACES
     assert all("places are taken" in message for _pk, message in refusals)
-    assert services.places_taken(round_obj) == PLACES
+    assert selectors.places_taken(round_obj) == PLACES
     assert set(
-        Application.objects.filter(round=round_obj, status=Status.SELECTED).values_list("pk", flat=True)
+        Application.objects.filter(round=round_obj, status=ApplicationStatus.SELECTED).values_list(
+            "pk", flat=True
+        )
     ) == set(successes)
 
 
@@ -121,7 +125,7 @@ def test_without_the_round_lock_the_same_race_overbooks(race, monkeypatch):
     slow_place_check(monkeypatch)
     successes, _refusals = select_all_at_once(round_obj, leader, apps)
     assert len(successes) > PLACES
-    assert services.places_taken(round_obj) > PLACES
+    assert selectors.places_taken(round_obj) > PLACES
 
 
 @pytest.mark.django_db(transaction=True)
@@ -132,7 +136,7 @@ def test_the_round_lock_alone_gives_exactly_the_places_with_a_slow_check(race, m
     successes, refusals = select_all_at_once(round_obj, leader, apps)
     assert len(successes) == PLACES
     assert len(refusals) == THREADS - PLACES
-    assert services.places_taken(round_obj) == PLACES
+    assert selectors.places_taken(round_obj) == PLACES
 
 
 @pytest.mark.django_db(transaction=True)
@@ -142,4 +146,4 @@ def test_with_the_real_locks_a_slow_check_still_gives_exactly_the_places(race, m
     successes, refusals = select_all_at_once(round_obj, leader, apps)
     assert len(successes) == PLACES
     assert len(refusals) == THREADS - PLACES
-    assert services.places_taken(round_obj) == PLACES
+    assert selectors.places_taken(round_obj) == PLACES

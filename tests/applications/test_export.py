@@ -8,7 +8,7 @@ import pytest
 
 from applications import services
 from applications.exports import export_applications
-from applications.models import ProviderNumber
+from practices.models import ProviderNumber
 from tests.conftest import make_application
 
 

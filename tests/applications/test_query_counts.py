@@ -19,19 +19,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from applications.models import (
-    Application,
-    Person,
-    PersonKind,
-    Practice,
-    PracticeForm,
-    ProviderNumber,
-    Recommendation,
-    Review,
-    Score,
-    Status,
-)
+from applications.models import Application, ApplicationStatus, Recommendation, Review, Score
 from ligepraksis.models import Role
+from practices.models import Person, PersonKind, Practice, PracticeType, ProviderNumber
 from tests.conftest import make_user
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -44,7 +34,7 @@ def add_submitted_applications(round_obj, count: int, *, owner, reviewers) -> li
     """`count` submitted applications with practices, provider numbers, a coordinator, reviews, scores
     and (for every third) a recommendation, written with bulk_create."""
     munis = list(round_obj.region.municipalities.order_by("name"))
-    forms = list(PracticeForm.values)
+    forms = list(PracticeType.values)
     criteria = list(round_obj.criteria.all())
     ids = [next(_n) for _ in range(count)]
     practices = Practice.objects.bulk_create(
@@ -73,7 +63,7 @@ def add_submitted_applications(round_obj, count: int, *, owner, reviewers) -> li
         Application(
             round=round_obj,
             practice=p,
-            status=Status.SUBMITTED,
+            status=ApplicationStatus.SUBMITTED,
             practice_description="Beskrivelse",
             patient_base="Patienter",
             motivation="Motivation",

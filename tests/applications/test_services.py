@@ -10,21 +10,12 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from applications import selection, selectors, services
-from applications.models import (
-    Application,
-    ApplicationEvent,
-    Participation,
-    Person,
-    PracticeForm,
-    Review,
-    Score,
-    Status,
-)
-from ligepraksis import permissions
+from applications import permissions, selection, selectors, services
+from applications.models import Application, ApplicationEvent, ApplicationStatus, Participation, Review, Score
 from ligepraksis.errors import DomainError
-from ligepraksis.models import Role, TermsVersion
-from ligepraksis.services import role_grant
+from ligepraksis.models import OutboxMessage, Role, TermsVersion
+from practices.models import Person, PracticeType
+from practices.services import practice_grant
 from tests.conftest import make_application, make_practice, make_round, make_user
 
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -170,7 +161,7 @@ def test_steering_member_cannot_review_their_own_practice(closed_round, steering
     own = make_application(closed_round)
     other = make_application(closed_round)
     assert permissions.can_review(steering, own)
-    role_grant(user=steering, role=Role.PRACTICE, practice=own.practice)
+    practice_grant(user=steering, practice=own.practice)
 
     assert permissions.can_review(steering, own) is False
     assert permissions.can_review(steering, other) is True
@@ -217,7 +208,7 @@ def test_submit_one_second_before_the_copenhagen_deadline_succeeds(region):
     now = dt.datetime(2026, 3, 1, 11, 59, 59, tzinfo=CPH)
     services.application_submit(application=app, user=app.created_by, now=now)
     app.refresh_from_db()
-    assert app.status == Status.SUBMITTED
+    assert app.status == ApplicationStatus.SUBMITTED
     assert app.submitted_at == now
 
 
@@ -232,7 +223,7 @@ def test_submit_at_the_copenhagen_deadline_is_refused(region):
     assert "deadline" in str(err.value)
     assert "01.03.2026 12:00" in str(err.value)
     app.refresh_from_db()
-    assert app.status == Status.DRAFT
+    assert app.status == ApplicationStatus.DRAFT
     assert app.submitted_at is None
 
 
@@ -248,7 +239,7 @@ def test_deadline_on_the_day_summer_time_starts_is_ten_utc(region):
         application=in_time, user=in_time.created_by, now=dt.datetime(2026, 3, 29, 9, 59, 59, tzinfo=UTC)
     )
     in_time.refresh_from_db()
-    assert in_time.status == Status.SUBMITTED
+    assert in_time.status == ApplicationStatus.SUBMITTED
 
     for late_utc in (
         dt.datetime(2026, 3, 29, 10, 0, tzinfo=UTC),
@@ -259,7 +250,7 @@ def test_deadline_on_the_day_summer_time_starts_is_ten_utc(region):
             services.application_submit(application=late, user=late.created_by, now=late_utc)
         assert "29.03.2026 12:00" in str(err.value)
         late.refresh_from_db()
-        assert late.status == Status.DRAFT
+        assert late.status == ApplicationStatus.DRAFT
 
 
 @pytest.mark.django_db
@@ -292,12 +283,12 @@ def test_reopen_before_the_deadline_returns_to_draft_and_is_recorded(region):
     owner = app.created_by
     services.application_reopen(application=app, user=owner, now=deadline - dt.timedelta(minutes=1))
     app.refresh_from_db()
-    assert app.status == Status.DRAFT
-    assert events(app)[-1] == (owner, Status.SUBMITTED, Status.DRAFT, "")
+    assert app.status == ApplicationStatus.DRAFT
+    assert events(app)[-1] == (owner, ApplicationStatus.SUBMITTED, ApplicationStatus.DRAFT, "")
     # A reopened draft can be submitted again before the deadline.
     services.application_submit(application=app, user=owner, now=deadline - dt.timedelta(seconds=1))
     app.refresh_from_db()
-    assert app.status == Status.SUBMITTED
+    assert app.status == ApplicationStatus.SUBMITTED
 
 
 @pytest.mark.django_db
@@ -310,7 +301,7 @@ def test_reopen_after_the_deadline_is_refused(region):
         services.application_reopen(application=app, user=app.created_by, now=deadline)
     assert "deadline" in str(err.value)
     app.refresh_from_db()
-    assert app.status == Status.SUBMITTED
+    assert app.status == ApplicationStatus.SUBMITTED
     assert len(events(app)) == before
 
 
@@ -323,7 +314,9 @@ def test_submitting_twice_is_refused(open_round):
     with pytest.raises(DomainError) as err:
         services.application_submit(application=app, user=app.created_by)
     assert "already been submitted" in str(err.value)
-    assert ApplicationEvent.objects.filter(application=app, to_status=Status.SUBMITTED).count() == 1
+    assert (
+        ApplicationEvent.objects.filter(application=app, to_status=ApplicationStatus.SUBMITTED).count() == 1
+    )
 
 
 @pytest.mark.django_db
@@ -335,7 +328,7 @@ def test_second_submitted_application_from_the_same_practice_is_refused(open_rou
     assert first.practice.name in str(err.value)
     assert "already submitted" in str(err.value)
     second.refresh_from_db()
-    assert second.status == Status.DRAFT
+    assert second.status == ApplicationStatus.DRAFT
 
 
 @pytest.mark.django_db
@@ -343,11 +336,16 @@ def test_drafts_from_the_same_practice_coexist_and_one_can_be_submitted(open_rou
     practice = make_practice(open_round.region)
     first = make_application(open_round, practice=practice, submit=False)
     second = make_application(open_round, practice=practice, submit=False)
-    assert Application.objects.filter(round=open_round, practice=practice, status=Status.DRAFT).count() == 2
+    assert (
+        Application.objects.filter(
+            round=open_round, practice=practice, status=ApplicationStatus.DRAFT
+        ).count()
+        == 2
+    )
     services.application_submit(application=second, user=second.created_by)
     second.refresh_from_db()
     first.refresh_from_db()
-    assert (first.status, second.status) == (Status.DRAFT, Status.SUBMITTED)
+    assert (first.status, second.status) == (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED)
 
 
 @pytest.mark.django_db
@@ -372,7 +370,7 @@ def test_submit_without_a_staff_coordinator_names_the_missing_field(open_round):
     assert "coordinator (doctor)" not in message
     assert "motivation" not in message
     app.refresh_from_db()
-    assert app.status == Status.DRAFT
+    assert app.status == ApplicationStatus.DRAFT
 
 
 @pytest.mark.django_db
@@ -457,21 +455,21 @@ def test_places_are_never_exceeded(closed_round, leader):
     assert closed_round.places == 3
     apps = [make_application(closed_round) for _ in range(4)]
     for app in apps[:3]:
-        decide(app, leader, Status.SELECTED)
-    assert services.places_taken(closed_round) == 3
+        decide(app, leader, ApplicationStatus.SELECTED)
+    assert selectors.places_taken(closed_round) == 3
     with pytest.raises(DomainError) as err:
-        decide(apps[3], leader, Status.SELECTED)
+        decide(apps[3], leader, ApplicationStatus.SELECTED)
     assert "3 places" in str(err.value)
     apps[3].refresh_from_db()
-    assert apps[3].status == Status.SUBMITTED
-    assert services.places_taken(closed_round) == 3
+    assert apps[3].status == ApplicationStatus.SUBMITTED
+    assert selectors.places_taken(closed_round) == 3
 
 
 @pytest.mark.django_db
 def test_waitlisted_applications_get_positions_in_order(closed_round, leader):
     apps = [make_application(closed_round) for _ in range(3)]
     for app in apps:
-        decide(app, leader, Status.WAITLISTED)
+        decide(app, leader, ApplicationStatus.WAITLISTED)
     positions = [Application.objects.get(pk=a.pk).waitlist_position for a in apps]
     assert positions == [1, 2, 3]
 
@@ -481,18 +479,18 @@ def test_decisions_are_refused_before_the_deadline(open_round):
     leader = make_user(role=Role.PROJECT_LEADER, round=open_round)
     app = make_application(open_round)
     with pytest.raises(DomainError):
-        decide(app, leader, Status.SELECTED)
+        decide(app, leader, ApplicationStatus.SELECTED)
     app.refresh_from_db()
-    assert app.status == Status.SUBMITTED
+    assert app.status == ApplicationStatus.SUBMITTED
 
 
 def selected_and_waitlisted(round_obj, leader, selected=3, waitlisted=2):
     chosen = [make_application(round_obj) for _ in range(selected)]
     waiting = [make_application(round_obj) for _ in range(waitlisted)]
     for app in chosen:
-        decide(app, leader, Status.SELECTED)
+        decide(app, leader, ApplicationStatus.SELECTED)
     for app in waiting:
-        decide(app, leader, Status.WAITLISTED)
+        decide(app, leader, ApplicationStatus.WAITLISTED)
     return chosen, waiting
 
 
@@ -510,18 +508,20 @@ def test_withdrawing_a_selected_application_offers_the_place_to_the_first_on_the
     leaving.refresh_from_db()
     first.refresh_from_db()
     second.refresh_from_db()
-    assert leaving.status == Status.WITHDRAWN
-    assert first.status == Status.OFFERED
+    assert leaving.status == ApplicationStatus.WITHDRAWN
+    assert first.status == ApplicationStatus.OFFERED
     assert first.waitlist_position is None
     assert first.offer_expires_at == now + dt.timedelta(days=closed_round.offer_days)
-    assert second.status == Status.WAITLISTED
-    assert services.places_taken(closed_round, now) == 3
+    assert second.status == ApplicationStatus.WAITLISTED
+    assert selectors.places_taken(closed_round, now) == 3
 
     # The offer is the only event of the first on the list here, so its mails name that practice.
     offered_to = {a for m in mail.outbox if first.practice.name in m.subject for a in m.to}
     assert {p.email for p in first.coordinators} <= offered_to
-    offer = ApplicationEvent.objects.get(application=first, to_status=Status.OFFERED)
-    assert offer.notified_at is not None
+    offer = ApplicationEvent.objects.get(application=first, to_status=ApplicationStatus.OFFERED)
+    assert OutboxMessage.objects.filter(
+        key__startswith=f"application-event:{offer.pk}:", state="sent"
+    ).exists()
     withdrawn_to = {a for m in mail.outbox if leaving.practice.name in m.subject for a in m.to}
     assert {p.email for p in leaving.coordinators} <= withdrawn_to
     # Nobody else on the list was written to.
@@ -533,8 +533,8 @@ def test_withdrawing_a_waitlisted_application_offers_nothing(closed_round, leade
     _chosen, (first, second) = selected_and_waitlisted(closed_round, leader)
     services.application_withdraw(application=first, user=first.created_by)
     second.refresh_from_db()
-    assert second.status == Status.WAITLISTED
-    assert not Application.objects.filter(round=closed_round, status=Status.OFFERED).exists()
+    assert second.status == ApplicationStatus.WAITLISTED
+    assert not Application.objects.filter(round=closed_round, status=ApplicationStatus.OFFERED).exists()
 
 
 @pytest.mark.django_db
@@ -545,14 +545,19 @@ def test_offering_to_number_two_while_number_one_waits_needs_a_reason(closed_rou
     assert err.value.field == "reason"
     assert "1 practice(s) are ahead" in str(err.value)
     second.refresh_from_db()
-    assert second.status == Status.WAITLISTED
+    assert second.status == ApplicationStatus.WAITLISTED
 
     services.waitlist_offer(application=second, user=leader, reason="Mangler en praksis i Vest")
     second.refresh_from_db()
     first.refresh_from_db()
-    assert second.status == Status.OFFERED
-    assert first.status == Status.WAITLISTED and first.waitlist_position == 1
-    assert events(second)[-1] == (leader, Status.WAITLISTED, Status.OFFERED, "Mangler en praksis i Vest")
+    assert second.status == ApplicationStatus.OFFERED
+    assert first.status == ApplicationStatus.WAITLISTED and first.waitlist_position == 1
+    assert events(second)[-1] == (
+        leader,
+        ApplicationStatus.WAITLISTED,
+        ApplicationStatus.OFFERED,
+        "Mangler en praksis i Vest",
+    )
 
 
 @pytest.mark.django_db
@@ -562,7 +567,7 @@ def test_offering_to_number_one_needs_no_reason_but_a_free_place(closed_round, l
         services.waitlist_offer(application=first, user=leader)
     services.application_withdraw(application=_chosen[0], user=leader)  # offers #1 automatically
     first.refresh_from_db()
-    assert first.status == Status.OFFERED
+    assert first.status == ApplicationStatus.OFFERED
 
 
 @pytest.mark.django_db
@@ -576,17 +581,17 @@ def test_expired_offer_is_expired_and_the_place_passes_to_the_next(closed_round,
 
     assert services.offers_expire(now=expires - dt.timedelta(seconds=1)) == 0
     first.refresh_from_db()
-    assert first.status == Status.OFFERED
+    assert first.status == ApplicationStatus.OFFERED
 
     later = expires + dt.timedelta(seconds=1)
     assert services.offers_expire(now=later) == 1
     first.refresh_from_db()
     second.refresh_from_db()
-    assert first.status == Status.EXPIRED
-    assert events(first)[-1] == (None, Status.OFFERED, Status.EXPIRED, "")
-    assert second.status == Status.OFFERED
+    assert first.status == ApplicationStatus.EXPIRED
+    assert events(first)[-1] == (None, ApplicationStatus.OFFERED, ApplicationStatus.EXPIRED, "")
+    assert second.status == ApplicationStatus.OFFERED
     assert second.offer_expires_at == later + dt.timedelta(days=7)
-    assert services.places_taken(closed_round, later) == 3
+    assert selectors.places_taken(closed_round, later) == 3
     # Running it again changes nothing.
     assert services.offers_expire(now=later) == 0
 
@@ -623,7 +628,7 @@ def test_accepting_an_offer_in_time_creates_a_participation(closed_round, leader
         application=first, user=first.created_by, terms=closed_round.current_terms(), now=in_time
     )
     first.refresh_from_db()
-    assert first.status == Status.ACCEPTED
+    assert first.status == ApplicationStatus.ACCEPTED
     assert first.offer_expires_at is None
     assert Participation.objects.get(application=first).accepted_at == in_time
 
@@ -631,7 +636,7 @@ def test_accepting_an_offer_in_time_creates_a_participation(closed_round, leader
 @pytest.mark.django_db
 def test_accept_creates_a_participation_that_keeps_the_accepted_terms(closed_round, leader):
     app = make_application(closed_round)
-    decide(app, leader, Status.SELECTED)
+    decide(app, leader, ApplicationStatus.SELECTED)
     v1 = closed_round.current_terms()
     participation = services.application_accept(application=app, user=app.created_by, terms=v1)
     assert (participation.round, participation.practice, participation.accepted_by) == (
@@ -649,13 +654,13 @@ def test_accept_creates_a_participation_that_keeps_the_accepted_terms(closed_rou
     participation.refresh_from_db()
     assert participation.terms == v1
     app.refresh_from_db()
-    assert app.status == Status.ACCEPTED
+    assert app.status == ApplicationStatus.ACCEPTED
 
 
 @pytest.mark.django_db
 def test_accepting_twice_is_refused(closed_round, leader):
     app = make_application(closed_round)
-    decide(app, leader, Status.SELECTED)
+    decide(app, leader, ApplicationStatus.SELECTED)
     terms = closed_round.current_terms()
     services.application_accept(application=app, user=app.created_by, terms=terms)
     with pytest.raises(DomainError) as err:
@@ -667,7 +672,7 @@ def test_accepting_twice_is_refused(closed_round, leader):
 @pytest.mark.django_db
 def test_accepting_outdated_terms_is_refused(closed_round, leader):
     app = make_application(closed_round)
-    decide(app, leader, Status.SELECTED)
+    decide(app, leader, ApplicationStatus.SELECTED)
     old = closed_round.current_terms()
     new = TermsVersion.objects.create(
         round=closed_round,
@@ -680,7 +685,7 @@ def test_accepting_outdated_terms_is_refused(closed_round, leader):
     assert "terms have changed" in str(err.value)
     assert not Participation.objects.filter(application=app).exists()
     app.refresh_from_db()
-    assert app.status == Status.SELECTED
+    assert app.status == ApplicationStatus.SELECTED
 
     participation = services.application_accept(application=app, user=app.created_by, terms=new)
     assert participation.terms == new
@@ -689,7 +694,7 @@ def test_accepting_outdated_terms_is_refused(closed_round, leader):
 @pytest.mark.django_db
 def test_an_outsider_cannot_accept_for_the_practice(closed_round, leader, outsider):
     app = make_application(closed_round)
-    decide(app, leader, Status.SELECTED)
+    decide(app, leader, ApplicationStatus.SELECTED)
     with pytest.raises(DomainError):
         services.application_accept(application=app, user=outsider, terms=closed_round.current_terms())
     assert not Participation.objects.filter(application=app).exists()
@@ -702,18 +707,18 @@ def test_an_outsider_cannot_accept_for_the_practice(closed_round, leader, outsid
 def test_every_status_change_is_recorded_with_actor_from_to_and_reason(closed_round, leader):
     owner = make_user()
     app = make_application(closed_round, user=owner)
-    decide(app, leader, Status.WAITLISTED, reason="Lavere score end de valgte")
+    decide(app, leader, ApplicationStatus.WAITLISTED, reason="Lavere score end de valgte")
     services.waitlist_offer(application=app, user=leader)
     services.application_accept(application=app, user=owner, terms=closed_round.current_terms())
     services.application_withdraw(application=app, user=owner, reason="Lukker praksis")
 
     assert events(app) == [
-        (owner, "", Status.DRAFT, ""),
-        (owner, Status.DRAFT, Status.SUBMITTED, ""),
-        (leader, Status.SUBMITTED, Status.WAITLISTED, "Lavere score end de valgte"),
-        (leader, Status.WAITLISTED, Status.OFFERED, ""),
-        (owner, Status.OFFERED, Status.ACCEPTED, "v1.0"),
-        (owner, Status.ACCEPTED, Status.WITHDRAWN, "Lukker praksis"),
+        (owner, "", ApplicationStatus.DRAFT, ""),
+        (owner, ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED, ""),
+        (leader, ApplicationStatus.SUBMITTED, ApplicationStatus.WAITLISTED, "Lavere score end de valgte"),
+        (leader, ApplicationStatus.WAITLISTED, ApplicationStatus.OFFERED, ""),
+        (owner, ApplicationStatus.OFFERED, ApplicationStatus.ACCEPTED, "v1.0"),
+        (owner, ApplicationStatus.ACCEPTED, ApplicationStatus.WITHDRAWN, "Lukker praksis"),
     ]
     kinds = list(
         ApplicationEvent.objects.filter(application=app).order_by("at", "pk").values_list("kind", flat=True)
@@ -725,11 +730,11 @@ def test_every_status_change_is_recorded_with_actor_from_to_and_reason(closed_ro
 @pytest.mark.django_db
 def test_a_changed_decision_is_recorded_from_the_previous_decision(closed_round, leader):
     app = make_application(closed_round)
-    decide(app, leader, Status.REJECTED, reason="Uden for målgruppen")
-    decide(app, leader, Status.SELECTED, reason="Genovervejet")
+    decide(app, leader, ApplicationStatus.REJECTED, reason="Uden for målgruppen")
+    decide(app, leader, ApplicationStatus.SELECTED, reason="Genovervejet")
     assert events(app)[-2:] == [
-        (leader, Status.SUBMITTED, Status.REJECTED, "Uden for målgruppen"),
-        (leader, Status.REJECTED, Status.SELECTED, "Genovervejet"),
+        (leader, ApplicationStatus.SUBMITTED, ApplicationStatus.REJECTED, "Uden for målgruppen"),
+        (leader, ApplicationStatus.REJECTED, ApplicationStatus.SELECTED, "Genovervejet"),
     ]
 
 
@@ -738,13 +743,13 @@ def test_a_changed_decision_is_recorded_from_the_previous_decision(closed_round,
 # name, municipality, form, capacities, (motivation, patient base) -> area by the conftest's areas,
 # size band "Lille" below 2.5 capacities, "Stor" from 2.5.
 PRACTICES = [
-    ("Praksis A", "Aarhus", PracticeForm.SOLO, "1", (5, 5)),
-    ("Praksis B", "Aarhus", PracticeForm.PARTNERSHIP, "3", (5, 4)),
-    ("Praksis C", "Herning", PracticeForm.SOLO, "1", (3, 3)),
-    ("Praksis D", "Randers", PracticeForm.COOPERATING, "2", (2, 3)),
-    ("Praksis E", "Samsø", PracticeForm.REGION_CLINIC, "4", (4, 4)),
-    ("Praksis F", "Viborg", PracticeForm.PARTNERSHIP, "1.5", (2, 2)),
-    ("Praksis G", "Horsens", PracticeForm.SOLO, "5", (1, 2)),
+    ("Praksis A", "Aarhus", PracticeType.SOLO, "1", (5, 5)),
+    ("Praksis B", "Aarhus", PracticeType.PARTNERSHIP, "3", (5, 4)),
+    ("Praksis C", "Herning", PracticeType.SOLO, "1", (3, 3)),
+    ("Praksis D", "Randers", PracticeType.COOPERATING, "2", (2, 3)),
+    ("Praksis E", "Samsø", PracticeType.REGION_CLINIC, "4", (4, 4)),
+    ("Praksis F", "Viborg", PracticeType.PARTNERSHIP, "1.5", (2, 2)),
+    ("Praksis G", "Horsens", PracticeType.SOLO, "5", (1, 2)),
 ]
 AREA = {
     "Aarhus": "Aarhus",
@@ -757,10 +762,10 @@ AREA = {
 DIMENSIONS = {
     "area": ["Aarhus", "Vest", "Øst"],
     "form": [
-        PracticeForm.SOLO,
-        PracticeForm.PARTNERSHIP,
-        PracticeForm.COOPERATING,
-        PracticeForm.REGION_CLINIC,
+        PracticeType.SOLO,
+        PracticeType.PARTNERSHIP,
+        PracticeType.COOPERATING,
+        PracticeType.REGION_CLINIC,
     ],
     "size": ["Lille", "Stor"],
 }
@@ -826,8 +831,8 @@ def test_balanced_suggestion_from_the_database_equals_brute_force(closed_round, 
 @pytest.mark.django_db
 def test_balanced_suggestion_keeps_already_selected_applications(closed_round, scored_round, leader):
     apps = scored_round
-    decide(apps["G"], leader, Status.SELECTED)  # the lowest score, but already selected
-    decide(apps["A"], leader, Status.REJECTED)  # rejected ones are not candidates
+    decide(apps["G"], leader, ApplicationStatus.SELECTED)  # the lowest score, but already selected
+    decide(apps["A"], leader, ApplicationStatus.REJECTED)  # rejected ones are not candidates
     groups = selectors.round_groups(closed_round)
     suggestion = selectors.balanced_suggestion(
         closed_round, selectors.applications_for_round(closed_round), groups
@@ -849,25 +854,25 @@ def test_balanced_suggestion_keeps_already_selected_applications(closed_round, s
 @pytest.mark.django_db
 def test_spread_names_the_missing_areas_forms_and_size_bands(closed_round, scored_round, leader):
     apps = scored_round
-    decide(apps["A"], leader, Status.SELECTED)  # Aarhus, solo, Lille
-    decide(apps["C"], leader, Status.SELECTED)  # Vest, solo, Lille
-    selected = selectors.applications_for_round(closed_round).filter(status=Status.SELECTED)
+    decide(apps["A"], leader, ApplicationStatus.SELECTED)  # Aarhus, solo, Lille
+    decide(apps["C"], leader, ApplicationStatus.SELECTED)  # Vest, solo, Lille
+    selected = selectors.applications_for_round(closed_round).filter(status=ApplicationStatus.SELECTED)
     result = selectors.spread(selectors.round_groups(closed_round), selected)
 
     assert result.total == 2
     assert {(r.dimension, r.group) for r in result.missing} == {
         ("area", "Øst"),
-        ("form", PracticeForm.PARTNERSHIP),
-        ("form", PracticeForm.COOPERATING),
-        ("form", PracticeForm.REGION_CLINIC),
+        ("form", PracticeType.PARTNERSHIP),
+        ("form", PracticeType.COOPERATING),
+        ("form", PracticeType.REGION_CLINIC),
         ("size", "Stor"),
     }
     counts = {(r.dimension, r.group): r.count for r in result.rows}
-    assert counts[("form", PracticeForm.SOLO)] == 2
+    assert counts[("form", PracticeType.SOLO)] == 2
     assert counts[("area", "Aarhus")] == 1
     assert counts[("area", "Vest")] == 1
     assert counts[("size", "Lille")] == 2
     assert counts[("municipality", "Herning")] == 1
     assert counts[("municipality", "Viborg")] == 0  # municipalities are listed, never "missing"
     labels = {r.group: r.label for r in result.missing if r.dimension == "form"}
-    assert labels[PracticeForm.REGION_CLINIC] == "Region-run or tendered clinic"
+    assert labels[PracticeType.REGION_CLINIC] == "Region-run or tendered clinic"

@@ -11,9 +11,10 @@ from django.conf import settings as django_settings
 from django.core import mail, signing
 from django.urls import reverse
 
-from applications.models import Application, Practice, Review, Status
+from applications.models import Application, ApplicationStatus, Review
 from applications.views import VERIFY_SALT
 from ligepraksis.models import Role
+from practices.models import Practice
 from tests.conftest import make_application, make_practice, make_user
 
 BACKEND = "ligepraksis.auth.EmailBackend"
@@ -87,7 +88,7 @@ def test_owner_can_open_the_draft_for_editing(client, draft, owner):
 
 @pytest.mark.django_db
 def test_colleague_of_the_practice_can_edit_the_draft(client, draft):
-    colleague = make_user("kollega@example.org", role=Role.PRACTICE, practice=draft.practice)
+    colleague = make_user("kollega@example.org", practice=draft.practice)
     url = reverse("applications:edit", args=[draft.pk])
     response = login(client, colleague).post(
         url, {"practice_description": "Skrevet af kollegaen", "save": "1"}
@@ -148,32 +149,32 @@ def test_outsider_gets_404_on_review(client, submitted, outsider):
 @pytest.mark.django_db
 def test_leader_selects_an_application(client, submitted, leader):
     response = login(client, leader).post(
-        reverse("applications:decide", args=[submitted.pk]), {"outcome": Status.SELECTED}
+        reverse("applications:decide", args=[submitted.pk]), {"outcome": ApplicationStatus.SELECTED}
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("applications:detail", args=[submitted.pk])
     submitted.refresh_from_db()
-    assert submitted.status == Status.SELECTED
+    assert submitted.status == ApplicationStatus.SELECTED
 
 
 @pytest.mark.django_db
 def test_steering_member_may_not_decide(client, submitted, steering):
     response = login(client, steering).post(
-        reverse("applications:decide", args=[submitted.pk]), {"outcome": Status.SELECTED}
+        reverse("applications:decide", args=[submitted.pk]), {"outcome": ApplicationStatus.SELECTED}
     )
     assert response.status_code == 403
     submitted.refresh_from_db()
-    assert submitted.status == Status.SUBMITTED
+    assert submitted.status == ApplicationStatus.SUBMITTED
 
 
 @pytest.mark.django_db
 def test_outsider_gets_404_on_decide(client, submitted, outsider):
     response = login(client, outsider).post(
-        reverse("applications:decide", args=[submitted.pk]), {"outcome": Status.SELECTED}
+        reverse("applications:decide", args=[submitted.pk]), {"outcome": ApplicationStatus.SELECTED}
     )
     assert response.status_code == 404
     submitted.refresh_from_db()
-    assert submitted.status == Status.SUBMITTED
+    assert submitted.status == ApplicationStatus.SUBMITTED
 
 
 # --- selection and export -----------------------------------------------------------------------------
@@ -284,7 +285,10 @@ def test_apply_flow_from_email_to_submitted_application(
 ):
     english(client)
     # 1. E-mail address -> a mail with a link.
-    response = client.post(reverse("applications:apply", args=[open_round.pk]), {"email": "ny@laegehuset.dk"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("applications:apply", args=[open_round.pk]), {"email": "ny@laegehuset.dk"}
+        )
     assert response.status_code == 200
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["ny@laegehuset.dk"]
     link = _verification_link(mail.outbox[0])
@@ -323,7 +327,7 @@ def test_apply_flow_from_email_to_submitted_application(
     app = Application.objects.get(practice__cvr="29190925")
     edit_url = reverse("applications:edit", args=[app.pk])
     assert response["Location"] == edit_url
-    assert app.status == Status.DRAFT
+    assert app.status == ApplicationStatus.DRAFT
     assert list(app.practice.provider_numbers.values_list("number", flat=True)) == ["654321"]
 
     # 6. Save a half-filled draft.
@@ -342,7 +346,7 @@ def test_apply_flow_from_email_to_submitted_application(
     assert "coordinator (staff)" in " ".join(response.context["form"].non_field_errors())
     assert "coordinator (staff)" in response.content.decode()
     app.refresh_from_db()
-    assert app.status == Status.DRAFT
+    assert app.status == ApplicationStatus.DRAFT
 
     # 8. A CPR number in the motivation is refused, naming the field, and nothing is saved.
     before = Application.objects.filter(pk=app.pk).values().get()
@@ -363,7 +367,7 @@ def test_apply_flow_from_email_to_submitted_application(
     assert response.status_code == 302
     assert response["Location"] == reverse("applications:detail", args=[app.pk])
     app.refresh_from_db()
-    assert app.status == Status.SUBMITTED and app.submitted_at is not None
+    assert app.status == ApplicationStatus.SUBMITTED and app.submitted_at is not None
     recipients = {address for m in mail.outbox for address in m.to}
     assert {"anne@laegehuset.dk", "bo@laegehuset.dk"} <= recipients
     assert "ny@laegehuset.dk" in recipients
@@ -447,8 +451,8 @@ def test_leader_withdraws_a_selected_practice_on_its_behalf_and_the_place_is_off
 
     selected = make_application(closed_round)
     waiting = make_application(closed_round)
-    services.application_decide(application=selected, user=leader, outcome=Status.SELECTED)
-    services.application_decide(application=waiting, user=leader, outcome=Status.WAITLISTED)
+    services.application_decide(application=selected, user=leader, outcome=ApplicationStatus.SELECTED)
+    services.application_decide(application=waiting, user=leader, outcome=ApplicationStatus.WAITLISTED)
     client.force_login(leader)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -457,6 +461,6 @@ def test_leader_withdraws_a_selected_practice_on_its_behalf_and_the_place_is_off
     assert response.status_code == 302
     selected.refresh_from_db()
     waiting.refresh_from_db()
-    assert selected.status == Status.WITHDRAWN
+    assert selected.status == ApplicationStatus.WITHDRAWN
     assert selected.events.last().actor == leader
-    assert waiting.status == Status.OFFERED
+    assert waiting.status == ApplicationStatus.OFFERED

@@ -1,5 +1,5 @@
-"""The decision e-mail through a real Celery worker on the Redis broker, and the notification's
-once-only guarantee (tasks are acknowledged late, so a task may run twice)."""
+"""The decision e-mail through the outbox and a real Celery worker on the Redis broker, and the
+once-only guarantee (each message is written once, in the decision's transaction)."""
 
 import time
 
@@ -10,14 +10,14 @@ from django.core import mail
 from django.db import connections
 
 from applications import notifications, services
-from applications.models import ApplicationEvent, Status
-from ligepraksis.models import Role
+from applications.models import ApplicationEvent, ApplicationStatus
+from ligepraksis.models import OutboxMessage, OutboxState, Role
 from tests.conftest import make_application, make_round, make_user
 
 WAIT_SECONDS = 20
 
 
-def _decision_event(app, outcome=Status.SELECTED):
+def _decision_event(app, outcome=ApplicationStatus.SELECTED):
     return ApplicationEvent.objects.get(
         application=app, kind=ApplicationEvent.Kind.DECISION, to_status=outcome
     )
@@ -52,27 +52,24 @@ def test_decision_email_is_sent_by_a_real_worker(region):
     signals.task_postrun.connect(_close_worker_connections, weak=False)
     try:
         with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=15):
-            services.application_decide(application=application, user=leader, outcome=Status.SELECTED)
+            services.application_decide(
+                application=application, user=leader, outcome=ApplicationStatus.SELECTED
+            )
             event = _decision_event(application)
-            assert event.notified_at is None  # queued on commit, not sent by this thread
+            rows = OutboxMessage.objects.filter(key__startswith=f"application-event:{event.pk}:")
+            assert rows.count() == 3  # written in the decision's transaction, sent by the worker
 
             deadline = time.monotonic() + WAIT_SECONDS
             while time.monotonic() < deadline:
-                event.refresh_from_db()
-                sent_to = {
-                    address
-                    for message in list(mail.outbox)
-                    if application.practice.name in message.subject
-                    for address in message.to
-                }
-                if event.notified_at is not None and coordinators <= sent_to:
+                if not rows.exclude(state=OutboxState.SENT).exists():
                     break
                 time.sleep(0.2)
     finally:
         signals.task_postrun.disconnect(_close_worker_connections)
 
-    event.refresh_from_db()
-    assert event.notified_at is not None, f"no worker sent the decision e-mail within {WAIT_SECONDS} s"
+    assert not rows.exclude(state=OutboxState.SENT).exists(), (
+        f"no worker sent the decision e-mail within {WAIT_SECONDS} s"
+    )
     sent_to = {
         address
         for message in mail.outbox
@@ -85,51 +82,27 @@ def test_decision_email_is_sent_by_a_real_worker(region):
 
 
 @pytest.mark.django_db
-def test_notify_sends_the_emails_of_an_event_only_once(closed_round, leader):
+def test_a_decision_writes_each_email_once(closed_round, leader, django_capture_on_commit_callbacks):
     application = make_application(closed_round)
-    services.application_decide(application=application, user=leader, outcome=Status.SELECTED)
-    event = _decision_event(application)
-    assert event.notified_at is None  # on_commit never fires inside the test's transaction
     mail.outbox.clear()
-
-    assert notifications.application_event_notify(event_id=event.pk) is True
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_decide(application=application, user=leader, outcome=ApplicationStatus.SELECTED)
+    event = _decision_event(application)
     first = sorted(a for m in mail.outbox for a in m.to)
     assert first == sorted(notifications.recipients(application))
     assert len(first) == 3  # two coordinators and the applicant
 
-    assert notifications.application_event_notify(event_id=event.pk) is False
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notifications.application_event_enqueue(event) == 0  # written before: nothing new
     assert sorted(a for m in mail.outbox for a in m.to) == first
-    event.refresh_from_db()
-    assert event.notified_at is not None
-
-
-@pytest.mark.django_db
-def test_a_failed_send_hands_the_event_back_for_a_retry(closed_round, leader, monkeypatch):
-    application = make_application(closed_round)
-    services.application_decide(application=application, user=leader, outcome=Status.REJECTED)
-    event = _decision_event(application, Status.REJECTED)
-    mail.outbox.clear()
-
-    def broken_send(self, fail_silently=False):
-        raise ConnectionRefusedError("mail server down")
-
-    with monkeypatch.context() as patch:
-        patch.setattr(notifications.EmailMessage, "send", broken_send)
-        with pytest.raises(ConnectionRefusedError):
-            notifications.application_event_notify(event_id=event.pk)
-    event.refresh_from_db()
-    assert event.notified_at is None
-    assert mail.outbox == []
-
-    assert notifications.application_event_notify(event_id=event.pk) is True
-    assert sorted(a for m in mail.outbox for a in m.to) == sorted(notifications.recipients(application))
+    assert OutboxMessage.objects.filter(state=OutboxState.SENT).count() == 3
 
 
 @pytest.mark.django_db
 def test_a_recommendation_sends_no_email(closed_round, steering):
     application = make_application(closed_round)
+    before = OutboxMessage.objects.count()
     services.recommendation_record(application=application, user=steering, outcome="select", reason="Stærk")
     event = ApplicationEvent.objects.get(application=application, kind=ApplicationEvent.Kind.RECOMMENDATION)
-    mail.outbox.clear()
-    assert notifications.application_event_notify(event_id=event.pk) is False
-    assert mail.outbox == []
+    assert notifications.application_event_enqueue(event) == 0
+    assert OutboxMessage.objects.count() == before

@@ -30,8 +30,9 @@ from playwright.sync_api import Page, expect
 from activities import services as act_services
 from activities.models import Activity, Session
 from applications import services as app_services
-from applications.models import Application, Practice, PracticeForm
+from applications.models import Application
 from ligepraksis.models import ProgrammeRound, Role
+from practices.models import Practice, PracticeType
 from tests.activities.service_factories import attend, make_activity, make_session, participate, provider
 from tests.conftest import make_application, make_round, make_user
 
@@ -71,7 +72,7 @@ def world(region) -> World:
     steering = make_user("folge@example.org", role=Role.STEERING, round=closed)
     applications = [
         make_application(closed, municipality="Aarhus"),
-        make_application(closed, municipality="Herning", form=PracticeForm.PARTNERSHIP, capacities="3"),
+        make_application(closed, municipality="Herning", form=PracticeType.PARTNERSHIP, capacities="3"),
         make_application(closed, municipality="Randers"),
     ]
     app_services.review_save(
@@ -85,9 +86,7 @@ def world(region) -> World:
     practice = participation.practice
     doctor = participation.application.doctor_coordinator
 
-    activity = make_activity(
-        closed, org=provider("VID"), title="Webinar om multisygdom", hours="2.5", counts_toward_target=True
-    )
+    activity = make_activity(closed, org=provider("VID"), title="Webinar om multisygdom", hours="2.5")
     now = timezone.now()
     future = make_session(activity, starts_at=now + dt.timedelta(days=7), capacity=10)
     past = make_session(

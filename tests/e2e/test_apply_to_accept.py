@@ -31,7 +31,7 @@ from applications.forms import (
     RecommendationForm,
     ReviewForm,
 )
-from applications.models import Application, Participation, Status
+from applications.models import Application, ApplicationStatus, Participation
 from ligepraksis.models import Role
 from tests.conftest import PASSWORD, make_round, make_user
 
@@ -140,7 +140,7 @@ def test_practice_applies_is_selected_and_accepts(live_server, new_context, regi
     expect(applicant.get_by_test_id("status")).to_have_text(da("Submitted"))
     expect(applicant.get_by_text(PROVIDER_NUMBER, exact=True)).to_be_visible()
     application.refresh_from_db()
-    assert application.status == Status.SUBMITTED
+    assert application.status == ApplicationStatus.SUBMITTED
     assert application.created_by.email == applicant_email
     confirmed = {address for m in mail.outbox for address in m.to}
     assert {"anna@example.org", "bo@example.org", applicant_email} <= confirmed
@@ -191,7 +191,7 @@ def test_practice_applies_is_selected_and_accepts(live_server, new_context, regi
     places = da(places_msg, taken=1, places=2)
     expect(lead.get_by_test_id("places")).to_have_text(places)
     application.refresh_from_db()
-    assert application.status == Status.SELECTED
+    assert application.status == ApplicationStatus.SELECTED
 
     # --- (d) The applicant, still logged in, accepts the terms ---------------------------------------
     applicant.goto(f"{base}/ansoegninger/{application.pk}/")

@@ -20,8 +20,8 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from activities.models import Registration, RegistrationStatus, Session
-from applications.models import Person
 from ligepraksis.models import Role
+from practices.models import Person
 from tests.activities.service_factories import make_activity, make_session, participate, provider
 from tests.conftest import make_round, make_user
 from tests.e2e.test_apply_to_accept import da, log_in
@@ -57,9 +57,7 @@ def test_signup_attendance_moves_the_progress_bar(live_server, new_context, regi
     participation, practice_user = participate(round_obj, leader)
     practice = participation.practice
     doctor: Person = participation.application.doctor_coordinator
-    activity = make_activity(
-        round_obj, org=provider("VID"), title=TITLE, hours="2.5", counts_toward_target=True
-    )
+    activity = make_activity(round_obj, org=provider("VID"), title=TITLE, hours="2.5")
     now = timezone.now()
     session = make_session(
         activity,

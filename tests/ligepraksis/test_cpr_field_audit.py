@@ -13,11 +13,12 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from applications.models import Application, Practice
+from applications.models import Application
 from ligepraksis.cpr import CprGuardMixin
+from practices.models import Practice
 from tests.conftest import make_application, make_user
 
-APPS = ("ligepraksis", "applications", "activities", "evaluation")
+APPS = ("ligepraksis", "practices", "applications", "activities", "evaluation")
 CPR = "010190-1234"
 MAX_CPR_LENGTH = 10  # "0101901234": a field shorter than this cannot hold one
 
@@ -31,13 +32,21 @@ ALLOW_LIST = {
     # A region's slug code, set by administrators (SlugField).
     "ligepraksis.Region.code": "slug",
     # CVR number: 8 digits, validated by validate_cvr (modulus 11).
-    "applications.Practice.cvr": "short",
+    "practices.Practice.cvr": "short",
     # Postcode: 4 digits (the register form checks them).
-    "applications.Practice.postcode": "short",
+    "practices.Practice.postcode": "short",
     # Ydernummer: 6 digits, validated by validate_provider_number.
-    "applications.ProviderNumber.number": "short",
+    "practices.ProviderNumber.number": "short",
     # A coordinator's e-mail address (EmailField).
-    "applications.Person.email": "email",
+    "practices.Person.email": "email",
+    # The outbox: a recipient address, and a subject and body rendered by the portal from its
+    # templates and from fields that are guarded themselves; an idempotency key and a mail library's
+    # error text, both written by the portal, never typed.
+    "ligepraksis.OutboxMessage.to": "email",
+    "ligepraksis.OutboxMessage.subject": "rendered",
+    "ligepraksis.OutboxMessage.body": "rendered",
+    "ligepraksis.OutboxMessage.key": "system",
+    "ligepraksis.OutboxMessage.last_error": "system",
 }
 
 
@@ -68,7 +77,7 @@ def test_the_audit_sees_the_guarded_fields():
     fields = dict(_text_fields())
     for name in (
         "applications.Application.motivation",
-        "applications.Practice.name",
+        "practices.Practice.name",
         "ligepraksis.User.full_name",
     ):
         assert isinstance(fields[name], CprGuardMixin), name

@@ -15,20 +15,13 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from activities import permissions
 from activities.models import Activity, ClaimStatus, HourClaim, Registration, RegistrationStatus, Session
 from activities.selectors import round_overview
-from applications.models import (
-    PLACE_HOLDING,
-    Application,
-    Participation,
-    Practice,
-    PracticeForm,
-    ProviderNumber,
-    Status,
-)
-from ligepraksis import permissions
+from applications.models import PLACE_HOLDING, Application, ApplicationStatus, Participation
 from ligepraksis.models import Area, Municipality, ProgrammeRound, Role, RoleGrant, TermsVersion, User
 from ligepraksis.validators import cvr_is_valid
+from practices.models import Practice, PracticeGrant, PracticeType, ProviderNumber
 
 ROUND_A = "Lige Praksis i Midt 2026"
 ROUND_B = "Lige Praksis i Midt 2027"
@@ -77,24 +70,26 @@ def test_demo_data_is_complete_and_idempotent(capsys):
 
     practices = Practice.objects.all()
     assert practices.count() >= 40
-    assert set(practices.values_list("form", flat=True)) == set(PracticeForm.values)
+    assert set(practices.values_list("form", flat=True)) == set(PracticeType.values)
     assert practices.values("municipality").distinct().count() == 19
     assert all(cvr_is_valid(cvr) for cvr in practices.values_list("cvr", flat=True))
     numbers = list(ProviderNumber.objects.values_list("number", flat=True))
     assert all(re.fullmatch(r"\d{6}", n) for n in numbers)
     assert any(n.startswith("0") for n in numbers)
-    for practice in practices.filter(form=PracticeForm.COOPERATING):
+    for practice in practices.filter(form=PracticeType.COOPERATING):
         assert practice.provider_numbers.count() == 2
 
     applications = Application.objects.filter(round=round_a)
     assert applications.count() >= 40
-    assert not applications.filter(status=Status.DRAFT).exists()
-    assert applications.filter(status__in=[Status.SELECTED, Status.ACCEPTED]).count() == 8
+    assert not applications.filter(status=ApplicationStatus.DRAFT).exists()
+    assert (
+        applications.filter(status__in=[ApplicationStatus.SELECTED, ApplicationStatus.ACCEPTED]).count() == 8
+    )
     # Seven accepted the terms; the practice of praksis@demo.dk can still accept them.
-    assert applications.filter(status=Status.ACCEPTED).count() == 7
-    assert applications.get(status=Status.SELECTED).created_by.email == "praksis@demo.dk"
-    assert applications.filter(status=Status.WAITLISTED).count() == 5
-    assert applications.filter(status=Status.REJECTED).count() == 5
+    assert applications.filter(status=ApplicationStatus.ACCEPTED).count() == 7
+    assert applications.get(status=ApplicationStatus.SELECTED).created_by.email == "praksis@demo.dk"
+    assert applications.filter(status=ApplicationStatus.WAITLISTED).count() == 5
+    assert applications.filter(status=ApplicationStatus.REJECTED).count() == 5
     assert applications.filter(status__in=PLACE_HOLDING).count() <= round_a.places
     for application in applications:
         assert application.submitted_at < round_a.application_deadline
@@ -113,8 +108,8 @@ def test_demo_logins_work(demo):
 
     practice_user = User.objects.get(email="praksis@demo.dk")
     own = Application.objects.get(round=round_a, created_by=practice_user)
-    assert own.status == Status.SELECTED
-    assert RoleGrant.objects.filter(user=practice_user, role=Role.PRACTICE, practice=own.practice).exists()
+    assert own.status == ApplicationStatus.SELECTED
+    assert PracticeGrant.objects.filter(user=practice_user, practice=own.practice).exists()
 
 
 @pytest.mark.django_db
@@ -127,7 +122,7 @@ def test_every_admin_changelist_opens(superuser_client):
 
 @pytest.mark.django_db
 def test_admin_pages_of_demo_objects_open(superuser_client):
-    application = Application.objects.filter(status=Status.SELECTED).first()
+    application = Application.objects.filter(status=ApplicationStatus.SELECTED).first()
     round_obj = application.round
     for obj in (application, round_obj, application.practice, User.objects.get(email="leder@demo.dk")):
         url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
@@ -150,7 +145,7 @@ def test_programme_records_are_read_only_in_admin(superuser_client, rf):
     assert model_admin.has_view_permission(request, application)
     url = reverse("admin:applications_application_change", args=[application.pk])
     status_before = application.status
-    superuser_client.post(url, {"status": Status.REJECTED})
+    superuser_client.post(url, {"status": ApplicationStatus.REJECTED})
     application.refresh_from_db()
     assert application.status == status_before
     assert superuser_client.get(reverse("admin:applications_application_add")).status_code == 403
@@ -244,9 +239,7 @@ def test_demo_activity_catalogue(demo):
     )  # fmt: skip
     theme_day = activities.get(title="Temapraksisdag")
     assert not theme_day.counts_toward_target and not theme_day.required
-    assert (
-        not activities.filter(counts_toward_target=False).exclude(pk__in=[startup.pk, theme_day.pk]).exists()
-    )
+    assert [a for a in activities if not a.counts_toward_target] == sorted([startup, theme_day], key=str)
 
     sessions = Session.objects.filter(activity__round=round_a).annotate(
         confirmed=Count("registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)),
@@ -305,21 +298,47 @@ def test_demo_practices_are_in_every_state_of_their_hours(demo):
     )
 
 
-@pytest.mark.django_db
-def test_demo_data_from_before_the_activities_gets_the_catalogue_once(monkeypatch):
-    from ligepraksis.management.commands import demo_data
+def test_the_demo_builders_come_from_the_apps_through_the_registry():
+    """The core's demo_data command imports no app: each app's portal.py registers its builder."""
+    from ligepraksis.registry import registry
 
-    monkeypatch.setattr(demo_data, "build_activity_demo", lambda *args, **kwargs: None)
+    assert [name for _order, name, _fn in registry.demo] == [
+        "core",
+        "practices",
+        "applications",
+        "activities",
+    ]
+    assert [fn.__module__ for _order, _name, fn in registry.demo] == [
+        "ligepraksis.demo",
+        "practices.demo",
+        "applications.demo",
+        "activities.demo",
+    ]
+
+
+@pytest.mark.django_db
+def test_a_builder_added_later_fills_in_only_its_part(monkeypatch):
+    from ligepraksis.registry import registry
+
+    monkeypatch.setattr(registry, "demo", [b for b in registry.demo if b[1] != "activities"])
     call_command("demo_data", "--quiet")
     assert not Activity.objects.exists()
     monkeypatch.undo()
 
     call_command("demo_data", "--quiet")  # adds the catalogue, the participations and the hours
     assert Activity.objects.count() >= 13 and Registration.objects.exists()
-    assert Application.objects.filter(status=Status.ACCEPTED).count() == 7
+    assert Application.objects.filter(status=ApplicationStatus.ACCEPTED).count() == 7
     before = _counts()
     call_command("demo_data", "--quiet")
     assert _counts() == before
+
+
+@pytest.mark.django_db
+def test_the_demo_writes_no_email():
+    from ligepraksis.models import OutboxMessage
+
+    call_command("demo_data", "--quiet")
+    assert not OutboxMessage.objects.exists()
 
 
 @pytest.mark.django_db

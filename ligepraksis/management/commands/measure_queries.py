@@ -2,7 +2,8 @@
 
     python manage.py demo_data && python manage.py measure_queries
 
-The tests assert that these counts do not grow with the number of rows; this shows the real numbers.
+The pages come from the apps (`ligepraksis.registry.measured_pages` in each app's portal.py). The
+tests assert that these counts do not grow with the number of rows; this shows the real numbers.
 """
 
 from django.conf import settings
@@ -10,36 +11,23 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
-from applications.models import Participation
-from ligepraksis.models import Role, RoleGrant
+from ligepraksis.registry import registry
 
 
 class Command(BaseCommand):
-    help = "Query counts of the main list pages for a project leader, on the data in the database."
+    help = "Query counts of the main pages, as the users who see them, on the data in the database."
 
     def handle(self, *args, **options):
-        grant = RoleGrant.objects.filter(role=Role.PROJECT_LEADER).select_related("user", "round").first()
-        if grant is None:
-            raise CommandError("No project leader in the database; run `manage.py demo_data` first.")
-        participation = Participation.objects.filter(round=grant.round).first()
-        pages = [
-            reverse("applications:round_list", args=[grant.round_id]),
-            reverse("applications:selection", args=[grant.round_id]),
-            reverse("applications:selection", args=[grant.round_id]) + "?suggest=1",
-            reverse("applications:export", args=[grant.round_id]) + "?format=xlsx",
-            reverse("activities:catalogue"),
-            reverse("activities:overview", args=[grant.round_id]),
-        ]
-        if participation:
-            pages.append(reverse("activities:practice_hours", args=[participation.practice_id]))
+        pages = [page for fn in registry.measured_pages for page in fn()]
+        if not pages:
+            raise CommandError("Nothing to measure; run `manage.py demo_data` first.")
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-        client = Client()
-        client.force_login(grant.user)
-        rows = grant.round.applications.count()
-        self.stdout.write(f"Round {grant.round} with {rows} applications, as {grant.user.email}:")
-        for url in pages:
+        for user, url in pages:
+            client = Client()
+            client.force_login(user)
             with CaptureQueriesContext(connection) as ctx:
                 response = client.get(url)
-            self.stdout.write(f"  {response.status_code}  {len(ctx.captured_queries):3d} queries  {url}")
+            self.stdout.write(
+                f"  {response.status_code}  {len(ctx.captured_queries):3d} queries  {url}  ({user.email})"
+            )

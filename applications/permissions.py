@@ -1,0 +1,109 @@
+"""Who may see and act on applications; loaders that answer 404 to outsiders and 403 to those who
+may see but not act. The permission-matrix test is the specification."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from applications.models import Application
+from ligepraksis.models import Role
+from ligepraksis.permissions import (  # noqa: F401  (re-exported for the views)
+    get_round_for_user,
+    is_leader,
+    is_reviewer_of_round,
+    is_steering,
+    round_ids_with_role,
+)
+from ligepraksis.registry import practice_visibility
+from practices.permissions import acts_for, own_practice_ids  # noqa: F401
+
+
+@practice_visibility
+def _practices_of_my_rounds(user) -> Q:
+    """Project leaders and consultants see the practices that take part in their rounds."""
+    rounds = round_ids_with_role(user, Role.PROJECT_LEADER, Role.CONSULTANT)
+    return Q(participations__round_id__in=rounds) if rounds else Q(pk__in=[])
+
+
+def is_application_owner(user, application) -> bool:
+    """The person who started it, or anyone who acts for the practice."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return application.created_by_id == user.pk or acts_for(user, application.practice_id)
+
+
+def has_conflict(user, application) -> bool:
+    """A reviewer is kept out of their own practice's application and where they declared a conflict."""
+    if acts_for(user, application.practice_id):
+        return True
+    return application.reviews.filter(reviewer=user, conflict_of_interest=True).exists()
+
+
+def can_view_application(user, application) -> bool:
+    if is_application_owner(user, application):
+        return True
+    round_obj = application.round
+    if is_leader(user, round_obj):
+        return True
+    return (
+        is_steering(user, round_obj)
+        and application.is_submitted()
+        and round_obj.review_is_open()
+        and not acts_for(user, application.practice_id)
+    )
+
+
+def can_review(user, application) -> bool:
+    round_obj = application.round
+    return (
+        is_reviewer_of_round(user, round_obj)
+        and application.is_submitted()
+        and round_obj.review_is_open()
+        and not acts_for(user, application.practice_id)
+    )
+
+
+def can_recommend(user, application) -> bool:
+    return can_review(user, application) and not has_conflict(user, application)
+
+
+def can_decide(user, application) -> bool:
+    """A leader of the round who has no conflict with the application (own practice or declared)."""
+    return is_leader(user, application.round) and not has_conflict(user, application)
+
+
+def can_withdraw(user, application) -> bool:
+    """The practice itself, or a project leader on its behalf (say, when it phones in)."""
+    return is_application_owner(user, application) or can_decide(user, application)
+
+
+ACTIONS = {
+    "view": can_view_application,
+    "edit": is_application_owner,
+    "review": can_review,
+    "recommend": can_recommend,
+    "decide": can_decide,
+    "withdraw": can_withdraw,
+}
+
+
+def get_application_for_user(user, pk: int, action: str = "view") -> Application:
+    """Load an application the user may see; 404 for an outsider, 403 if the action is not theirs."""
+    try:
+        application = Application.objects.select_related("round", "practice").get(pk=pk)
+    except Application.DoesNotExist as exc:
+        raise Http404 from exc
+    if not (
+        can_view_application(user, application) or (action == "review" and can_review(user, application))
+    ):
+        raise Http404
+    if action != "view" and not ACTIONS[action](user, application):
+        raise PermissionDenied
+    return application
+
+
+def applications_for_user(user):
+    """Applications the user started or whose practice they act for (their own list)."""
+    return Application.objects.filter(Q(created_by=user) | Q(practice_id__in=own_practice_ids(user)))

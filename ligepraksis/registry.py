@@ -1,0 +1,108 @@
+"""Small registries the apps join, so the core (start page, menu, demo data) imports no app.
+
+Each app lists what it adds in its own ``portal.py`` module; the core finds those modules through
+the app registry (``autodiscover_modules("portal")`` in ``LigePraksisConfig.ready``). Providers are
+called per request with the request (or the user and a round) and return plain values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Card:
+    """A section of the start page: a heading and its links, in `order`."""
+
+    title: str
+    links: tuple[Link, ...] = ()
+    text: str = ""
+    order: int = 100
+
+
+@dataclass
+class _Registry:
+    # request -> links in the top menu (after the public catalogue link)
+    menu: list[tuple[int, Callable]] = field(default_factory=list)
+    # (user, round, is_leader) -> links in a round's menu
+    round_menu: list[tuple[int, Callable]] = field(default_factory=list)
+    # request -> cards on the start page
+    cards: list[Callable] = field(default_factory=list)
+    # user -> Q on practices.Practice: practices a user may see beyond those they act for
+    practice_visibility: list[Callable] = field(default_factory=list)
+    # () -> [(user, url)]: the main pages `manage.py measure_queries` counts queries on
+    measured_pages: list[Callable] = field(default_factory=list)
+    # DemoContext -> None, run in order by `manage.py demo_data`
+    demo: list[tuple[int, str, Callable]] = field(default_factory=list)
+
+
+registry = _Registry()
+
+
+def menu_links(order: int):
+    def register(fn):
+        registry.menu.append((order, fn))
+        registry.menu.sort(key=lambda item: item[0])
+        return fn
+
+    return register
+
+
+def round_menu_links(order: int):
+    def register(fn):
+        registry.round_menu.append((order, fn))
+        registry.round_menu.sort(key=lambda item: item[0])
+        return fn
+
+    return register
+
+
+def start_cards(fn):
+    registry.cards.append(fn)
+    return fn
+
+
+def practice_visibility(fn):
+    """Register `fn(user) -> Q` on Practice: who, besides those acting for it, may see a practice
+    (for example the project leaders of a round it takes part in, added by applications/)."""
+    registry.practice_visibility.append(fn)
+    return fn
+
+
+def measured_pages(fn):
+    """Register `fn() -> [(user, url)]`: pages whose query counts `manage.py measure_queries` prints."""
+    registry.measured_pages.append(fn)
+    return fn
+
+
+def demo_builder(order: int, name: str):
+    """Register a demo-data builder; `manage.py demo_data` runs them by `order`."""
+
+    def register(fn):
+        if all(n != name for _, n, _f in registry.demo):
+            registry.demo.append((order, name, fn))
+            registry.demo.sort(key=lambda item: item[0])
+        return fn
+
+    return register
+
+
+def collect_menu(request) -> list[Link]:
+    return [link for _, fn in registry.menu for link in fn(request)]
+
+
+def collect_round_menu(user, round_obj, *, is_leader: bool) -> list[Link]:
+    return [link for _, fn in registry.round_menu for link in fn(user, round_obj, is_leader=is_leader)]
+
+
+def collect_cards(request) -> list[Card]:
+    cards = [card for fn in registry.cards for card in fn(request)]
+    return sorted(cards, key=lambda c: c.order)

@@ -1,0 +1,184 @@
+"""Practices, their provider numbers, the people in them, their dated memberships, and who may act
+for a practice (a practice grant)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ligepraksis.cpr import GuardedCharField
+from ligepraksis.validators import validate_cvr, validate_provider_number
+
+
+class PracticeType(models.TextChoices):
+    """The organisational form of a practice (praksisform)."""
+
+    SOLO = "solo", _("Solo practice")
+    PARTNERSHIP = "partnership", _("Partnership practice")
+    COOPERATING = "cooperating", _("Cooperating practice")
+    REGION_CLINIC = "region_clinic", _("Region-run or tendered clinic")
+
+
+class Practice(models.Model):
+    name = GuardedCharField(_("practice name"), max_length=200)
+    cvr = models.CharField(_("CVR number"), max_length=8, unique=True, validators=[validate_cvr])
+    address = GuardedCharField(_("address"), max_length=200)
+    postcode = models.CharField(_("postcode"), max_length=4)
+    city = GuardedCharField(_("city"), max_length=100)
+    municipality = models.ForeignKey(
+        "ligepraksis.Municipality",
+        on_delete=models.PROTECT,
+        related_name="practices",
+        verbose_name=_("municipality"),
+    )
+    form = models.CharField(_("practice form"), max_length=20, choices=PracticeType.choices)
+    doctor_capacities = models.DecimalField(
+        _("doctor capacities"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+    )
+    staff_count = models.PositiveSmallIntegerField(_("practice staff"), validators=[MaxValueValidator(500)])
+    listed_patients = models.PositiveIntegerField(
+        _("listed patients"), validators=[MaxValueValidator(100_000)]
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    confirmed_at = models.DateTimeField(
+        _("registration confirmed"),
+        null=True,
+        blank=True,
+        help_text=_("A project leader confirmed that the practice was registered by its own people."),
+    )
+
+    class Meta:
+        verbose_name = _("practice")
+        verbose_name_plural = _("practices")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(doctor_capacities__gt=0), name="practice_capacities_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def provider_numbers_display(self) -> str:
+        return ", ".join(p.number for p in self.provider_numbers.all())
+
+
+class ProviderNumber(models.Model):
+    """Ydernummer: six digits kept as text so a leading zero survives. A practice may have several."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="provider_numbers")
+    number = models.CharField(
+        _("provider number"), max_length=6, unique=True, validators=[validate_provider_number]
+    )
+
+    class Meta:
+        verbose_name = _("provider number")
+        verbose_name_plural = _("provider numbers")
+        ordering = ["number"]
+
+    def __str__(self):
+        return self.number
+
+
+class PersonKind(models.TextChoices):
+    DOCTOR = "doctor", _("Doctor")
+    STAFF = "staff", _("Practice staff")
+
+
+class Person(models.Model):
+    """A doctor or staff member of one practice. May never log in, yet can attend and have hours.
+
+    A human who works in two practices is a person in each, and both may share one login (`user`):
+    sign-ups and hours keep the practice they were made for.
+    """
+
+    name = GuardedCharField(_("name"), max_length=200)
+    kind = models.CharField(_("doctor or staff"), max_length=10, choices=PersonKind.choices)
+    title = GuardedCharField(_("job title"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = GuardedCharField(_("phone"), max_length=20, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="persons"
+    )
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class MembershipQuerySet(models.QuerySet):
+    def current(self, on=None):
+        """Memberships in force on a day (today in Danish time): begun, and not ended before it."""
+        on = on or timezone.localdate()
+        return self.filter(started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+
+    def open(self):
+        """Memberships without an end date (a person can have at most one per practice)."""
+        return self.filter(ended_on__isnull=True)
+
+
+class Membership(models.Model):
+    """A person's dated membership of a practice; people can leave (ended_on)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="memberships")
+    started_on = models.DateField(_("from"), default=timezone.localdate)
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="membership_dates_ordered",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "practice"], condition=Q(ended_on__isnull=True), name="membership_one_open"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} @ {self.practice}"
+
+
+class PracticeGrant(models.Model):
+    """A login that may act for a practice (apply, sign up, log hours, change its people).
+
+    The one home of "acts for a practice": granted when a practice is registered, when its
+    coordinators are selected, or when a colleague gives a person a login; removed when they leave.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_grants"
+    )
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="grants")
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("practice access")
+        verbose_name_plural = _("practice access")
+        constraints = [models.UniqueConstraint(fields=["user", "practice"], name="practicegrant_unique")]
+
+    def __str__(self):
+        return f"{self.user} · {self.practice}"

@@ -1,0 +1,154 @@
+"""Writes for practices and their people: register, join, add a member, give a login, leave.
+
+Every function validates before it writes and raises DomainError with a message the view can show.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ligepraksis.errors import DomainError, validate_or_refuse
+from ligepraksis.permissions import forget_grants
+from ligepraksis.services import user_get_or_create
+from ligepraksis.validators import normalise_digits
+from practices import selectors
+from practices.models import Membership, Person, PersonKind, Practice, PracticeGrant, ProviderNumber
+from practices.permissions import acts_for
+
+# Error codes a view may branch on (never on the translated text).
+PROVIDER_NUMBER_TAKEN = "provider_number_taken"
+CVR_TAKEN = "cvr_taken"
+
+
+def _full_clean(obj, exclude=None):
+    validate_or_refuse(obj, exclude=exclude)
+
+
+def practice_grant(*, user, practice: Practice) -> PracticeGrant:
+    """Let a login act for a practice (idempotent)."""
+    grant, _created = PracticeGrant.objects.get_or_create(user=user, practice=practice)
+    forget_grants(user)
+    return grant
+
+
+def practice_register(*, provider_numbers: list[str], cvr: str, registered_by=None, **fields) -> Practice:
+    """A new practice with one or more provider numbers (each unique across all practices).
+
+    Two registrations of the same practice at once end in one practice and a clear message for the
+    other, never a 500: the unique indexes decide, inside a savepoint.
+    """
+    numbers = [normalise_digits(n) for n in provider_numbers if n and n.strip()]
+    if not numbers:
+        raise DomainError(
+            _("At least one provider number (ydernummer) is required."), field="provider_numbers"
+        )
+    if len(set(numbers)) != len(numbers):
+        raise DomainError(_("The same provider number is given twice."), field="provider_numbers")
+    cvr = normalise_digits(cvr)
+
+    def taken_number(number):
+        return DomainError(
+            _("Provider number %(number)s is already registered to a practice. Look it up instead.")
+            % {"number": number},
+            field="provider_numbers",
+            code=PROVIDER_NUMBER_TAKEN,
+        )
+
+    cvr_taken = DomainError(
+        _("A practice with this CVR number is already registered."), field="cvr", code=CVR_TAKEN
+    )
+    taken = list(ProviderNumber.objects.filter(number__in=numbers).values_list("number", flat=True))
+    if taken:
+        raise taken_number(taken[0])
+    if Practice.objects.filter(cvr=cvr).exists():
+        raise cvr_taken
+    practice = Practice(cvr=cvr, registered_by=registered_by, **fields)
+    _full_clean(practice, exclude=["cvr"])
+    try:
+        with transaction.atomic():
+            practice.save()
+            for number in numbers:
+                pn = ProviderNumber(practice=practice, number=number)
+                _full_clean(pn, exclude=["practice", "number"])
+                pn.save()
+    except IntegrityError as exc:  # someone registered the same CVR or number a moment ago
+        if Practice.objects.filter(cvr=cvr).exists():
+            raise cvr_taken from exc
+        raise taken_number(numbers[0]) from exc
+    return practice
+
+
+@transaction.atomic
+def practice_join(
+    *, user, person_name: str, person_kind: str, provider_numbers: list[str], cvr: str, **fields
+) -> Practice:
+    """Any practice in the region may join the activities: register it and let the user act for it.
+
+    Only a practice that is not registered yet can be claimed this way; an existing practice's data
+    and applications stay with the people who already act for it (they can add colleagues).
+    """
+    practice = practice_register(provider_numbers=provider_numbers, cvr=cvr, registered_by=user, **fields)
+    person = Person(name=person_name, kind=person_kind, email=user.email, user=user)
+    _full_clean(person, exclude=["user"])
+    person.save()
+    Membership.objects.create(person=person, practice=practice)
+    practice_grant(user=user, practice=practice)
+    return practice
+
+
+def member_create(*, practice: Practice, name: str, kind: str, email: str = "", title: str = "") -> Person:
+    """A new person with a membership of the practice from today (callers check who may do it)."""
+    if kind not in PersonKind.values:
+        raise DomainError(_("Choose doctor or practice staff."), field="kind")
+    person = Person(name=name, kind=kind, email=email, title=title)
+    _full_clean(person, exclude=["user"])
+    person.save()
+    Membership.objects.create(person=person, practice=practice)
+    return person
+
+
+@transaction.atomic
+def person_add(*, user, practice: Practice, name: str, kind: str, email: str = "", title: str = "") -> Person:
+    """Add a doctor or staff member to one's own practice (a person who may never log in)."""
+    if not acts_for(user, practice.pk):
+        raise DomainError(_("You can only add people to your own practice."))
+    if selectors.member_with_email(practice, email) is not None:
+        raise DomainError(_("Someone in the practice already has this e-mail address."), field="email")
+    return member_create(practice=practice, name=name, kind=kind, email=email, title=title)
+
+
+@transaction.atomic
+def person_give_access(*, user, practice: Practice, person: Person):
+    """Give a colleague (a member with an e-mail address) a login that acts for the practice.
+
+    A person who already has a login elsewhere (a doctor in two practices) keeps it: this practice's
+    person row is linked to the same login.
+    """
+    if not acts_for(user, practice.pk):
+        raise DomainError(_("You can only give access to your own practice."))
+    if not Membership.objects.current().filter(practice=practice, person=person).exists():
+        raise DomainError(_("%(name)s is not a member of the practice.") % {"name": person.name})
+    if not person.email:
+        raise DomainError(_("Add an e-mail address for %(name)s first.") % {"name": person.name})
+    account = person.user or user_get_or_create(email=person.email, full_name=person.name)
+    if person.user_id is None:
+        person.user = account
+        person.save(update_fields=["user"])
+    practice_grant(user=account, practice=practice)
+    return account
+
+
+@transaction.atomic
+def membership_end(*, user, practice: Practice, person: Person, on=None) -> None:
+    """A person leaves the practice: the membership gets an end date (their hours stay)."""
+    if not acts_for(user, practice.pk):
+        raise DomainError(_("You can only change your own practice."))
+    on = on or timezone.localdate()
+    updated = Membership.objects.open().filter(practice=practice, person=person).update(ended_on=on)
+    if not updated:
+        raise DomainError(_("%(name)s is not a member of the practice.") % {"name": person.name})
+    if person.user_id:
+        PracticeGrant.objects.filter(user_id=person.user_id, practice=practice).delete()
+        forget_grants(person.user)

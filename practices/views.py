@@ -1,0 +1,137 @@
+"""Registering and joining a practice, and the practice's page of people.
+
+Any practice in the region can join the activities without applying: confirm an e-mail address,
+then register the practice. A practice that is already registered is joined through a colleague,
+who adds people on the practice's page of people.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ligepraksis.email_links import login_from_link, send_login_link
+from ligepraksis.errors import DomainError
+from ligepraksis.forms import EmailForm, add_domain_error
+from ligepraksis.models import Region
+from practices import selectors, services
+from practices.forms import JoinPracticeForm, PersonForm
+from practices.permissions import acts_for, get_member_for_user, get_practice_for_user, own_practice_ids
+
+JOIN_SALT = "activities.join"
+
+
+@require_http_methods(["GET", "POST"])
+def join(request):
+    """Step 1: confirm an e-mail address; the signed link logs in."""
+    if request.user.is_authenticated:
+        return redirect("practices:join_practice")
+    form = EmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        send_login_link(
+            request, email=email, salt=JOIN_SALT, url_name="practices:join_verify", template="join"
+        )
+        return render(request, "applications/apply_sent.html", {"email": email})
+    return render(request, "practices/join.html", {"form": form})
+
+
+def join_verify(request, token: str):
+    if login_from_link(request, token, salt=JOIN_SALT) is None:
+        return redirect("practices:join")
+    return redirect("practices:join_practice")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def join_practice(request):
+    """Step 2: register the practice (a practice that is already registered is joined via a colleague)."""
+    own = own_practice_ids(request.user)
+    if own:
+        messages.info(request, _("You already have access to your practice."))
+        return redirect("practices:people", pk=sorted(own)[0])
+    region = Region.objects.order_by("pk").first()
+    form = JoinPracticeForm(request.POST or None, region=region)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            practice = services.practice_join(
+                user=request.user,
+                person_name=data.pop("person_name"),
+                person_kind=data.pop("person_kind"),
+                provider_numbers=data.pop("provider_numbers"),
+                **data,
+            )
+            messages.success(request, _("Your practice is registered. You can now sign up for activities."))
+            return redirect("practices:people", pk=practice.pk)
+        except DomainError as exc:
+            if exc.code in (services.PROVIDER_NUMBER_TAKEN, services.CVR_TAKEN):
+                form.add_error(
+                    exc.field,
+                    _(
+                        "This practice is already registered. Ask a colleague who has access to add you "
+                        "on the practice's page of people."
+                    ),
+                )
+            else:
+                add_domain_error(form, exc)
+    return render(request, "practices/join_practice.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def people(request, pk: int):
+    practice = get_practice_for_user(request.user, pk)
+    may_change = acts_for(request.user, practice.pk)
+    form = PersonForm(request.POST or None)
+    if request.method == "POST":
+        if not may_change:
+            messages.error(request, _("Only the practice itself can change its people."))
+        elif form.is_valid():
+            d = form.cleaned_data
+            try:
+                person = services.person_add(
+                    user=request.user, practice=practice, name=d["name"], kind=d["kind"], email=d["email"]
+                )
+                if d["give_access"]:
+                    services.person_give_access(user=request.user, practice=practice, person=person)
+                messages.success(request, _("%(name)s is added.") % {"name": person.name})
+                return redirect("practices:people", pk=pk)
+            except DomainError as exc:
+                add_domain_error(form, exc)
+    return render(
+        request,
+        "practices/people.html",
+        {
+            "practice": practice,
+            "members": selectors.current_memberships(practice),
+            "form": form,
+            "may_change": may_change,
+        },
+    )
+
+
+@login_required
+@require_POST
+def person_access(request, pk: int, person_pk: int):
+    practice = get_practice_for_user(request.user, pk)
+    person = get_member_for_user(request.user, practice, person_pk)
+    try:
+        if request.POST.get("action") == "leave":
+            services.membership_end(user=request.user, practice=practice, person=person)
+            messages.success(
+                request, _("%(name)s is recorded as having left the practice.") % {"name": person.name}
+            )
+        else:
+            services.person_give_access(user=request.user, practice=practice, person=person)
+            messages.success(
+                request,
+                _("%(name)s has a login now and can choose a password with “Forgotten your password”.")
+                % {"name": person.name},
+            )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("practices:people", pk=pk)
