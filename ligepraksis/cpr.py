@@ -1,4 +1,4 @@
-"""Detect Danish CPR numbers in free text, so that the portal can never store one.
+"""Detect Danish CPR numbers and control characters in free text, so that the portal never stores them.
 
 The portal must not hold patient-identifiable data. Every free-text field refuses text that
 looks like it contains a CPR number (``DDMMYY-SSSS``). Use :class:`GuardedTextField` /
@@ -55,6 +55,16 @@ a CPR number and is refused. Danish phone numbers have eight digits (``86 12 34 
 ``86123456``, ``+45 86123456``, even ``+4586123456`` since day 45 is invalid) and never match;
 nor do ydernumre (6 digits), CVR numbers (8 digits), dates with four-digit years, times,
 amounts, postcodes and case numbers such as ``2026-123456`` or ``sag 24/1234``.
+
+Control characters
+------------------
+
+A line break in a name or title breaks every e-mail header and calendar feed that later shows
+it. :class:`GuardedCharField` (and :class:`GuardedURLField`) refuse every control character
+(Unicode category Cc, which includes newline, carriage return and tab) and the Unicode line and
+paragraph separators U+2028/U+2029; :class:`GuardedTextField` allows newline, carriage return
+and tab (and U+2028/U+2029) but no other control character. :func:`validate_single_line` is the
+single-line rule for plain form fields.
 """
 
 import re
@@ -67,21 +77,26 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 __all__ = [
+    "CONTROL_CHARACTER_FIELD_MESSAGE",
     "CPR_EMAIL_MESSAGE",
     "CPR_FIELD_MESSAGE",
     "CPR_FILENAME_MESSAGE",
     "CPR_MESSAGE",
     "CPR_PATTERN",
+    "SINGLE_LINE_FIELD_MESSAGE",
+    "SINGLE_LINE_MESSAGE",
     "CprGuardMixin",
     "GuardedCharField",
     "GuardedTextField",
     "GuardedURLField",
     "contains_cpr",
+    "find_control_character",
     "find_cpr",
     "normalise_text",
     "validate_email_no_cpr",
     "validate_no_cpr",
     "validate_no_cpr_in_filename",
+    "validate_single_line",
 ]
 
 CPR_MESSAGE = _(
@@ -100,6 +115,16 @@ CPR_EMAIL_MESSAGE = _(
     "The e-mail address looks like it contains a CPR number. Patient data must never be entered in "
     "the portal; use another address."
 )
+SINGLE_LINE_MESSAGE = _(
+    "This text must be a single line: remove line breaks, tabs and other control characters."
+)
+SINGLE_LINE_FIELD_MESSAGE = _(
+    "“%(field)s” must be a single line: remove line breaks, tabs and other control characters."
+)
+CONTROL_CHARACTER_FIELD_MESSAGE = _(
+    "“%(field)s” contains an invisible control character that cannot be stored. Remove it and try again."
+)
+
 
 # --- Normalisation --------------------------------------------------------------------------------
 
@@ -280,52 +305,97 @@ def validate_email_no_cpr(value) -> None:
         raise ValidationError(CPR_EMAIL_MESSAGE, code="cpr")
 
 
+# --- Control characters ---------------------------------------------------------------------------
+
+# Unicode category Cc is exactly U+0000-U+001F and U+007F-U+009F.
+_SINGLE_LINE_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Multi-line text may keep newline, carriage return and tab (and the Unicode line separators).
+_MULTI_LINE_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def find_control_character(text, *, multi_line: bool = False) -> str | None:
+    """The first character of ``text`` a field may not hold, or None.
+
+    Single-line (the default): any control character (category Cc, including newline, carriage
+    return and tab) and U+2028/U+2029. Multi-line: any control character except newline, carriage
+    return and tab.
+    """
+    text = _as_text(text)
+    pattern = _MULTI_LINE_FORBIDDEN if multi_line else _SINGLE_LINE_FORBIDDEN
+    match = pattern.search(text)
+    return match.group() if match else None
+
+
+def validate_single_line(value) -> None:
+    """Django validator for plain form fields: one line, no control characters."""
+    if find_control_character(value) is not None:
+        raise ValidationError(SINGLE_LINE_MESSAGE, code="control_character")
+
+
 # --- Model fields -------------------------------------------------------------------------------------
 
 
 class CprGuardMixin:
-    """Model-field mixin that refuses values containing a CPR number.
+    """Model-field mixin: the one home of the free-text rules.
 
-    - ``validate()`` (run by ``full_clean()`` and therefore by every ModelForm) raises a
-      ValidationError naming the field, code ``"cpr"``.
+    A value may not contain a CPR number, nor a control character the field does not allow
+    (``multi_line = False``: none, as a name or title must stay on one line; ``True``: newline,
+    carriage return and tab are allowed).
+
+    - ``validate()`` (run by ``full_clean()`` and therefore by every ModelForm and the admin)
+      raises a ValidationError naming the field, code ``"cpr"`` or ``"control_character"``.
     - ``pre_save()`` re-checks, so a bare ``save()`` without ``full_clean()`` cannot store one.
     - ``get_db_prep_save()`` checks plain values once more, which also covers ``bulk_create()``,
       ``bulk_update()`` and ``QuerySet.update(field="...")``. Database expressions (F(),
       Concat(), ...) are not inspected. Lookups (filtering) are not affected.
     """
 
-    def _cpr_field_label(self):
+    multi_line = False
+
+    def _field_label(self):
         return self.verbose_name or self.name or _("This field")
 
     def _cpr_error(self):
-        return ValidationError(CPR_FIELD_MESSAGE, code="cpr", params={"field": self._cpr_field_label()})
+        return ValidationError(CPR_FIELD_MESSAGE, code="cpr", params={"field": self._field_label()})
 
-    def _check_no_cpr(self, value):
+    def _control_character_error(self):
+        message = CONTROL_CHARACTER_FIELD_MESSAGE if self.multi_line else SINGLE_LINE_FIELD_MESSAGE
+        return ValidationError(message, code="control_character", params={"field": self._field_label()})
+
+    def _check_value(self, value):
+        """Raise the first rule ``value`` breaks (a CPR number first, then a control character)."""
+        if value is None:
+            return
         if contains_cpr(value):
             raise self._cpr_error()
+        if find_control_character(value, multi_line=self.multi_line) is not None:
+            raise self._control_character_error()
 
     def validate(self, value, model_instance):
         super().validate(value, model_instance)
-        self._check_no_cpr(value)
+        self._check_value(value)
 
     def pre_save(self, model_instance, add):
         value = super().pre_save(model_instance, add)
-        self._check_no_cpr(value)
+        self._check_value(value)
         return value
 
     def get_db_prep_save(self, value, connection):
         if not (hasattr(value, "as_sql") or hasattr(value, "resolve_expression")):
             if isinstance(value, (str, Promise)):
-                self._check_no_cpr(value)
+                self._check_value(value)
         return super().get_db_prep_save(value, connection)
 
 
 class GuardedTextField(CprGuardMixin, models.TextField):
-    """A TextField that can never hold a CPR number.
+    """A multi-line TextField that can never hold a CPR number or a control character other
+    than newline, carriage return and tab.
 
     Unlike Django's TextField, ``max_length`` is enforced by model validation too (as CharField
     does), so services that call ``full_clean()`` refuse over-long text, not only forms.
     """
+
+    multi_line = True
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -334,7 +404,7 @@ class GuardedTextField(CprGuardMixin, models.TextField):
 
 
 class GuardedCharField(CprGuardMixin, models.CharField):
-    """A CharField that can never hold a CPR number."""
+    """A single-line CharField that can never hold a CPR number or a control character."""
 
 
 class GuardedURLField(CprGuardMixin, models.URLField):
