@@ -192,7 +192,7 @@ CPR_PATTERN = re.compile(
     (?P<month>[0-9]{{2}})   # MM
     {_SEPARATOR}?           # ... and 0101 90, 0101-90
     (?P<year>[0-9]{{2}})    # YY
-    {_SEPARATOR}*           # any run of separators: "-", "/", ".", " - ", "\\n", "\\t", or none
+    {_SEPARATOR}*           # any run of separators ("-", "/", ".", " - ", a line break ...) or none
     (?P<serial>[0-9]{{4}})  # SSSS, the serial number (no modulus-11 check)
     (?![0-9])               # not followed by a digit ...
     (?![.,][0-9])           # ... nor by a decimal/thousands continuation ("0101901234,50")
