@@ -35,6 +35,9 @@ if not django_apps.ready:
 
 # --- Corpus -------------------------------------------------------------------------------------
 
+FULL_WIDTH_CPR = "\uff10\uff11\uff10\uff11\uff19\uff10 \uff11\uff12\uff13\uff14"  # ０１０１９０ １２３４
+ARABIC_INDIC_CPR = "\u0660\u0661\u0660\u0661\u0669\u0660-\u0661\u0662\u0663\u0664"  # ٠١٠١٩٠-١٢٣٤
+
 # (text, the substring find_cpr must return)
 MUST_TRIP = [
     ("010190-1234", "010190-1234"),  # fails modulus 11: must still trip
@@ -69,6 +72,43 @@ MUST_TRIP = [
     ("CPR:010190-1234/pt", "010190-1234"),
     ("Pt. har fået tid d. 22.11.2026 kl. 10:30, cpr 010203-4455", "010203-4455"),
     ("invalid 320190-1234 then valid 010190-1234", "010190-1234"),  # skips the invalid candidate
+    # Separators people type (security finding 11): dots, slashes, spaced dashes, line breaks ...
+    ("01.01.90-1234", "01.01.90-1234"),
+    ("01.01.90 1234", "01.01.90 1234"),
+    ("010190/1234", "010190/1234"),
+    ("010190 / 1234", "010190 / 1234"),
+    ("010190.1234", "010190.1234"),
+    ("010190 - 1234", "010190 - 1234"),
+    ("010190 -1234", "010190 -1234"),
+    ("010190- 1234", "010190- 1234"),
+    ("010190 \u2013 1234", "010190 \u2013 1234"),  # spaced en dash
+    ("010190\n1234", "010190\n1234"),
+    ("010190\r\n1234", "010190\r\n1234"),
+    ("010190\t1234", "010190\t1234"),
+    ("010190  \t 1234", "010190  \t 1234"),  # any run of whitespace
+    ("010190\u20281234", "010190\u20281234"),  # line separator
+    ("010190\u20141234", "010190\u20141234"),  # em dash
+    ("010190\u22121234", "010190\u22121234"),  # minus sign
+    ("010190\uff0d1234", "010190\uff0d1234"),  # full-width hyphen-minus
+    ("010190\u202f1234", "010190\u202f1234"),  # narrow no-break space
+    # ... invisible characters between the digits ...
+    ("010190\u200b1234", "010190\u200b1234"),  # zero-width space
+    ("010190\u200c1234", "010190\u200c1234"),  # zero-width non-joiner
+    ("010190\u200d1234", "010190\u200d1234"),  # zero-width joiner
+    ("010190\u20601234", "010190\u20601234"),  # word joiner
+    ("010190\ufeff1234", "010190\ufeff1234"),  # byte-order mark
+    ("010190\u00ad1234", "010190\u00ad1234"),  # soft hyphen
+    ("01\u200b01\u200b90-12\u200b34", "01\u200b01\u200b90-12\u200b34"),  # inside the parts too
+    # ... other digits, and the date written in groups.
+    (f"pt. {FULL_WIDTH_CPR} i dag", FULL_WIDTH_CPR),
+    (f"pt. {ARABIC_INDIC_CPR} i dag", ARABIC_INDIC_CPR),
+    ("0101 901234", "0101 901234"),
+    ("01 01 90 1234", "01 01 90 1234"),
+    ("01\u00a001\u00a090\u00a01234", "01\u00a001\u00a090\u00a01234"),
+    ("01-01-90-1234", "01-01-90-1234"),
+    ("01/01/90-1234", "01/01/90-1234"),
+    ("Pt. f. 01.01.90-1234, set i dag.", "01.01.90-1234"),
+    ("Ydernr. 012345 01 01 90 1234", "01 01 90 1234"),  # a six-digit group before is no phone pair
 ]
 
 MUST_NOT_TRIP = [
@@ -119,6 +159,35 @@ MUST_NOT_TRIP = [
     "31129-4321",  # only five date digits
     "Beløb 1501851234,50 kr",  # decimal continuation after
     "Sum 12.010190,1234",  # thousands/decimal continuation before
+    # False alarms the wider separators must not bring (security finding 11).
+    "+45 86 12 34 56",
+    "Tlf. 20 11 12 56",
+    "Tlf. 20 11 12 56 8000 Aarhus C",  # a phone number in pairs, then a postcode
+    "Tlf. 20 11 12 56\n8000 Aarhus C",
+    "+45 20 11 12 56 8000 Aarhus C",
+    "Tlf. 2011 1256 8000 Aarhus C",
+    "61.533,00 kr",
+    "1.010.190,12",
+    "Kl. 10.30-12.00",
+    "10.30 - 12.00",
+    "Mødet er 22.11.2026 kl. 10.30",
+    "22.11.2026 1030",  # a date with a four-digit year, then a time
+    "22/11/2026",
+    "2026/11/22",
+    "2026-11-22 10:30",
+    "2026-11-22T10:30:00+01:00",
+    "2026-11-22T10:30:00.123456Z",
+    "20261122T103000Z",
+    "Periode 01.01.26-31.12.26",
+    "1.1.2026-31.12.2026",
+    "Sag 2026-123456",
+    "sag 24/1234",
+    "J.nr. 2026/0042",
+    "J.nr. 2026/010190",
+    "Uge 47, 2026",
+    "Ydernr. 012345, CVR 29190925, 8000 Aarhus C",
+    "IBAN DK89 3000 1012 3456 78",
+    "ISBN 978-87-02-12345-6",
     "",
 ]
 
@@ -136,8 +205,8 @@ def test_must_not_trip(text):
 
 
 def test_corpus_is_large_enough():
-    assert len(MUST_TRIP) >= 25
-    assert len(MUST_NOT_TRIP) >= 25
+    assert len(MUST_TRIP) >= 60
+    assert len(MUST_NOT_TRIP) >= 70
 
 
 def test_other_unicode_digits_are_caught():
