@@ -4,6 +4,11 @@ Import: an activity is found or created by (round, title), a session by (activit
 is parsed, then both objects get full_clean (so the CPR guard applies to every text, the description
 included); an unknown provider is a row error. The project leaders' page runs a dry run first and
 saves only when no row fails, all in one transaction (nothing is saved if any row fails).
+
+Export goes out through ligepraksis.spreadsheets.export_dataset, which turns text that could start a
+formula into inert text with a leading apostrophe; the import removes that apostrophe again
+(unneutralise_dataset), so export → import leaves the catalogue unchanged. Hours and places are
+numbers in XLSX.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from import_export.formats.base_formats import XLSX
 
 from activities.models import Activity, ActivityKind, Audience, Session
 from ligepraksis.models import ProviderOrganisation
+from ligepraksis.spreadsheets import export_dataset, unneutralise_dataset
 
 DATETIME_FORMATS = [
     "%d.%m.%Y %H:%M",
@@ -162,7 +168,7 @@ class SessionResource(resources.ModelResource):
         return s.activity.audience
 
     def dehydrate_hours(self, s):
-        return str(s.activity.hours.normalize()).replace(".", ",")
+        return s.activity.hours.normalize()  # a number in XLSX, "1,5" in CSV
 
     def dehydrate_online(self, s):
         return "ja" if s.activity.online else "nej"
@@ -288,20 +294,19 @@ class SessionResource(resources.ModelResource):
 
 def catalogue_export(round_obj, fmt: str) -> tuple[bytes, str]:
     """(file content, content type); CSV with ';' and a UTF-8 BOM for Danish Excel."""
-    dataset = SessionResource(round_obj).export()
-    if fmt == "csv":
-        return ("\ufeff" + dataset.export("csv", delimiter=";")).encode("utf-8"), "text/csv; charset=utf-8"
-    return XLSX().export_data(dataset), XLSX().get_content_type()
+    return export_dataset(SessionResource(round_obj).export(), fmt)
 
 
 def read_dataset(content: bytes, filename: str) -> tablib.Dataset:
-    """An uploaded XLSX or CSV file (';' or ',' separated, with or without a BOM) as a dataset."""
+    """An uploaded XLSX or CSV file (';' or ',' separated, with or without a BOM) as a dataset,
+    without the apostrophes the export put in front of text that could start a formula."""
     if filename.lower().endswith(".xlsx"):
-        return XLSX().create_dataset(content)
+        return unneutralise_dataset(XLSX().create_dataset(content))
     text = content.decode("utf-8-sig")
     first = text.splitlines()[0] if text else ""
     delimiter = ";" if first.count(";") >= first.count(",") else ","
-    return tablib.Dataset().load(io.StringIO(text).read(), format="csv", delimiter=delimiter)
+    dataset = tablib.Dataset().load(io.StringIO(text).read(), format="csv", delimiter=delimiter)
+    return unneutralise_dataset(dataset)
 
 
 def catalogue_import(*, round_obj, content: bytes, filename: str, dry_run: bool):

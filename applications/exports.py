@@ -1,16 +1,25 @@
 """Spreadsheet export of a round's applications with scores (django-import-export).
 
 The queryset does its joins once (select_related/prefetch_related and annotations), so the number
-of queries does not grow with the number of rows. Provider and CVR numbers are exported as text.
+of queries does not grow with the number of rows. Provider and CVR numbers are exported as text;
+capacities and counts are numbers (typed cells in XLSX, a decimal comma in CSV). The file is written by
+ligepraksis.spreadsheets.export_dataset, so no text cell reaches the spreadsheet as a formula.
 """
 
 from __future__ import annotations
 
-from import_export import fields, resources
-from import_export.formats.base_formats import CSV, XLSX
+from import_export import fields, resources, widgets
 
 from applications import selectors
 from applications.models import Application
+from ligepraksis.spreadsheets import export_dataset
+
+
+def _number(attribute: str, column_name: str) -> fields.Field:
+    """A whole-number column exported as a number, not as text (an empty cell for None)."""
+    return fields.Field(
+        attribute=attribute, column_name=column_name, widget=widgets.IntegerWidget(coerce_to_string=False)
+    )
 
 
 class ApplicationResource(resources.ModelResource):
@@ -21,14 +30,14 @@ class ApplicationResource(resources.ModelResource):
     area = fields.Field(column_name="Område")
     form = fields.Field(column_name="Praksisform")
     capacities = fields.Field(attribute="practice__doctor_capacities", column_name="Lægekapaciteter")
-    staff = fields.Field(attribute="practice__staff_count", column_name="Praksispersonale")
-    patients = fields.Field(attribute="practice__listed_patients", column_name="Tilmeldte patienter")
+    staff = _number("practice__staff_count", "Praksispersonale")
+    patients = _number("practice__listed_patients", "Tilmeldte patienter")
     status = fields.Field(column_name="Status")
     submitted = fields.Field(column_name="Indsendt")
-    reviews = fields.Field(attribute="review_count", column_name="Antal vurderinger")
+    reviews = _number("review_count", "Antal vurderinger")
     mean = fields.Field(column_name="Gennemsnit")
     recommendation = fields.Field(column_name="Indstilling")
-    waitlist = fields.Field(attribute="waitlist_position", column_name="Venteliste nr.")
+    waitlist = _number("waitlist_position", "Venteliste nr.")
 
     class Meta:
         model = Application
@@ -86,17 +95,13 @@ class ApplicationResource(resources.ModelResource):
         return Recommendation.Outcome(app.recommendation).label if app.recommendation else ""
 
     def dehydrate_capacities(self, app):
-        return str(app.practice.doctor_capacities).replace(".", ",")
+        return app.practice.doctor_capacities  # a Decimal: a number in XLSX, "1,5" in CSV
 
 
 def export_applications(round_obj, fmt: str) -> tuple[bytes, str]:
     """(file content, content type) for 'xlsx' or 'csv'. CSV uses ';' and a UTF-8 BOM for Danish Excel."""
     resource = ApplicationResource(round_obj=round_obj)
-    dataset = resource.export()
-    if fmt == "csv":
-        text = dataset.export("csv", delimiter=";")
-        return ("\ufeff" + text).encode("utf-8"), "text/csv; charset=utf-8"
-    return XLSX().export_data(dataset), XLSX().get_content_type()
+    return export_dataset(resource.export(), fmt)
 
 
-__all__ = ["ApplicationResource", "export_applications", "CSV", "XLSX"]
+__all__ = ["ApplicationResource", "export_applications"]

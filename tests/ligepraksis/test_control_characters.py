@@ -15,7 +15,8 @@ from django.utils import translation
 
 from applications import services as app_services
 from applications.forms import PracticeRegisterForm
-from applications.models import Application, Practice
+from applications.models import Application
+from practices.models import Practice
 from ligepraksis.cpr import (
     SINGLE_LINE_MESSAGE,
     GuardedCharField,

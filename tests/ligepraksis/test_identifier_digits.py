@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from applications import services as app_services
 from applications.forms import LookupForm, PracticeRegisterForm
-from applications.models import Practice, ProviderNumber
+from practices.models import Practice, ProviderNumber
 from ligepraksis.errors import DomainError
 from ligepraksis.validators import cvr_is_valid, normalise_digits, validate_cvr, validate_provider_number
 
