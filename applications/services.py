@@ -15,7 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications import notifications, permissions, selectors
-from applications.models import Application, ApplicationEvent, ApplicationStatus, Participation, Recommendation, Review, Score
+from applications.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationStatus,
+    Participation,
+    Recommendation,
+    Review,
+    Score,
+)
 from ligepraksis.errors import DomainError, validate_or_refuse
 from ligepraksis.models import ProgrammeRound, TermsVersion
 from ligepraksis.services import user_get_or_create

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from activities.models import Activity, Session
 from activities.resources import catalogue_export, catalogue_import
-from tests.activities.service_factories import make_activity, make_session, provider, stub_missing_tasks
+from tests.activities.service_factories import make_activity, make_session, provider
 
 PAYLOADS = [
     '=HYPERLINK("http://x","y")',
@@ -22,15 +22,11 @@ PAYLOADS = [
     "-2+3",
     "@SUM(A1:A2)",
     " =1+2",  # a formula character after leading whitespace
-    "\t=1+2",
 ]
-PAYLOAD_IDS = ["equals", "plus", "minus", "at", "space", "tab"]
+# A leading tab or carriage return cannot reach these single-line fields (they refuse control
+# characters); tests/ligepraksis/test_spreadsheets.py covers them in the helper.
+PAYLOAD_IDS = ["equals", "plus", "minus", "at", "space"]
 TEXT_COLUMNS = ("title", "provider", "description", "place")
-
-
-@pytest.fixture(autouse=True)
-def _setup(monkeypatch):
-    stub_missing_tasks(monkeypatch)
 
 
 def _start(days: int) -> dt.datetime:

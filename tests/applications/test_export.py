@@ -60,9 +60,10 @@ PAYLOADS = [
     "-2+3",
     "@SUM(A1:A2)",
     " =1+2",  # a formula character after leading whitespace
-    "\t=1+2",
 ]
-PAYLOAD_IDS = ["equals", "plus", "minus", "at", "space", "tab"]
+# A leading tab or carriage return cannot reach these single-line fields (they refuse control
+# characters); tests/ligepraksis/test_spreadsheets.py covers them in the helper.
+PAYLOAD_IDS = ["equals", "plus", "minus", "at", "space"]
 TEXT_COLUMNS = ("Praksis", "Kommune", "Område")
 
 

@@ -13,10 +13,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import translation
 
-from applications import services as app_services
-from applications.forms import PracticeRegisterForm
 from applications.models import Application
-from practices.models import Practice
 from ligepraksis.cpr import (
     SINGLE_LINE_MESSAGE,
     GuardedCharField,
@@ -27,6 +24,9 @@ from ligepraksis.cpr import (
 )
 from ligepraksis.errors import DomainError
 from ligepraksis.models import Municipality, User
+from practices import services as practice_services
+from practices.forms import PracticeRegisterForm
+from practices.models import Practice
 from tests.conftest import make_application, make_user
 
 SINGLE_LINE_BREAKERS = [
@@ -258,7 +258,7 @@ def test_a_model_form_refuses_a_line_break_in_the_practice_name(region):
 @pytest.mark.django_db
 def test_a_service_that_calls_full_clean_refuses_a_line_break_in_a_name(region):
     with pytest.raises(DomainError) as excinfo:
-        app_services.practice_register(
+        practice_services.practice_register(
             provider_numbers=["012345"],
             cvr="29190925",
             name="Lægehuset Syd\nBcc: alle@example.org",

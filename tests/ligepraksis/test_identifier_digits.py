@@ -7,11 +7,12 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from applications import services as app_services
-from applications.forms import LookupForm, PracticeRegisterForm
-from practices.models import Practice, ProviderNumber
 from ligepraksis.errors import DomainError
 from ligepraksis.validators import cvr_is_valid, normalise_digits, validate_cvr, validate_provider_number
+from practices import selectors as practice_selectors
+from practices import services as practice_services
+from practices.forms import LookupForm, PracticeRegisterForm
+from practices.models import Practice, ProviderNumber
 
 ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 EXTENDED_ARABIC_INDIC = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
@@ -125,7 +126,7 @@ def test_register_form_stores_ascii_digits_whatever_digits_were_typed(region):
 
 
 def _register(region, *, provider_numbers, cvr):
-    return app_services.practice_register(
+    return practice_services.practice_register(
         provider_numbers=provider_numbers,
         cvr=cvr,
         name="Lægehuset",
@@ -164,8 +165,9 @@ def test_a_cvr_number_in_other_digits_is_the_same_cvr_number(region, script):
 @pytest.mark.django_db
 def test_practice_find_matches_a_provider_number_typed_in_other_digits(region):
     practice = _register(region, provider_numbers=[PROVIDER_NUMBER], cvr=CVR)
-    assert app_services.practice_find(provider_number=PROVIDER_NUMBER.translate(ARABIC_INDIC)) == practice
-    assert app_services.practice_find(provider_number=PROVIDER_NUMBER.translate(FULL_WIDTH)) == practice
+    found = practice_selectors.practice_find(provider_number=PROVIDER_NUMBER.translate(ARABIC_INDIC))
+    assert found == practice
+    assert practice_selectors.practice_find(provider_number=PROVIDER_NUMBER.translate(FULL_WIDTH)) == practice
 
 
 @pytest.mark.django_db
