@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from activities.models import MAX_HOURS, Activity, ActivityKind, Audience, Session
-from ligepraksis.cpr import validate_no_cpr
+from ligepraksis.cpr import validate_no_cpr, validate_single_line
 from ligepraksis.formats.da import formats as da_formats
 from ligepraksis.forms import CrispyFormMixin
 from ligepraksis.validators import normalise_digits
@@ -289,8 +289,7 @@ class CancelSessionForm(CrispyFormMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason for cancelling (sent to those signed up)"),
         max_length=300,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        validators=[validate_no_cpr],
+        validators=[validate_no_cpr, validate_single_line],
     )
 
 
