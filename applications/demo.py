@@ -124,6 +124,7 @@ def make_applications(ctx, round_obj, practice_user) -> list[Application]:
         else:
             doctor = coordinator(ctx, ctx.person_name(), slug, "Praktiserende læge")
             creator = user_get_or_create(email=doctor.email, full_name=doctor.name)
+            practice_grant(user=creator, practice=practice)  # the applicant acts for the practice
         staff = coordinator(ctx, ctx.person_name(), slug, ctx.name_rng.choice(STAFF_TITLES))
 
         # Spread the submissions over the application window, all before the deadline.

@@ -42,8 +42,21 @@ class ApplicationResource(resources.ModelResource):
     class Meta:
         model = Application
         fields = (
-            "practice", "provider_numbers", "cvr", "municipality", "area", "form", "capacities", "staff",
-            "patients", "status", "submitted", "reviews", "mean", "recommendation", "waitlist",
+            "practice",
+            "provider_numbers",
+            "cvr",
+            "municipality",
+            "area",
+            "form",
+            "capacities",
+            "staff",
+            "patients",
+            "status",
+            "submitted",
+            "reviews",
+            "mean",
+            "recommendation",
+            "waitlist",
         )
         export_order = fields
 

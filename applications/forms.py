@@ -12,43 +12,49 @@ from practices.models import PracticeType
 
 
 class ApplicationForm(CrispyFormMixin, forms.ModelForm):
-    doctor_name = forms.CharField(label=_("Name"), max_length=200, validators=[validate_no_cpr])
-    doctor_email = forms.EmailField(label=_("E-mail"))
-    doctor_phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
-    staff_name = forms.CharField(label=_("Name"), max_length=200, validators=[validate_no_cpr])
-    staff_title = forms.CharField(
-        label=_("Job title"),
-        max_length=100,
-        required=False,
-        help_text=_("E.g. nurse or secretary."),
-        validators=[validate_no_cpr],
-    )
-    staff_email = forms.EmailField(label=_("E-mail"))
-    staff_phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    """The draft. The coordinators are kept as typed; a draft may be saved half-filled, and submitting
+    checks that everything is there."""
 
     class Meta:
         model = Application
-        fields = ["practice_description", "patient_base", "motivation"]
-        widgets = {f: forms.Textarea(attrs={"rows": 5}) for f in fields}
+        fields = [
+            "practice_description",
+            "patient_base",
+            "motivation",
+            "doctor_name",
+            "doctor_email",
+            "doctor_phone",
+            "staff_name",
+            "staff_title",
+            "staff_email",
+            "staff_phone",
+        ]
+        widgets = {
+            f: forms.Textarea(attrs={"rows": 5})
+            for f in ("practice_description", "patient_base", "motivation")
+        }
+        labels = {
+            "doctor_name": _("Name"),
+            "doctor_email": _("E-mail"),
+            "doctor_phone": _("Phone"),
+            "staff_name": _("Name"),
+            "staff_title": _("Job title"),
+            "staff_email": _("E-mail"),
+            "staff_phone": _("Phone"),
+        }
         help_texts = {
             "practice_description": _("A short description of the practice: who you are and how you work."),
             "patient_base": _("Your patients, and the vulnerable patients you want to help better."),
             "motivation": _("Why you want to take part, and what you hope to change."),
+            "staff_title": _("E.g. nurse or secretary."),
         }
 
-    def __init__(self, *args, draft: bool = True, **kwargs):
-        super().__init__(*args, **kwargs)
-        # A draft may be saved half-filled; submitting checks that everything is there.
-        for name in ("doctor_name", "doctor_email", "staff_name", "staff_email"):
-            self.fields[name].required = False
-        app = self.instance
-        for prefix, person in (("doctor", app.doctor_coordinator), ("staff", app.staff_coordinator)):
-            if person is not None:
-                self.initial.setdefault(f"{prefix}_name", person.name)
-                self.initial.setdefault(f"{prefix}_email", person.email)
-                self.initial.setdefault(f"{prefix}_phone", person.phone)
-                if prefix == "staff":
-                    self.initial.setdefault("staff_title", person.title)
+
+class HandOverForm(CrispyFormMixin, forms.Form):
+    email = forms.EmailField(label=_("E-mail of someone in the practice"))
+    name = forms.CharField(
+        label=_("Their name"), max_length=200, required=False, validators=[validate_no_cpr]
+    )
 
 
 class ReviewForm(CrispyFormMixin, forms.Form):

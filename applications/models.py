@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ligepraksis.cpr import GuardedTextField
+from ligepraksis.cpr import GuardedCharField, GuardedTextField
 from practices.models import Person, Practice
 
 
@@ -54,6 +54,15 @@ class Application(models.Model):
     practice_description = GuardedTextField(_("description of the practice"), max_length=3000, blank=True)
     patient_base = GuardedTextField(_("patient base"), max_length=3000, blank=True)
     motivation = GuardedTextField(_("motivation"), max_length=5000, blank=True)
+    # The coordinators as typed into the draft. They become people of the practice (or are linked to
+    # its current members by e-mail, never edited) only when someone acting for the practice submits.
+    doctor_name = GuardedCharField(_("coordinator (doctor)"), max_length=200, blank=True)
+    doctor_email = models.EmailField(_("e-mail of the coordinator (doctor)"), blank=True)
+    doctor_phone = GuardedCharField(_("phone of the coordinator (doctor)"), max_length=20, blank=True)
+    staff_name = GuardedCharField(_("coordinator (staff)"), max_length=200, blank=True)
+    staff_title = GuardedCharField(_("job title of the coordinator (staff)"), max_length=100, blank=True)
+    staff_email = models.EmailField(_("e-mail of the coordinator (staff)"), blank=True)
+    staff_phone = GuardedCharField(_("phone of the coordinator (staff)"), max_length=20, blank=True)
     doctor_coordinator = models.ForeignKey(
         Person,
         on_delete=models.PROTECT,
@@ -73,6 +82,13 @@ class Application(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications_created"
     )
+    # A draft started by someone who does not act for the practice is a request: it cannot be
+    # submitted until someone acting for the practice, or a project leader, confirms it.
+    is_request = models.BooleanField(_("request awaiting confirmation"), default=False)
+    request_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    request_confirmed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
@@ -90,6 +106,15 @@ class Application(models.Model):
                 fields=["round", "practice"],
                 condition=NOT_DRAFT,
                 name="one_submitted_application_per_practice",
+            ),
+            models.UniqueConstraint(
+                fields=["round", "practice"],
+                condition=Q(status=ApplicationStatus.DRAFT, is_request=False),
+                name="one_open_draft_per_practice",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_request=False) | Q(status=ApplicationStatus.DRAFT),
+                name="only_a_draft_is_a_request",
             ),
             models.UniqueConstraint(
                 fields=["round", "waitlist_position"],
@@ -113,6 +138,28 @@ class Application(models.Model):
     @property
     def coordinators(self):
         return [p for p in (self.doctor_coordinator, self.staff_coordinator) if p]
+
+    def typed_coordinators(self) -> list[dict]:
+        """The coordinators as typed into the draft (before they are people of the practice)."""
+        rows = [
+            {
+                "kind": "doctor",
+                "name": self.doctor_name,
+                "email": self.doctor_email,
+                "phone": self.doctor_phone,
+            },
+            {
+                "kind": "staff",
+                "name": self.staff_name,
+                "email": self.staff_email,
+                "phone": self.staff_phone,
+                "title": self.staff_title,
+            },
+        ]
+        return [r for r in rows if r["name"] or r["email"]]
+
+    def can_delete(self) -> bool:
+        return self.status == ApplicationStatus.DRAFT
 
     def is_submitted(self) -> bool:
         """Past the draft: submitted at some time (reviewers may see it after the deadline)."""

@@ -28,10 +28,13 @@ def _practices_of_my_rounds(user) -> Q:
 
 
 def is_application_owner(user, application) -> bool:
-    """The person who started it, or anyone who acts for the practice."""
+    """Anyone who acts for the practice; the author of a request (a stranger's draft) owns only that
+    request, and an author who no longer acts for the practice owns nothing."""
     if not getattr(user, "is_authenticated", False):
         return False
-    return application.created_by_id == user.pk or acts_for(user, application.practice_id)
+    if acts_for(user, application.practice_id):
+        return True
+    return application.is_request and application.created_by_id == user.pk
 
 
 def has_conflict(user, application) -> bool:
@@ -106,4 +109,6 @@ def get_application_for_user(user, pk: int, action: str = "view") -> Application
 
 def applications_for_user(user):
     """Applications the user started or whose practice they act for (their own list)."""
-    return Application.objects.filter(Q(created_by=user) | Q(practice_id__in=own_practice_ids(user)))
+    return Application.objects.filter(
+        Q(created_by=user, is_request=True) | Q(practice_id__in=own_practice_ids(user))
+    )

@@ -209,3 +209,24 @@ def balanced_suggestion(round_obj: ProgrammeRound, applications, groups: RoundGr
     return selection.suggest_balanced_selection(
         candidates, places=round_obj.places, dimensions=groups.dimensions()
     )
+
+
+def open_requests(round_obj: ProgrammeRound):
+    """Requests to apply for a practice that nobody acting for it, nor a leader, has confirmed yet."""
+    return (
+        Application.objects.filter(round=round_obj, status=ApplicationStatus.DRAFT, is_request=True)
+        .select_related("practice", "created_by")
+        .order_by("practice__name", "pk")
+    )
+
+
+def requests_for_my_practices(user):
+    """Open requests from others to apply for the practices the user acts for."""
+    return (
+        Application.objects.filter(
+            practice_id__in=own_practice_ids(user), status=ApplicationStatus.DRAFT, is_request=True
+        )
+        .exclude(created_by=user)
+        .select_related("practice", "round", "created_by")
+        .order_by("-created_at")
+    )

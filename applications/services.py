@@ -27,8 +27,10 @@ from applications.models import (
 from ligepraksis.errors import DomainError, validate_or_refuse
 from ligepraksis.models import ProgrammeRound, TermsVersion
 from ligepraksis.services import user_get_or_create
-from practices.models import Membership, Person, PersonKind, Practice
-from practices.services import practice_grant
+from practices import selectors as practice_selectors
+from practices import services as practice_services
+from practices.models import Person, PersonKind, Practice
+from practices.permissions import acts_for
 
 
 def _full_clean(obj, exclude=None):
@@ -77,11 +79,31 @@ def _require_open(round_obj: ProgrammeRound, now=None) -> None:
         )
 
 
-@transaction.atomic
 def application_start(*, user, round_obj: ProgrammeRound, practice: Practice, now=None) -> Application:
+    """Start (or continue) an application. For someone acting for the practice this is the
+    practice's one open draft of the round; for anyone else it is a request of their own, which
+    someone acting for the practice, or a project leader, must confirm before it can be submitted."""
     _require_open(round_obj, now)
-    application = Application.objects.create(round=round_obj, practice=practice, created_by=user)
-    _record(application, actor=user, from_status="", to_status=ApplicationStatus.DRAFT)
+    acting = acts_for(user, practice.pk)
+    mine = Application.objects.filter(
+        round=round_obj, practice=practice, status=ApplicationStatus.DRAFT, is_request=not acting
+    )
+    if not acting:
+        mine = mine.filter(created_by=user)
+    existing = mine.order_by("pk").first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                round=round_obj, practice=practice, created_by=user, is_request=not acting
+            )
+            _record(application, actor=user, from_status="", to_status=ApplicationStatus.DRAFT)
+    except IntegrityError:  # a colleague started the practice's draft a moment ago
+        existing = mine.order_by("pk").first()
+        if existing is None:
+            raise
+        return existing
     return application
 
 
@@ -91,29 +113,6 @@ class CoordinatorData:
     email: str
     phone: str = ""
     title: str = ""
-
-
-def _coordinator(practice: Practice, kind: str, data: CoordinatorData | None) -> Person | None:
-    """The practice's person with this e-mail (updated), or a new person with a membership."""
-    if data is None or not (data.name or data.email):
-        return None
-    person = (
-        Person.objects.filter(
-            memberships__practice=practice, memberships__ended_on__isnull=True, email__iexact=data.email
-        )
-        .distinct()
-        .first()
-        if data.email
-        else None
-    )
-    if person is None:
-        person = Person(kind=kind)
-    person.name, person.email, person.phone, person.title = data.name, data.email, data.phone, data.title
-    person.kind = kind
-    _full_clean(person, exclude=["user"])
-    person.save()
-    Membership.objects.get_or_create(person=person, practice=practice, ended_on=None)
-    return person
 
 
 @transaction.atomic
@@ -128,23 +127,124 @@ def application_update(
     staff: CoordinatorData | None,
     now=None,
 ) -> Application:
-    """Save a draft. Nothing is written unless every field passes (the CPR guard included)."""
+    """Save a draft. Nothing is written unless every field passes (the CPR guard included).
+
+    The coordinators are kept on the application as typed; nobody becomes a person of the practice
+    until the practice itself submits (application_submit)."""
     application = _lock_application(application.pk)
     if application.status != ApplicationStatus.DRAFT:
         raise DomainError(_("Only a draft can be changed. Reopen the submitted application first."))
     _require_open(application.round, now)
-    application.practice_description = practice_description
-    application.patient_base = patient_base
-    application.motivation = motivation
-    _full_clean(application)
-    if doctor and staff and doctor.email and doctor.email.lower() == staff.email.lower():
+    doctor = doctor or CoordinatorData("", "")
+    staff = staff or CoordinatorData("", "")
+    if doctor.email and staff.email and doctor.email.lower() == staff.email.lower():
         raise DomainError(
             _("The two coordinators must be two different people with their own e-mail addresses.")
         )
-    application.doctor_coordinator = _coordinator(application.practice, PersonKind.DOCTOR, doctor)
-    application.staff_coordinator = _coordinator(application.practice, PersonKind.STAFF, staff)
+    application.practice_description = practice_description
+    application.patient_base = patient_base
+    application.motivation = motivation
+    application.doctor_name, application.doctor_email = doctor.name, doctor.email
+    application.doctor_phone = doctor.phone
+    application.staff_name, application.staff_email = staff.name, staff.email
+    application.staff_phone, application.staff_title = staff.phone, staff.title
+    _full_clean(application)
     application.save()
     return application
+
+
+def _coordinator(application: Application, kind: str) -> Person | None:
+    """The practice's current member with the typed e-mail (linked, never edited), or a new member."""
+    name = getattr(application, f"{kind}_name")
+    email = getattr(application, f"{kind}_email")
+    if not (name or email):
+        return None
+    practice = application.practice
+    person = practice_selectors.member_with_email(practice, email)
+    if person is not None:
+        return person
+    person = practice_services.member_create(
+        practice=practice,
+        name=name,
+        kind=PersonKind.DOCTOR if kind == "doctor" else PersonKind.STAFF,
+        email=email,
+        title=application.staff_title if kind == "staff" else "",
+    )
+    phone = getattr(application, f"{kind}_phone")
+    if phone:
+        person.phone = phone
+        person.save(update_fields=["phone"])
+    return person
+
+
+@transaction.atomic
+def application_delete(*, application: Application, user) -> None:
+    """Its author deletes a draft (or a request) that was never submitted; its history goes with it."""
+    application = _lock_application(application.pk)
+    if application.created_by_id != user.pk:
+        raise DomainError(_("Only the person who started a draft can delete it."), code="not_author")
+    if not application.can_delete():
+        raise DomainError(_("Only a draft can be deleted. Withdraw a submitted application instead."))
+    application.delete()
+
+
+@transaction.atomic
+def application_request_confirm(*, application: Application, user, now=None) -> Application:
+    """Someone acting for the practice, or a project leader of the round, confirms a request: its
+    author then acts for the practice and can submit it."""
+    now = now or timezone.now()
+    application = _lock_application(application.pk)
+    if not application.is_request:
+        raise DomainError(_("This application is not a request."))
+    if user.pk == application.created_by_id or not (
+        acts_for(user, application.practice_id) or permissions.is_leader(user, application.round)
+    ):
+        raise DomainError(
+            _("Only someone who acts for the practice, or a project leader, can confirm the request."),
+            code="not_allowed",
+        )
+    own_draft = Application.objects.filter(
+        round=application.round,
+        practice=application.practice,
+        status=ApplicationStatus.DRAFT,
+        is_request=False,
+    )
+    if own_draft.exists():
+        raise DomainError(
+            _("The practice already has a draft for this round; continue that one instead."),
+            code="draft_exists",
+        )
+    application.is_request = False
+    application.request_confirmed_by = user
+    application.request_confirmed_at = now
+    application.save(
+        update_fields=["is_request", "request_confirmed_by", "request_confirmed_at", "updated_at"]
+    )
+    practice_services.practice_grant(user=application.created_by, practice=application.practice)
+    _record(
+        application,
+        actor=user,
+        to_status=ApplicationStatus.DRAFT,
+        reason=str(_("The request was confirmed by %(name)s.") % {"name": user.get_full_name()}),
+    )
+    return application
+
+
+def practice_registration_confirm(*, application: Application, user, now=None) -> Application:
+    """A project leader of the round confirms that the practice was registered by its own people."""
+    if not permissions.can_decide(user, application):
+        raise DomainError(_("Only the round's project leaders can confirm a practice."), code="not_allowed")
+    practice_services.practice_confirm(practice=application.practice, now=now)
+    return application
+
+
+def practice_hand_over(*, application: Application, user, email: str, name: str = "", now=None):
+    """A project leader hands a wrongly claimed practice to its real people (see practices/)."""
+    if not permissions.can_decide(user, application):
+        raise DomainError(_("Only the round's project leaders can hand over a practice."), code="not_allowed")
+    return practice_services.practice_hand_over(
+        practice=application.practice, email=email, name=name, now=now
+    )
 
 
 def _missing_for_submit(application: Application) -> list[str]:
@@ -152,9 +252,9 @@ def _missing_for_submit(application: Application) -> list[str]:
     for field in ("practice_description", "patient_base", "motivation"):
         if not (getattr(application, field) or "").strip():
             missing.append(str(Application._meta.get_field(field).verbose_name))
-    if application.doctor_coordinator is None or not application.doctor_coordinator.email:
+    if not (application.doctor_name and application.doctor_email):
         missing.append(str(_("coordinator (doctor)")))
-    if application.staff_coordinator is None or not application.staff_coordinator.email:
+    if not (application.staff_name and application.staff_email):
         missing.append(str(_("coordinator (staff)")))
     return missing
 
@@ -165,6 +265,17 @@ def application_submit(*, application: Application, user, now=None) -> Applicati
             application = _lock_application(application.pk)
             if application.status != ApplicationStatus.DRAFT:
                 raise DomainError(_("This application has already been submitted."))
+            if application.is_request:
+                raise DomainError(
+                    _(
+                        "This is a request to apply for %(practice)s: someone who acts for the practice, "
+                        "or a project leader, must confirm it before it can be submitted."
+                    )
+                    % {"practice": application.practice.name},
+                    code="request_unconfirmed",
+                )
+            if not acts_for(user, application.practice_id):
+                raise DomainError(_("Only someone who acts for the practice can submit its application."))
             _require_open(application.round, now)
             missing = _missing_for_submit(application)
             if missing:
@@ -182,10 +293,20 @@ def application_submit(*, application: Application, user, now=None) -> Applicati
                     _("%(practice)s has already submitted an application for this round.")
                     % {"practice": application.practice.name}
                 )
+            application.doctor_coordinator = _coordinator(application, "doctor")
+            application.staff_coordinator = _coordinator(application, "staff")
             event = _record(application, actor=user, to_status=ApplicationStatus.SUBMITTED)
             application.status = ApplicationStatus.SUBMITTED
             application.submitted_at = now or timezone.now()
-            application.save(update_fields=["status", "submitted_at", "updated_at"])
+            application.save(
+                update_fields=[
+                    "status",
+                    "submitted_at",
+                    "doctor_coordinator",
+                    "staff_coordinator",
+                    "updated_at",
+                ]
+            )
             _notify(event)
     except IntegrityError as exc:  # two submits of the same practice at the same moment
         raise DomainError(
@@ -292,7 +413,7 @@ def _give_coordinators_accounts(application: Application) -> None:
         if person.user_id is None:
             person.user = user
             person.save(update_fields=["user"])
-        practice_grant(user=user, practice=application.practice)
+        practice_services.practice_grant(user=user, practice=application.practice)
 
 
 def _next_waitlist_position(round_obj) -> int:
@@ -335,6 +456,7 @@ def application_decide(
         if application.status == outcome:
             raise DomainError(_("The application already has this decision."))
         if outcome == ApplicationStatus.SELECTED:
+            _require_confirmed_practice(application)
             _check_place_free(round_obj, now)
         event = _record(
             application, actor=user, to_status=outcome, reason=reason, kind=ApplicationEvent.Kind.DECISION
@@ -349,6 +471,18 @@ def application_decide(
             _give_coordinators_accounts(application)
         _notify(event)
     return application
+
+
+def _require_confirmed_practice(application: Application) -> None:
+    if not application.practice.is_confirmed:
+        raise DomainError(
+            _(
+                "%(practice)s registered itself in the portal. Confirm that the registration is the "
+                "practice's own before it can be selected."
+            )
+            % {"practice": application.practice.name},
+            code="practice_unconfirmed",
+        )
 
 
 def _offer(application: Application, *, actor, reason: str, now) -> ApplicationEvent:
@@ -379,7 +513,8 @@ def _offer_next_if_free(round_obj: ProgrammeRound, *, actor, now) -> Application
     """Offer a freed place to the first on the waiting list (the round row must be locked)."""
     if selectors.places_taken(round_obj, now) >= round_obj.places:
         return None
-    first = _waitlist(round_obj).select_related("round").first()
+    # A practice whose self-registration no leader confirmed yet is passed over until it is.
+    first = _waitlist(round_obj).filter(practice__confirmed_at__isnull=False).select_related("round").first()
     if first is None:
         return None
     _offer(first, actor=actor, reason=str(_("First on the waiting list when a place became free.")), now=now)
@@ -396,6 +531,7 @@ def waitlist_offer(*, application: Application, user, reason: str = "", now=None
             raise DomainError(_("Only the round's project leaders can offer places."))
         if application.status != ApplicationStatus.WAITLISTED:
             raise DomainError(_("Only an application on the waiting list can be offered a place."))
+        _require_confirmed_practice(application)
         _check_place_free(round_obj, now)
         skipped = _waitlist(round_obj).filter(waitlist_position__lt=application.waitlist_position).count()
         if skipped and not reason.strip():

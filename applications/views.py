@@ -19,6 +19,7 @@ from applications.forms import (
     AcceptForm,
     ApplicationForm,
     DecisionForm,
+    HandOverForm,
     ReasonForm,
     RecommendationForm,
     ReviewForm,
@@ -121,6 +122,8 @@ def start(request, round_id: int):
                 practice = practice_services.practice_register(
                     provider_numbers=numbers, registered_by=request.user, **data
                 )
+                # A first registration can be used at once; a leader confirms it before selection.
+                practice_services.practice_grant(user=request.user, practice=practice)
                 app = services.application_start(user=request.user, round_obj=round_obj, practice=practice)
                 messages.success(request, _("The practice is registered and a draft application created."))
                 return redirect("applications:edit", pk=app.pk)
@@ -172,6 +175,64 @@ def edit(request, pk: int):
 
 @login_required
 @require_POST
+def delete(request, pk: int):
+    application = permissions.get_application_for_user(request.user, pk, "edit")
+    try:
+        services.application_delete(application=application, user=request.user)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect("applications:detail", pk=pk)
+    messages.success(request, _("The draft is deleted."))
+    return redirect("applications:mine")
+
+
+@login_required
+@require_POST
+def confirm_request(request, pk: int):
+    """Someone acting for the practice, or a project leader, confirms a request to apply for it."""
+    application = permissions.get_application_for_user(request.user, pk, "view")
+    try:
+        services.application_request_confirm(application=application, user=request.user)
+        messages.success(request, _("The request is confirmed; its author can now submit the application."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("applications:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def confirm_practice(request, pk: int):
+    application = permissions.get_application_for_user(request.user, pk, "decide")
+    services.practice_registration_confirm(application=application, user=request.user)
+    messages.success(request, _("The practice's registration is confirmed."))
+    return redirect("applications:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def hand_over(request, pk: int):
+    """A project leader hands a wrongly claimed practice to its real people."""
+    application = permissions.get_application_for_user(request.user, pk, "decide")
+    form = HandOverForm(request.POST)
+    if form.is_valid():
+        services.practice_hand_over(
+            application=application,
+            user=request.user,
+            email=form.cleaned_data["email"],
+            name=form.cleaned_data["name"],
+        )
+        messages.success(
+            request,
+            _("%(email)s now acts for the practice; nobody else does.")
+            % {"email": form.cleaned_data["email"]},
+        )
+    else:
+        messages.error(request, _("Give the e-mail address of someone in the practice."))
+    return redirect("applications:detail", pk=pk)
+
+
+@login_required
+@require_POST
 def reopen(request, pk: int):
     application = permissions.get_application_for_user(request.user, pk, "edit")
     try:
@@ -191,7 +252,13 @@ def mine(request):
         .order_by("-created_at")
     )
     return render(
-        request, "applications/mine.html", {"applications": applications, "open_rounds": _open_rounds()}
+        request,
+        "applications/mine.html",
+        {
+            "applications": applications,
+            "open_rounds": _open_rounds(),
+            "requests": selectors.requests_for_my_practices(request.user),
+        },
     )
 
 
@@ -216,6 +283,13 @@ def detail(request, pk: int):
         "recommendation_form": RecommendationForm() if permissions.can_recommend(user, application) else None,
         "reason_form": ReasonForm(),
         "places_taken": selectors.places_taken(application.round) if is_leader else None,
+        "can_confirm_request": application.is_request
+        and user.pk != application.created_by_id
+        and (
+            permissions.acts_for(user, application.practice_id)
+            or permissions.is_leader(user, application.round)
+        ),
+        "hand_over_form": HandOverForm() if is_leader else None,
     }
     return render(request, "applications/detail.html", context)
 
@@ -368,6 +442,7 @@ def round_list(request, round_id: int):
             "reviewed": reviewed,
             "conflicted": conflicted,
             "review_open": round_obj.review_is_open(),
+            "requests": selectors.open_requests(round_obj) if is_leader else [],
         },
     )
 

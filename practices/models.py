@@ -73,6 +73,11 @@ class Practice(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def is_confirmed(self) -> bool:
+        """Registered by the portal's staff, or confirmed by a project leader (see practice_register)."""
+        return self.confirmed_at is not None
+
     def provider_numbers_display(self) -> str:
         return ", ".join(p.number for p in self.provider_numbers.all())
 

@@ -64,7 +64,10 @@ def practice_register(*, provider_numbers: list[str], cvr: str, registered_by=No
         raise taken_number(taken[0])
     if Practice.objects.filter(cvr=cvr).exists():
         raise cvr_taken
-    practice = Practice(cvr=cvr, registered_by=registered_by, **fields)
+    # A practice registered by a user (applying or joining) can be used at once, but a project leader
+    # confirms it before its application can be selected; one made by staff or data is confirmed.
+    confirmed_at = None if registered_by is not None else timezone.now()
+    practice = Practice(cvr=cvr, registered_by=registered_by, confirmed_at=confirmed_at, **fields)
     _full_clean(practice, exclude=["cvr"])
     try:
         with transaction.atomic():
@@ -152,3 +155,27 @@ def membership_end(*, user, practice: Practice, person: Person, on=None) -> None
     if person.user_id:
         PracticeGrant.objects.filter(user_id=person.user_id, practice=practice).delete()
         forget_grants(person.user)
+
+
+def practice_confirm(*, practice: Practice, now=None) -> Practice:
+    """Mark a user-registered practice as confirmed (callers check that a project leader does it)."""
+    Practice.objects.filter(pk=practice.pk, confirmed_at__isnull=True).update(
+        confirmed_at=now or timezone.now()
+    )
+    practice.refresh_from_db(fields=["confirmed_at"])
+    return practice
+
+
+@transaction.atomic
+def practice_hand_over(*, practice: Practice, email: str, name: str = "", now=None):
+    """Give a wrongly claimed practice to its real people: every login that acted for it loses that,
+    the given address (an account without a password, created if new) acts for it, and the
+    practice counts as confirmed. Callers check that a project leader does it."""
+    previous = list(PracticeGrant.objects.filter(practice=practice).select_related("user"))
+    PracticeGrant.objects.filter(practice=practice).delete()
+    for grant in previous:
+        forget_grants(grant.user)
+    account = user_get_or_create(email=email, full_name=name)
+    practice_grant(user=account, practice=practice)
+    practice_confirm(practice=practice, now=now)
+    return account

@@ -146,6 +146,7 @@ def make_application(round_obj, *, practice=None, user=None, submit=True, **prac
     """An application with texts and both coordinators, submitted before the deadline."""
     practice = practice or make_practice(round_obj.region, **practice_kw)
     user = user or make_user()
+    practice_grant(user=user, practice=practice)  # the applicant acts for the practice (finding 1)
     before = round_obj.application_deadline - dt.timedelta(hours=1)
     app = app_services.application_start(user=user, round_obj=round_obj, practice=practice, now=before)
     n = next(_seq)

@@ -32,7 +32,7 @@ BACKEND = "ligepraksis.auth.EmailBackend"
 
 ACTORS = (
     "anonymous",
-    "owner",  # created the application
+    "owner",  # created the application, acting for the practice (as every applicant who submits)
     "colleague",  # a PRACTICE grant for the same practice
     "steering",  # steering group member of the closed round
     "leader",  # project leader of the closed round
@@ -125,6 +125,20 @@ MATRIX = [
     # The round is closed: the owner is told so on the detail page (302); nothing changes.
     Case("applications:reopen", "POST", "app",
          row(LOGIN, 302, 302, 403, 403, 404, 404, 404, 404, 404, 404)),
+    Case("applications:delete", "GET", "app", logged_in(405)),
+    # Only a draft can be deleted, and only by its author: refused with a message here.
+    Case("applications:delete", "POST", "app",
+         row(LOGIN, 302, 302, 403, 403, 404, 404, 404, 404, 404, 404)),
+    Case("applications:confirm_request", "GET", "app", logged_in(405)),
+    # Not a request: refused with a message for everyone who may see the application.
+    Case("applications:confirm_request", "POST", "app",
+         row(LOGIN, 302, 302, 302, 302, 404, 404, 404, 404, 404, 404)),
+    Case("applications:confirm_practice", "GET", "app", logged_in(405)),
+    Case("applications:confirm_practice", "POST", "app",
+         row(LOGIN, 403, 403, 403, 302, 404, 404, 404, 404, 404, 404)),
+    Case("applications:hand_over", "GET", "app", logged_in(405)),
+    Case("applications:hand_over", "POST", "app",  # no address: an error message, nothing changes
+         row(LOGIN, 403, 403, 403, 302, 404, 404, 404, 404, 404, 404)),
     Case("applications:accept", "GET", "app",
          row(LOGIN, 200, 200, 403, 403, 404, 404, 404, 404, 404, 404)),
     Case("applications:accept", "POST", "app",  # no confirmation ticked: the form is shown again
@@ -162,7 +176,7 @@ MATRIX = [
     # Objects: "activity" of the closed round run by the provider "VID"; "session" an upcoming session
     # of it; "registration" the practice's coordinator signed up for it; "claim" a pending hour claim
     # of the practice with an evidence file; "practice" the owner's practice (participating in the
-    # closed round). The application's "owner" has no practice grant: an outsider to the practice.
+    # closed round). The application's "owner" acts for the practice, like the "colleague".
     Case("activities:catalogue", "GET", None, everyone(200)),
     Case("activities:activity", "GET", "activity", everyone(200)),
     # --- Sign-up: any logged-in user gets a page (the form, or how to get access to a practice) -------
@@ -170,25 +184,25 @@ MATRIX = [
     Case("activities:signup", "POST", "session", logged_in(200)),  # nobody chosen: the form again
     Case("activities:registration_cancel", "GET", "registration", logged_in(405)),
     Case("activities:registration_cancel", "POST", "registration",
-         row(LOGIN, 404, 302, 404, 302, 404, 404, 404, 404, 404, 404)),
+         row(LOGIN, 302, 302, 404, 302, 404, 404, 404, 404, 404, 404)),
     # --- A practice's hours and claims ----------------------------------------------------------------
     Case("activities:my_hours", "GET", None,  # one practice: straight to its page
-         row(LOGIN, 200, 302, 200, 200, 200, 200, 200, 200, 200, 200)),
+         row(LOGIN, 302, 302, 200, 200, 200, 200, 200, 200, 200, 200)),
     Case("activities:practice_hours", "GET", "practice",
-         row(LOGIN, 404, 200, 404, 200, 404, 200, 404, 404, 404, 404)),
+         row(LOGIN, 200, 200, 404, 200, 404, 200, 404, 404, 404, 404)),
     # Leaders and consultants may see the practice but not claim for it.
     Case("activities:claim_new", "GET", "practice",
-         row(LOGIN, 404, 200, 404, 403, 404, 403, 404, 404, 404, 404)),
+         row(LOGIN, 200, 200, 404, 403, 404, 403, 404, 404, 404, 404)),
     Case("activities:claim_new", "POST", "practice",
-         row(LOGIN, 404, 200, 404, 403, 404, 403, 404, 404, 404, 404), data={"description": CPR_TEXT}),
+         row(LOGIN, 200, 200, 404, 403, 404, 403, 404, 404, 404, 404), data={"description": CPR_TEXT}),
     Case("activities:claim_evidence", "GET", "claim",
-         row(LOGIN, 404, 200, 404, 200, 404, 404, 404, 404, 404, 404)),
+         row(LOGIN, 200, 200, 404, 200, 404, 404, 404, 404, 404, 404)),
     # --- Project leaders: claims, overview, import and export ----------------------------------------
     Case("activities:claims", "GET", "closed",
          row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)),
     Case("activities:claim_decide", "GET", "claim", logged_in(405)),
     Case("activities:claim_decide", "POST", "claim",  # no decision chosen: an error message
-         row(LOGIN, 404, 403, 404, 302, 404, 404, 404, 404, 404, 404)),
+         row(LOGIN, 403, 403, 404, 302, 404, 404, 404, 404, 404, 404)),
     Case("activities:overview", "GET", "closed",
          row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)),
     Case("activities:catalogue_export", "GET", "closed",
@@ -230,18 +244,18 @@ MATRIX = [
     Case("practices:join", "POST", None, logged_in(302, anonymous=200), data={"email": "ny@example.org"}),
     Case("practices:join_verify", "GET", "bad_token", everyone(302)),
     Case("practices:join_practice", "GET", None,
-         row(LOGIN, 200, 302, 200, 200, 200, 200, 200, 200, 200, 200)),
+         row(LOGIN, 302, 302, 200, 200, 200, 200, 200, 200, 200, 200)),
     Case("practices:join_practice", "POST", None,  # nothing filled in: the form again
-         row(LOGIN, 200, 302, 200, 200, 200, 200, 200, 200, 200, 200)),
+         row(LOGIN, 302, 302, 200, 200, 200, 200, 200, 200, 200, 200)),
     Case("practices:people", "GET", "practice",
-         row(LOGIN, 404, 200, 404, 200, 404, 200, 404, 404, 404, 404)),
+         row(LOGIN, 200, 200, 404, 200, 404, 200, 404, 404, 404, 404)),
     # The practice gets the form again (a CPR number); a leader or consultant is told it is not theirs.
     Case("practices:people", "POST", "practice",
-         row(LOGIN, 404, 200, 404, 200, 404, 200, 404, 404, 404, 404),
+         row(LOGIN, 200, 200, 404, 200, 404, 200, 404, 404, 404, 404),
          data={"name": CPR_TEXT, "kind": "staff"}),
     Case("practices:person_access", "GET", "member", logged_in(405)),
     Case("practices:person_access", "POST", "member",  # give a login; refused with a message if not theirs
-         row(LOGIN, 404, 302, 404, 302, 404, 302, 404, 404, 404, 404)),
+         row(LOGIN, 302, 302, 404, 302, 404, 302, 404, 404, 404, 404)),
     # --- Calendar feeds: anonymous; the signed token is the key ----------------------------------------
     Case("calendar:person", "GET", "person_token", everyone(200)),
     Case("calendar:person", "GET", "bad_token", everyone(404)),

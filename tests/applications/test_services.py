@@ -332,26 +332,21 @@ def test_second_submitted_application_from_the_same_practice_is_refused(open_rou
 
 
 @pytest.mark.django_db
-def test_drafts_from_the_same_practice_coexist_and_one_can_be_submitted(open_round):
+def test_colleagues_continue_the_practices_one_draft_and_submit_it(open_round):
+    """The layering issue's draft rule: one open draft per practice and round among those who act for it."""
     practice = make_practice(open_round.region)
     first = make_application(open_round, practice=practice, submit=False)
     second = make_application(open_round, practice=practice, submit=False)
-    assert (
-        Application.objects.filter(
-            round=open_round, practice=practice, status=ApplicationStatus.DRAFT
-        ).count()
-        == 2
-    )
+    assert second.pk == first.pk
     services.application_submit(application=second, user=second.created_by)
-    second.refresh_from_db()
     first.refresh_from_db()
-    assert (first.status, second.status) == (ApplicationStatus.DRAFT, ApplicationStatus.SUBMITTED)
+    assert first.status == ApplicationStatus.SUBMITTED
 
 
 @pytest.mark.django_db
 def test_submit_without_a_staff_coordinator_names_the_missing_field(open_round):
     practice = make_practice(open_round.region)
-    user = make_user()
+    user = make_user(practice=practice)
     app = services.application_start(user=user, round_obj=open_round, practice=practice)
     doctor, _staff = coordinator_data("solo")
     services.application_update(

@@ -39,6 +39,9 @@ ALLOW_LIST = {
     "practices.ProviderNumber.number": "short",
     # A coordinator's e-mail address (EmailField).
     "practices.Person.email": "email",
+    # The coordinators' addresses as typed into a draft (EmailField).
+    "applications.Application.doctor_email": "email",
+    "applications.Application.staff_email": "email",
     # The outbox: a recipient address, and a subject and body rendered by the portal from its
     # templates and from fields that are guarded themselves; an idempotency key and a mail library's
     # error text, both written by the portal, never typed.
