@@ -260,7 +260,7 @@ def test_the_image_compose_builds_installs_the_project_and_serves_the_wsgi_app()
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert compose["x-app"]["build"] == "."
-    assert "pip install --no-cache-dir ." in dockerfile
+    assert "pip install --no-cache-dir --no-deps ." in dockerfile
     assert "collectstatic" in dockerfile
     # WeasyPrint's system libraries, as .ci/run installs them.
     for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core"):
@@ -268,3 +268,66 @@ def test_the_image_compose_builds_installs_the_project_and_serves_the_wsgi_app()
     assert '"ligepraksis.wsgi:application"' in dockerfile
     assert "USER app" in dockerfile
     assert compose["x-app"]["environment"]["MEDIA_ROOT"] == "/srv/media"
+
+
+# --- Reproducible installs: the lock files ------------------------------------------------------------
+
+LOCKS = {"base": ROOT / "requirements" / "base.txt", "dev": ROOT / "requirements" / "dev.txt"}
+
+
+def _pins(path: Path) -> dict[str, tuple[str, int]]:
+    """name -> (version, number of hashes), from a lock file written with --generate-hashes."""
+    pins: dict[str, tuple[str, int]] = {}
+    text = path.read_text(encoding="utf-8")
+    for block in re.split(r"\n(?=\S)", text):
+        first = block.split("\n", 1)[0]
+        if not first or first.startswith("#"):
+            continue
+        match = re.fullmatch(r"([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)(?:\s*;[^\\]*)?\s*\\?", first.strip())
+        assert match, f"{path.name}: not an exact pin: {first!r}"
+        name = match.group(1).lower().replace("_", "-")
+        pins[name] = (match.group(2), len(re.findall(r"--hash=sha256:", block)))
+    return pins
+
+
+def _declared(requirements: list[str]) -> set[str]:
+    return {re.match(r"[A-Za-z0-9._-]+", r).group(0).lower().replace("_", "-") for r in requirements}
+
+
+def test_lock_files_pin_every_package_with_hashes_and_agree():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    base, dev = _pins(LOCKS["base"]), _pins(LOCKS["dev"])
+    for name, pins in (("base", base), ("dev", dev)):
+        unhashed = [package for package, (_v, hashes) in pins.items() if not hashes]
+        assert not unhashed, f"{name}.txt has pins without hashes: {unhashed}"
+    runtime = _declared(project["dependencies"])
+    assert runtime <= set(base), runtime - set(base)
+    assert {"django-csp"} <= runtime
+    development = _declared(project["optional-dependencies"]["dev"])
+    assert {"import-linter", "pytest"} <= development
+    assert runtime | development <= set(dev), (runtime | development) - set(dev)
+    # The image (base.txt) and the tests (dev.txt) run the same versions.
+    differ = {p: (base[p][0], dev[p][0]) for p in base if p in dev and base[p][0] != dev[p][0]}
+    assert not differ, differ
+    assert set(base) <= set(dev), set(base) - set(dev)
+
+
+def _instructions(dockerfile: str) -> list[str]:
+    """The Dockerfile's instructions, continuation lines joined, comments dropped."""
+    lines = [line for line in dockerfile.splitlines() if not line.lstrip().startswith("#")]
+    return [" ".join(i.split()) for i in "\n".join(lines).replace("\\\n", " ").splitlines() if i.strip()]
+
+
+def test_dockerfile_installs_the_lock_before_it_copies_the_code():
+    steps = _instructions((ROOT / "Dockerfile").read_text())
+    copy_lock = steps.index("COPY requirements/base.txt requirements/base.txt")
+    install = next(i for i, s in enumerate(steps) if s.startswith("RUN ") and "-r requirements/base.txt" in s)
+    assert "--require-hashes" in steps[install]
+    copy_code = steps.index("COPY . .")
+    assert copy_lock < install < copy_code
+    project = next(i for i, s in enumerate(steps) if "pip install --no-cache-dir --no-deps ." in s)
+    assert project > copy_code
+    # Nothing before the code is copied depends on the code.
+    assert not any(s.startswith(("COPY", "ADD")) for s in steps[:copy_lock])
