@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """One entry point for a fresh machine: only Python 3.11+ and pip are needed.
 
-    python3 dev.py start     install, migrate, load demo data, print the demo logins, run the portal
+    python3 dev.py start     install, write .env once, migrate, load demo data, print the demo logins,
+                             run the portal
     python3 dev.py test      install, run the whole test suite (extra arguments go to pytest)
     python3 dev.py lock      recompute requirements/*.txt from pyproject.toml (see README.md)
 
@@ -13,6 +14,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -24,6 +27,7 @@ VENV = ROOT / ".venv"
 PY = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 STAMP = VENV / ".installed-from"
 LOCK = ROOT / "requirements" / "dev.txt"
+ENV_FILE = ROOT / ".env"
 # The tool that writes the lock files, in a throw-away venv (it is not a dependency of the portal).
 UV = "uv==0.13.9"
 LOCK_ARGS = (
@@ -36,6 +40,8 @@ LOCK_ARGS = (
     "--custom-compile-command",
     "python3 dev.py lock",
 )
+# A line of .env as django-environ reads it (environ.Env.read_env): KEY=value, optionally `export `.
+_SECRET_KEY_LINE = re.compile(r"\A(?:export )?SECRET_KEY=(.*)\Z")
 
 
 def _run(*args: str, env: dict | None = None) -> None:
@@ -61,8 +67,45 @@ def ensure_venv() -> None:
         STAMP.write_text(wanted)
 
 
+def _has_secret_key(text: str) -> bool:
+    for line in text.splitlines():
+        match = _SECRET_KEY_LINE.match(line)
+        if match and match.group(1).strip().strip("'\""):
+            return True
+    return False
+
+
+def ensure_env_file(path: Path = ENV_FILE) -> bool:
+    """Give the local portal a .env with a random SECRET_KEY and DEBUG=true; True if it was written.
+
+    Written once: a key that is there already is never replaced, and a DEBUG line is left as it is.
+    An empty `SECRET_KEY=` line is filled in (django-environ takes the first line of a name).
+    """
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if _has_secret_key(text):
+        return False
+    key_line = f"SECRET_KEY={secrets.token_urlsafe(50)}"
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if _SECRET_KEY_LINE.match(line):
+            lines[i] = key_line
+            break
+    else:
+        if not lines:
+            lines.append("# Written by `python3 dev.py start` for the local portal; never commit it.")
+        lines.append(key_line)
+    if not any(re.match(r"\A(?:export )?DEBUG=", line) for line in lines):
+        lines.append("DEBUG=true")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if os.name != "nt":
+        path.chmod(0o600)
+    return True
+
+
 def start(argv: list[str]) -> None:
     ensure_venv()
+    if ensure_env_file():
+        print("Wrote .env with a new random SECRET_KEY and DEBUG=true.", flush=True)
     _run(str(PY), "manage.py", "migrate", "--noinput")
     _run(str(PY), "manage.py", "demo_data")
     addr = argv[0] if argv else "127.0.0.1:8000"
@@ -71,6 +114,7 @@ def start(argv: list[str]) -> None:
 
 
 def test(argv: list[str]) -> None:
+    # The suite brings its own SECRET_KEY and switches (tests/settings.py), whatever .env says.
     ensure_venv()
     _run(str(PY), "-m", "pytest", *argv)
 

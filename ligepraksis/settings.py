@@ -8,6 +8,13 @@ default, so a newcomer needs nothing installed:
 - no EMAIL_URL           -> mail is printed to the console
 
 A malformed value raises ImproperlyConfigured at start-up. See .env.example.
+
+Two switches have no silent default:
+
+- SECRET_KEY is required unless DEBUG is on (`python3 dev.py start` writes a random one to .env,
+  with DEBUG=true; the test suite sets its own in tests/settings.py).
+- DEPLOYED (HTTPS redirect, secure cookies, HSTS, collected static files) defaults to `not DEBUG`:
+  a portal with DEBUG off is a deployment unless DEPLOYED=false says otherwise.
 """
 
 from pathlib import Path
@@ -47,14 +54,23 @@ def _strict_bool(name, default=False):
     raise ImproperlyConfigured(f"The environment variable {name} must be true or false, not {raw!r}.")
 
 
-
 DEBUG = _strict_bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
-# A deployment is a run with a secret key and DEBUG off: then every security switch defaults to on.
-DEPLOYED = bool(SECRET_KEY) and not DEBUG
 if not SECRET_KEY:
-    # Only for a local portal; `check --deploy` flags it, and a deployment sets SECRET_KEY.
+    if not DEBUG:
+        # Signing with a key that is written in this file would let anyone forge sign-in links.
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. A deployment sets a long random SECRET_KEY; for a local portal "
+            "`python3 dev.py start` writes one to .env (together with DEBUG=true)."
+        )
+    # Only with DEBUG on, that is only on a developer's machine; `check --deploy` refuses it.
     SECRET_KEY = "django-insecure-local-development-key"
+# A deployment turns every security switch on (HTTPS redirect, secure cookies, HSTS) and serves the
+# collected, hashed static files. It is its own switch, on whenever DEBUG is off unless DEPLOYED=false
+# says otherwise (the test suite, or a production-like run over plain http on one's own machine).
+DEPLOYED = _strict_bool("DEPLOYED", default=not DEBUG)
+if DEPLOYED and DEBUG:
+    raise ImproperlyConfigured("DEPLOYED=true needs DEBUG off: a deployment never shows debug pages.")
 
 ALLOWED_HOSTS = _env(env.list, "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = _env(env.list, "CSRF_TRUSTED_ORIGINS", default=[])
@@ -234,7 +250,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# --- Security (all on when DEBUG is off) ----------------------------------------------------------
+# --- Security (all on when DEPLOYED) ----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"

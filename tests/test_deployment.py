@@ -31,7 +31,14 @@ PORTAL_VARIABLES = (
     "CELERY_BROKER_URL",
     "EMAIL_URL",
     "DEBUG",
+    "DEPLOYED",
     "SECRET_KEY",
+    "STATIC_MANIFEST",
+    "SECURE_SSL_REDIRECT",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "SESSION_IDLE_HOURS",
+    "TRUSTED_PROXY_COUNT",
     "CONN_MAX_AGE",
     "ALLOWED_HOSTS",
     "DJANGO_SETTINGS_MODULE",
@@ -159,8 +166,14 @@ def test_check_deploy_fails_with_debug_on():
     assert "security.W018" in result.stderr
 
 
-def test_check_deploy_fails_without_a_secret_key():
+def test_without_a_secret_key_check_deploy_does_not_even_start():
     result = _check_deploy(DEBUG="false")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY is not set" in result.stderr
+
+
+def test_check_deploy_fails_with_a_weak_secret_key():
+    result = _check_deploy(DEBUG="false", SECRET_KEY="short")
     assert result.returncode != 0
     assert "security.W009" in result.stderr
 
@@ -183,7 +196,7 @@ SETUP = NO_DOTENV + (
     ids=["conn-max-age", "axes-limit", "email-url", "database-url"],
 )
 def test_a_malformed_value_stops_the_start_with_improperly_configured(variables, mentions):
-    result = _python(SETUP + "print('started')", _env(**variables))
+    result = _python(SETUP + "print('started')", _env(SECRET_KEY=_random_secret_key(), **variables))
     assert result.returncode != 0
     assert "started" not in result.stdout
     assert "django.core.exceptions.ImproperlyConfigured" in result.stderr
@@ -197,19 +210,23 @@ def test_well_formed_values_start(tmp_path):
         "AXES_FAILURE_LIMIT": "5",
         "EMAIL_URL": "smtp://mail.example.org:587",
     }
-    result = _python(SETUP + "print('started')", _env(**variables))
+    result = _python(SETUP + "print('started')", _env(SECRET_KEY=_random_secret_key(), **variables))
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout
 
 
-def test_with_nothing_set_the_defaults_are_sqlite_eager_tasks_and_console_mail():
+def test_with_only_a_secret_key_the_defaults_are_sqlite_eager_tasks_and_console_mail():
     code = SETUP + (
         "from django.conf import settings as s; import json; print(json.dumps({"
         "'engine': s.DATABASES['default']['ENGINE'], 'name': str(s.DATABASES['default']['NAME']), "
         "'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': s.CELERY_BROKER_URL, "
         "'email': s.EMAIL_BACKEND, 'debug': s.DEBUG}))"
     )
-    clean = {"HOME": os.environ.get("HOME", "/root"), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    clean = {
+        "HOME": os.environ.get("HOME", "/root"),
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "SECRET_KEY": _random_secret_key(),
+    }
     result = _python(code, clean)
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout.strip().splitlines()[-1])
