@@ -17,6 +17,7 @@ Two switches have no silent default:
   a portal with DEBUG off is a deployment unless DEPLOYED=false says otherwise.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -158,10 +159,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 AXES_FAILURE_LIMIT = _env(env.int, "AXES_FAILURE_LIMIT", default=10)
-AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+# Lock a username only from the address that guessed its password, so nobody can lock a colleague out
+# from elsewhere, and a shared practice network does not lock out everyone behind it.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Behind the TLS proxy (docker-compose.yml) the client's address is the last X-Forwarded-For entry.
+TRUSTED_PROXY_COUNT = _env(env.int, "TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "ligepraksis.middleware.client_ip_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "ligepraksis.middleware.login_username"  # one account, whatever the case
 # E-mail verification links for applicants stay valid this many seconds.
 EMAIL_VERIFICATION_MAX_AGE = _env(env.int, "EMAIL_VERIFICATION_MAX_AGE", default=60 * 60 * 24 * 3)
 
