@@ -14,6 +14,29 @@ class DanishFirstLocaleMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
+class PrivatePagesNotCachedMiddleware:
+    """`Cache-Control: private, no-store` on what only its reader may see.
+
+    That is every response to a signed-in user and every file download (a response with a
+    Content-Disposition, such as an export or a calendar feed), unless the view chose a Cache-Control
+    of its own. A shared proxy must not keep such a page, nor the browser after the user signed out.
+    """
+
+    VALUE = "private, no-store"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.has_header("Cache-Control"):
+            return response
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or response.has_header("Content-Disposition"):
+            response["Cache-Control"] = self.VALUE
+        return response
+
+
 def client_ip_address(request) -> str | None:
     """The client's address for django-axes (settings.AXES_CLIENT_IP_CALLABLE).
 

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -90,6 +91,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "import_export",
     "axes",
+    "csp",
     "ligepraksis",
     "applications",
     "activities",
@@ -98,12 +100,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ligepraksis.middleware.DanishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ligepraksis.middleware.PrivatePagesNotCachedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -263,6 +267,26 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# A session ends after this many hours without a request (each request renews it).
+SESSION_IDLE_HOURS = _env(env.int, "SESSION_IDLE_HOURS", default=8)
+if SESSION_IDLE_HOURS < 1:
+    raise ImproperlyConfigured("The environment variable SESSION_IDLE_HOURS must be at least 1.")
+SESSION_COOKIE_AGE = SESSION_IDLE_HOURS * 60 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+# No inline script anywhere (templates/ is checked by tests/test_security_headers.py); inline style
+# attributes (progress bars, pre-line text) stay allowed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 if DEPLOYED:
     SECURE_SSL_REDIRECT = _strict_bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = _strict_bool("SESSION_COOKIE_SECURE", default=True)
