@@ -267,6 +267,8 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The compose health check asks gunicorn over plain http inside the compose network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 # A session ends after this many hours without a request (each request renews it).
 SESSION_IDLE_HOURS = _env(env.int, "SESSION_IDLE_HOURS", default=8)
 if SESSION_IDLE_HOURS < 1:

@@ -348,3 +348,147 @@ def test_dockerfile_installs_the_lock_before_it_copies_the_code():
     assert project > copy_code
     # Nothing before the code is copied depends on the code.
     assert not any(s.startswith(("COPY", "ADD")) for s in steps[:copy_lock])
+
+
+# --- The TLS proxy ------------------------------------------------------------------------------------
+
+CADDYFILE = ROOT / "deploy" / "Caddyfile"
+
+
+def test_compose_puts_a_tls_proxy_with_the_regions_certificate_in_front_of_gunicorn(compose):
+    services = compose["services"]
+    proxy = services["proxy"]
+    assert proxy["image"] == "caddy:2"
+    assert any(str(p).split(":")[-1] == "443" for p in proxy["ports"])
+    mounts = {v.split(":")[1]: v for v in proxy["volumes"]}
+    assert mounts["/etc/caddy/Caddyfile"].startswith("./deploy/Caddyfile:")
+    certs = mounts["/etc/caddy/certs"]
+    assert certs.startswith("/") and certs.endswith(":ro")  # outside the build context, read-only
+    assert proxy["depends_on"]["web"]["condition"] == "service_healthy"
+    # gunicorn is reached through the proxy only, and knows there is one proxy in front.
+    assert "ports" not in services["web"]
+    assert compose["x-app"]["environment"]["TRUSTED_PROXY_COUNT"] == "1"
+
+
+def test_caddyfile_serves_the_mounted_certificate_and_asks_no_acme():
+    text = CADDYFILE.read_text()
+    code = "\n".join(line.split("#", 1)[0] for line in text.splitlines())
+    assert re.search(r"^\s*tls\s+/etc/caddy/certs/\S+\.pem\s+/etc/caddy/certs/\S+\.pem\s*$", code, re.M)
+    assert re.search(r"^\s*auto_https\s+disable_certs\s*$", code, re.M)
+    assert re.search(r"^\s*ocsp_stapling\s+off\s*$", code, re.M)
+    for word in ("acme", "email", "on_demand", "local_certs", "tls internal"):
+        assert word not in code, word
+    assert re.search(r"^\s*reverse_proxy\s+web:8000\s*$", code, re.M)
+    assert "{$SITE_HOST}" in code
+
+
+def test_caddy_adapts_the_caddyfile_to_a_config_without_certificate_automation():
+    """Caddy itself reads the file (Debian's caddy; .ci/run installs it)."""
+    import shutil
+
+    caddy = shutil.which("caddy")
+    if not caddy:
+        pytest.skip("needs Caddy to read deploy/Caddyfile: apt-get install caddy")
+    result = subprocess.run(
+        [caddy, "adapt", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
+        env={**_env(), "SITE_HOST": "ligepraksis.example.org"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    config = json.loads(result.stdout)
+    tls = config["apps"]["tls"]
+    assert tls["certificates"]["load_files"] == [
+        {
+            "certificate": "/etc/caddy/certs/fullchain.pem",
+            "key": "/etc/caddy/certs/privkey.pem",
+            "tags": ["cert0"],
+        }
+    ]
+    assert "automation" not in tls or not any(p.get("issuers") for p in tls["automation"].get("policies", []))
+    (server,) = config["apps"]["http"]["servers"].values()
+    assert server["listen"] == [":443"]
+    assert server["automatic_https"] == {"disable_certificates": True}
+    assert server["routes"][0]["match"] == [{"host": ["ligepraksis.example.org"]}]
+    assert '"dial": "web:8000"' in json.dumps(server)
+    assert config["admin"] == {"disabled": True}
+
+
+# --- /health/ under deployed settings -------------------------------------------------------------------
+
+
+def test_health_answers_over_plain_http_while_every_other_page_redirects_to_https(tmp_path):
+    code = SETUP + (
+        "from django.conf import settings as s; from django.test import Client; import json; "
+        "c = Client(HTTP_HOST='ligepraksis.example.org'); h = c.get('/health/'); l = c.get('/login/'); "
+        "print(json.dumps({'redirect': s.SECURE_SSL_REDIRECT, 'debug': s.DEBUG, 'health': h.status_code, "
+        "'login': l.status_code, 'location': l.get('Location')}))"
+    )
+    env = _env(
+        SECRET_KEY=_random_secret_key(),
+        ALLOWED_HOSTS="ligepraksis.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    result = _python(code, env)
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values == {
+        "redirect": True,
+        "debug": False,
+        "health": 200,
+        "login": 301,
+        "location": "https://ligepraksis.example.org/login/",
+    }
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_the_compose_health_check_passes_against_gunicorn_with_deployed_settings(compose, tmp_path):
+    """gunicorn as compose starts it, with a deployment's .env; the health check's own command, run as
+    the container runs it (only the port differs), must pass: no HTTPS redirect, no 400 for the host."""
+    import time
+    import urllib.request
+
+    port = _free_port()
+    env = _env(
+        SECRET_KEY=_random_secret_key(),
+        ALLOWED_HOSTS="ligepraksis.example.org,www.ligepraksis.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    command = shlex.split(compose["services"]["web"]["command"])
+    bind = command.index("--bind") + 1
+    command[bind] = f"127.0.0.1:{port}"
+    command[command.index("--workers") + 1] = "1"
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), *command[1:]], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        for _ in range(100):  # up to 20 s for gunicorn to listen
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+            except urllib.error.HTTPError:
+                break  # it answered (400: the host is not allowed)
+            except OSError:
+                time.sleep(0.2)
+        check = compose["services"]["web"]["healthcheck"]["test"]
+        assert check[:3] == ["CMD", "python", "-c"]
+        script = check[3].replace("127.0.0.1:8000", f"127.0.0.1:{port}")
+        assert script != check[3]
+        result = _python(script, env)
+        assert result.returncode == 0, result.stderr
+        # The control: the same request without the allowed Host header is refused.
+        bare = script.replace("headers={'Host': h}", "headers={}")
+        assert bare != script
+        assert _python(bare, env).returncode != 0
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0].decode(errors="replace")
+    assert "Booting worker" in output, output
