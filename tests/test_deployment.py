@@ -145,14 +145,13 @@ def test_command_parser_rejects_a_command_without_an_app():
 
 
 def _check_deploy(**env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=_env(**env),
-        capture_output=True,
-        text=True,
-        timeout=120,
+    """`manage.py check --deploy --fail-level WARNING`, reading no .env (a developer's has a key)."""
+    code = NO_DOTENV + (
+        "import os, sys; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'ligepraksis.settings'); "
+        "from django.core.management import execute_from_command_line; "
+        "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])"
     )
+    return _python(code, _env(**env))
 
 
 def test_check_deploy_passes_with_a_secret_key_and_debug_off():
@@ -457,7 +456,10 @@ def test_the_compose_health_check_passes_against_gunicorn_with_deployed_settings
     import urllib.request
 
     port = _free_port()
+    # gunicorn reads a developer's .env too: every switch that matters here is given explicitly.
     env = _env(
+        DEBUG="false",
+        DEPLOYED="true",
         SECRET_KEY=_random_secret_key(),
         ALLOWED_HOSTS="ligepraksis.example.org,www.ligepraksis.example.org",
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
