@@ -12,8 +12,13 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
+# The locked dependencies (exact versions, hash-checked) in a layer of their own, before the code:
+# a change to the code does not reinstall them.
+COPY requirements/base.txt requirements/base.txt
+RUN pip install --no-cache-dir --require-hashes -r requirements/base.txt
+
 COPY . .
-RUN pip install --no-cache-dir . \
+RUN pip install --no-cache-dir --no-deps . \
     && SECRET_KEY=build-only-not-secret DEBUG=false STATIC_MANIFEST=true python manage.py collectstatic --noinput \
     && useradd --create-home --uid 1000 app \
     && mkdir -p /srv/media && chown app /srv/media

@@ -8,12 +8,21 @@ default, so a newcomer needs nothing installed:
 - no EMAIL_URL           -> mail is printed to the console
 
 A malformed value raises ImproperlyConfigured at start-up. See .env.example.
+
+Two switches have no silent default:
+
+- SECRET_KEY is required unless DEBUG is on (`python3 dev.py start` writes a random one to .env,
+  with DEBUG=true; the test suite sets its own in tests/settings.py).
+- DEPLOYED (HTTPS redirect, secure cookies, HSTS, collected static files) defaults to `not DEBUG`:
+  a portal with DEBUG off is a deployment unless DEPLOYED=false says otherwise.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -49,11 +58,21 @@ def _strict_bool(name, default=False):
 
 DEBUG = _strict_bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
-# A deployment is a run with a secret key and DEBUG off: then every security switch defaults to on.
-DEPLOYED = bool(SECRET_KEY) and not DEBUG
 if not SECRET_KEY:
-    # Only for a local portal; `check --deploy` flags it, and a deployment sets SECRET_KEY.
+    if not DEBUG:
+        # Signing with a key that is written in this file would let anyone forge sign-in links.
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. A deployment sets a long random SECRET_KEY; for a local portal "
+            "`python3 dev.py start` writes one to .env (together with DEBUG=true)."
+        )
+    # Only with DEBUG on, that is only on a developer's machine; `check --deploy` refuses it.
     SECRET_KEY = "django-insecure-local-development-key"
+# A deployment turns every security switch on (HTTPS redirect, secure cookies, HSTS) and serves the
+# collected, hashed static files. It is its own switch, on whenever DEBUG is off unless DEPLOYED=false
+# says otherwise (the test suite, or a production-like run over plain http on one's own machine).
+DEPLOYED = _strict_bool("DEPLOYED", default=not DEBUG)
+if DEPLOYED and DEBUG:
+    raise ImproperlyConfigured("DEPLOYED=true needs DEBUG off: a deployment never shows debug pages.")
 
 ALLOWED_HOSTS = _env(env.list, "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = _env(env.list, "CSRF_TRUSTED_ORIGINS", default=[])
@@ -72,6 +91,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "import_export",
     "axes",
+    "csp",
     "ligepraksis",
     "practices",
     "applications",
@@ -81,12 +101,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ligepraksis.middleware.DanishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ligepraksis.middleware.PrivatePagesNotCachedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -142,10 +164,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 AXES_FAILURE_LIMIT = _env(env.int, "AXES_FAILURE_LIMIT", default=10)
-AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+# Lock a username only from the address that guessed its password, so nobody can lock a colleague out
+# from elsewhere, and a shared practice network does not lock out everyone behind it.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Behind the TLS proxy (docker-compose.yml) the client's address is the last X-Forwarded-For entry.
+TRUSTED_PROXY_COUNT = _env(env.int, "TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "ligepraksis.middleware.client_ip_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "ligepraksis.middleware.login_username"  # one account, whatever the case
 # E-mail verification links for applicants stay valid this many seconds.
 EMAIL_VERIFICATION_MAX_AGE = _env(env.int, "EMAIL_VERIFICATION_MAX_AGE", default=60 * 60 * 24 * 3)
 
@@ -246,12 +274,34 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# --- Security (all on when DEBUG is off) ----------------------------------------------------------
+# --- Security (all on when DEPLOYED) ----------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# The compose health check asks gunicorn over plain http inside the compose network.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+# A session ends after this many hours without a request (each request renews it).
+SESSION_IDLE_HOURS = _env(env.int, "SESSION_IDLE_HOURS", default=8)
+if SESSION_IDLE_HOURS < 1:
+    raise ImproperlyConfigured("The environment variable SESSION_IDLE_HOURS must be at least 1.")
+SESSION_COOKIE_AGE = SESSION_IDLE_HOURS * 60 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+# No inline script anywhere (templates/ is checked by tests/test_security_headers.py); inline style
+# attributes (progress bars, pre-line text) stay allowed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 if DEPLOYED:
     SECURE_SSL_REDIRECT = _strict_bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = _strict_bool("SESSION_COOKIE_SECURE", default=True)

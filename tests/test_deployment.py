@@ -31,7 +31,14 @@ PORTAL_VARIABLES = (
     "CELERY_BROKER_URL",
     "EMAIL_URL",
     "DEBUG",
+    "DEPLOYED",
     "SECRET_KEY",
+    "STATIC_MANIFEST",
+    "SECURE_SSL_REDIRECT",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_SECURE",
+    "SESSION_IDLE_HOURS",
+    "TRUSTED_PROXY_COUNT",
     "CONN_MAX_AGE",
     "ALLOWED_HOSTS",
     "DJANGO_SETTINGS_MODULE",
@@ -138,14 +145,13 @@ def test_command_parser_rejects_a_command_without_an_app():
 
 
 def _check_deploy(**env: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT,
-        env=_env(**env),
-        capture_output=True,
-        text=True,
-        timeout=120,
+    """`manage.py check --deploy --fail-level WARNING`, reading no .env (a developer's has a key)."""
+    code = NO_DOTENV + (
+        "import os, sys; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'ligepraksis.settings'); "
+        "from django.core.management import execute_from_command_line; "
+        "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])"
     )
+    return _python(code, _env(**env))
 
 
 def test_check_deploy_passes_with_a_secret_key_and_debug_off():
@@ -159,8 +165,14 @@ def test_check_deploy_fails_with_debug_on():
     assert "security.W018" in result.stderr
 
 
-def test_check_deploy_fails_without_a_secret_key():
+def test_without_a_secret_key_check_deploy_does_not_even_start():
     result = _check_deploy(DEBUG="false")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: SECRET_KEY is not set" in result.stderr
+
+
+def test_check_deploy_fails_with_a_weak_secret_key():
+    result = _check_deploy(DEBUG="false", SECRET_KEY="short")
     assert result.returncode != 0
     assert "security.W009" in result.stderr
 
@@ -183,7 +195,7 @@ SETUP = NO_DOTENV + (
     ids=["conn-max-age", "axes-limit", "email-url", "database-url"],
 )
 def test_a_malformed_value_stops_the_start_with_improperly_configured(variables, mentions):
-    result = _python(SETUP + "print('started')", _env(**variables))
+    result = _python(SETUP + "print('started')", _env(SECRET_KEY=_random_secret_key(), **variables))
     assert result.returncode != 0
     assert "started" not in result.stdout
     assert "django.core.exceptions.ImproperlyConfigured" in result.stderr
@@ -197,19 +209,23 @@ def test_well_formed_values_start(tmp_path):
         "AXES_FAILURE_LIMIT": "5",
         "EMAIL_URL": "smtp://mail.example.org:587",
     }
-    result = _python(SETUP + "print('started')", _env(**variables))
+    result = _python(SETUP + "print('started')", _env(SECRET_KEY=_random_secret_key(), **variables))
     assert result.returncode == 0, result.stderr
     assert "started" in result.stdout
 
 
-def test_with_nothing_set_the_defaults_are_sqlite_eager_tasks_and_console_mail():
+def test_with_only_a_secret_key_the_defaults_are_sqlite_eager_tasks_and_console_mail():
     code = SETUP + (
         "from django.conf import settings as s; import json; print(json.dumps({"
         "'engine': s.DATABASES['default']['ENGINE'], 'name': str(s.DATABASES['default']['NAME']), "
         "'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': s.CELERY_BROKER_URL, "
         "'email': s.EMAIL_BACKEND, 'debug': s.DEBUG}))"
     )
-    clean = {"HOME": os.environ.get("HOME", "/root"), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+    clean = {
+        "HOME": os.environ.get("HOME", "/root"),
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "SECRET_KEY": _random_secret_key(),
+    }
     result = _python(code, clean)
     assert result.returncode == 0, result.stderr
     values = json.loads(result.stdout.strip().splitlines()[-1])
@@ -260,7 +276,7 @@ def test_the_image_compose_builds_installs_the_project_and_serves_the_wsgi_app()
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert compose["x-app"]["build"] == "."
-    assert "pip install --no-cache-dir ." in dockerfile
+    assert "pip install --no-cache-dir --no-deps ." in dockerfile
     assert "collectstatic" in dockerfile
     # WeasyPrint's system libraries, as .ci/run installs them.
     for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core"):
@@ -268,3 +284,213 @@ def test_the_image_compose_builds_installs_the_project_and_serves_the_wsgi_app()
     assert '"ligepraksis.wsgi:application"' in dockerfile
     assert "USER app" in dockerfile
     assert compose["x-app"]["environment"]["MEDIA_ROOT"] == "/srv/media"
+
+
+# --- Reproducible installs: the lock files ------------------------------------------------------------
+
+LOCKS = {"base": ROOT / "requirements" / "base.txt", "dev": ROOT / "requirements" / "dev.txt"}
+
+
+def _pins(path: Path) -> dict[str, tuple[str, int]]:
+    """name -> (version, number of hashes), from a lock file written with --generate-hashes."""
+    pins: dict[str, tuple[str, int]] = {}
+    text = path.read_text(encoding="utf-8")
+    for block in re.split(r"\n(?=\S)", text):
+        first = block.split("\n", 1)[0]
+        if not first or first.startswith("#"):
+            continue
+        match = re.fullmatch(r"([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)(?:\s*;[^\\]*)?\s*\\?", first.strip())
+        assert match, f"{path.name}: not an exact pin: {first!r}"
+        name = match.group(1).lower().replace("_", "-")
+        pins[name] = (match.group(2), len(re.findall(r"--hash=sha256:", block)))
+    return pins
+
+
+def _declared(requirements: list[str]) -> set[str]:
+    return {re.match(r"[A-Za-z0-9._-]+", r).group(0).lower().replace("_", "-") for r in requirements}
+
+
+def test_lock_files_pin_every_package_with_hashes_and_agree():
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    base, dev = _pins(LOCKS["base"]), _pins(LOCKS["dev"])
+    for name, pins in (("base", base), ("dev", dev)):
+        unhashed = [package for package, (_v, hashes) in pins.items() if not hashes]
+        assert not unhashed, f"{name}.txt has pins without hashes: {unhashed}"
+    runtime = _declared(project["dependencies"])
+    assert runtime <= set(base), runtime - set(base)
+    assert {"django-csp"} <= runtime
+    development = _declared(project["optional-dependencies"]["dev"])
+    assert {"import-linter", "pytest"} <= development
+    assert runtime | development <= set(dev), (runtime | development) - set(dev)
+    # The image (base.txt) and the tests (dev.txt) run the same versions.
+    differ = {p: (base[p][0], dev[p][0]) for p in base if p in dev and base[p][0] != dev[p][0]}
+    assert not differ, differ
+    assert set(base) <= set(dev), set(base) - set(dev)
+
+
+def _instructions(dockerfile: str) -> list[str]:
+    """The Dockerfile's instructions, continuation lines joined, comments dropped."""
+    lines = [line for line in dockerfile.splitlines() if not line.lstrip().startswith("#")]
+    return [" ".join(i.split()) for i in "\n".join(lines).replace("\\\n", " ").splitlines() if i.strip()]
+
+
+def test_dockerfile_installs_the_lock_before_it_copies_the_code():
+    steps = _instructions((ROOT / "Dockerfile").read_text())
+    copy_lock = steps.index("COPY requirements/base.txt requirements/base.txt")
+    install = next(i for i, s in enumerate(steps) if s.startswith("RUN ") and "-r requirements/base.txt" in s)
+    assert "--require-hashes" in steps[install]
+    copy_code = steps.index("COPY . .")
+    assert copy_lock < install < copy_code
+    project = next(i for i, s in enumerate(steps) if "pip install --no-cache-dir --no-deps ." in s)
+    assert project > copy_code
+    # Nothing before the code is copied depends on the code.
+    assert not any(s.startswith(("COPY", "ADD")) for s in steps[:copy_lock])
+
+
+# --- The TLS proxy ------------------------------------------------------------------------------------
+
+CADDYFILE = ROOT / "deploy" / "Caddyfile"
+
+
+def test_compose_puts_a_tls_proxy_with_the_regions_certificate_in_front_of_gunicorn(compose):
+    services = compose["services"]
+    proxy = services["proxy"]
+    assert proxy["image"] == "caddy:2"
+    assert any(str(p).split(":")[-1] == "443" for p in proxy["ports"])
+    mounts = {v.split(":")[1]: v for v in proxy["volumes"]}
+    assert mounts["/etc/caddy/Caddyfile"].startswith("./deploy/Caddyfile:")
+    certs = mounts["/etc/caddy/certs"]
+    assert certs.startswith("/") and certs.endswith(":ro")  # outside the build context, read-only
+    assert proxy["depends_on"]["web"]["condition"] == "service_healthy"
+    # gunicorn is reached through the proxy only, and knows there is one proxy in front.
+    assert "ports" not in services["web"]
+    assert compose["x-app"]["environment"]["TRUSTED_PROXY_COUNT"] == "1"
+
+
+def test_caddyfile_serves_the_mounted_certificate_and_asks_no_acme():
+    text = CADDYFILE.read_text()
+    code = "\n".join(line.split("#", 1)[0] for line in text.splitlines())
+    assert re.search(r"^\s*tls\s+/etc/caddy/certs/\S+\.pem\s+/etc/caddy/certs/\S+\.pem\s*$", code, re.M)
+    assert re.search(r"^\s*auto_https\s+disable_certs\s*$", code, re.M)
+    assert re.search(r"^\s*ocsp_stapling\s+off\s*$", code, re.M)
+    for word in ("acme", "email", "on_demand", "local_certs", "tls internal"):
+        assert word not in code, word
+    assert re.search(r"^\s*reverse_proxy\s+web:8000\s*$", code, re.M)
+    assert "{$SITE_HOST}" in code
+
+
+def test_caddy_adapts_the_caddyfile_to_a_config_without_certificate_automation():
+    """Caddy itself reads the file (Debian's caddy; .ci/run installs it)."""
+    import shutil
+
+    caddy = shutil.which("caddy")
+    if not caddy:
+        pytest.skip("needs Caddy to read deploy/Caddyfile: apt-get install caddy")
+    result = subprocess.run(
+        [caddy, "adapt", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
+        env={**_env(), "SITE_HOST": "ligepraksis.example.org"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    config = json.loads(result.stdout)
+    tls = config["apps"]["tls"]
+    assert tls["certificates"]["load_files"] == [
+        {
+            "certificate": "/etc/caddy/certs/fullchain.pem",
+            "key": "/etc/caddy/certs/privkey.pem",
+            "tags": ["cert0"],
+        }
+    ]
+    assert "automation" not in tls or not any(p.get("issuers") for p in tls["automation"].get("policies", []))
+    (server,) = config["apps"]["http"]["servers"].values()
+    assert server["listen"] == [":443"]
+    assert server["automatic_https"] == {"disable_certificates": True}
+    assert server["routes"][0]["match"] == [{"host": ["ligepraksis.example.org"]}]
+    assert '"dial": "web:8000"' in json.dumps(server)
+    assert config["admin"] == {"disabled": True}
+
+
+# --- /health/ under deployed settings -------------------------------------------------------------------
+
+
+def test_health_answers_over_plain_http_while_every_other_page_redirects_to_https(tmp_path):
+    code = SETUP + (
+        "from django.conf import settings as s; from django.test import Client; import json; "
+        "c = Client(HTTP_HOST='ligepraksis.example.org'); h = c.get('/health/'); l = c.get('/login/'); "
+        "print(json.dumps({'redirect': s.SECURE_SSL_REDIRECT, 'debug': s.DEBUG, 'health': h.status_code, "
+        "'login': l.status_code, 'location': l.get('Location')}))"
+    )
+    env = _env(
+        SECRET_KEY=_random_secret_key(),
+        ALLOWED_HOSTS="ligepraksis.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    result = _python(code, env)
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout.strip().splitlines()[-1])
+    assert values == {
+        "redirect": True,
+        "debug": False,
+        "health": 200,
+        "login": 301,
+        "location": "https://ligepraksis.example.org/login/",
+    }
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_the_compose_health_check_passes_against_gunicorn_with_deployed_settings(compose, tmp_path):
+    """gunicorn as compose starts it, with a deployment's .env; the health check's own command, run as
+    the container runs it (only the port differs), must pass: no HTTPS redirect, no 400 for the host."""
+    import time
+    import urllib.request
+
+    port = _free_port()
+    # gunicorn reads a developer's .env too: every switch that matters here is given explicitly.
+    env = _env(
+        DEBUG="false",
+        DEPLOYED="true",
+        SECRET_KEY=_random_secret_key(),
+        ALLOWED_HOSTS="ligepraksis.example.org,www.ligepraksis.example.org",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    command = shlex.split(compose["services"]["web"]["command"])
+    bind = command.index("--bind") + 1
+    command[bind] = f"127.0.0.1:{port}"
+    command[command.index("--workers") + 1] = "1"
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), *command[1:]], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        for _ in range(100):  # up to 20 s for gunicorn to listen
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1)
+            except urllib.error.HTTPError:
+                break  # it answered (400: the host is not allowed)
+            except OSError:
+                time.sleep(0.2)
+        check = compose["services"]["web"]["healthcheck"]["test"]
+        assert check[:3] == ["CMD", "python", "-c"]
+        script = check[3].replace("127.0.0.1:8000", f"127.0.0.1:{port}")
+        assert script != check[3]
+        result = _python(script, env)
+        assert result.returncode == 0, result.stderr
+        # The control: the same request without the allowed Host header is refused.
+        bare = script.replace("headers={'Host': h}", "headers={}")
+        assert bare != script
+        assert _python(bare, env).returncode != 0
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0].decode(errors="replace")
+    assert "Booting worker" in output, output
