@@ -102,10 +102,48 @@ def ensure_env_file(path: Path = ENV_FILE) -> bool:
     return True
 
 
+# Migrations that existed only before the move into practices/ (they were made again from scratch):
+# a local database that applied any of them cannot be migrated and is set aside, then rebuilt.
+OLD_MIGRATIONS = {
+    ("applications", "0002_initial"),
+    ("activities", "0002_hourclaim_decision_notified_at_and_more"),
+}
+SQLITE_FILE = ROOT / "db.sqlite3"
+
+
+def set_aside_old_database(path: Path = SQLITE_FILE) -> Path | None:
+    """If the local SQLite database predates the remade migrations, rename it and say so."""
+    import sqlite3
+
+    if not path.exists():
+        return None
+    try:
+        with sqlite3.connect(path) as db:
+            applied = set(db.execute("SELECT app, name FROM django_migrations").fetchall())
+    except sqlite3.Error:
+        return None
+    if not (
+        applied & OLD_MIGRATIONS
+        or ("applications", "0001_initial") in applied
+        and not any(app == "practices" for app, _name in applied)
+    ):
+        return None
+    backup = path.with_name(f"{path.name}.before-practices")
+    path.rename(backup)
+    print(
+        f"The local database {path.name} was made by an older version whose migrations were remade; "
+        f"it is kept as {backup.name} and a new one is built with the demo data.",
+        flush=True,
+    )
+    return backup
+
+
 def start(argv: list[str]) -> None:
     ensure_venv()
     if ensure_env_file():
         print("Wrote .env with a new random SECRET_KEY and DEBUG=true.", flush=True)
+    if not os.environ.get("DATABASE_URL"):
+        set_aside_old_database()
     _run(str(PY), "manage.py", "migrate", "--noinput")
     _run(str(PY), "manage.py", "demo_data")
     addr = argv[0] if argv else "127.0.0.1:8000"

@@ -14,6 +14,7 @@ from django.core.validators import FileExtensionValidator, MaxValueValidator, Mi
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ligepraksis.cpr import GuardedCharField, GuardedTextField, GuardedURLField
@@ -262,6 +263,47 @@ class HourClaim(models.Model):
 
     def __str__(self):
         return f"{self.practice} · {self.hours} h · {self.get_status_display()}"
+
+    def clean(self):
+        """A claim that cannot count toward the target is refused when it is made, saying why: for a
+        start-up meeting or theme day (they come in addition to the hours), dated outside the round's
+        hour window, or dated in the future."""
+        super().clean()
+        if self.pk is None and self.occurred_on is not None:
+            self._check_it_can_count(timezone.localdate())
+
+    def _check_it_can_count(self, today) -> None:
+        if self.activity_id and not self.activity.counts_toward_target:
+            raise ValidationError(
+                {
+                    "activity": _(
+                        "The start-up meeting and the theme day come in addition to the hour target, so "
+                        "hours for them cannot be claimed."
+                    )
+                },
+                code="activity_does_not_count",
+            )
+        if self.occurred_on > today:
+            raise ValidationError(
+                {"occurred_on": _("The date is in the future. Claim hours once they have been spent.")},
+                code="in_the_future",
+            )
+        if self.round_id:
+            start, end = self.round.hour_window()
+            if not start <= self.occurred_on <= end:
+                raise ValidationError(
+                    {
+                        "occurred_on": _(
+                            "Only hours from %(start)s to %(end)s count toward the target of %(round)s."
+                        )
+                        % {
+                            "start": date_format(start, "SHORT_DATE_FORMAT"),
+                            "end": date_format(end, "SHORT_DATE_FORMAT"),
+                            "round": self.round.name,
+                        }
+                    },
+                    code="outside_window",
+                )
 
 
 class HourNudge(models.Model):

@@ -346,6 +346,14 @@ def review_save(
     review, _created = Review.objects.select_for_update().get_or_create(
         application=application, reviewer=reviewer
     )
+    if review.conflict_of_interest and not conflict:
+        raise DomainError(
+            _(
+                "You have declared a conflict of interest with this application. Only another project "
+                "leader of the round can lift it."
+            ),
+            code="conflict_declared",
+        )
     review.conflict_of_interest = conflict
     review.comment = "" if conflict else comment
     _full_clean(review, exclude=["application", "reviewer"])
@@ -367,6 +375,42 @@ def review_save(
         score = Score(review=review, criterion=criterion, value=value, comment=text)
         _full_clean(score, exclude=["review", "criterion"])
         score.save()
+    return review
+
+
+@transaction.atomic
+def conflict_lift(*, application: Application, reviewer, user, reason: str) -> Review:
+    """Another project leader of the round lifts a reviewer's declared conflict of interest, with a
+    reason that is kept in the application's history; the reviewer may then score and decide."""
+    if not permissions.is_leader(user, application.round) or user.pk == reviewer.pk:
+        raise DomainError(
+            _("Only another project leader of the round can lift a conflict of interest."), code="not_allowed"
+        )
+    if permissions.acts_for(user, application.practice_id):
+        raise DomainError(
+            _("You act for this practice, so you cannot lift a conflict with it."), code="not_allowed"
+        )
+    if not reason.strip():
+        raise DomainError(_("Give a reason for lifting the conflict of interest."), field="reason")
+    review = (
+        Review.objects.select_for_update()
+        .filter(application=application, reviewer=reviewer, conflict_of_interest=True)
+        .first()
+    )
+    if review is None:
+        raise DomainError(_("No conflict of interest is declared."))
+    review.conflict_of_interest = False
+    review.save(update_fields=["conflict_of_interest", "updated_at"])
+    _record(
+        application,
+        actor=user,
+        from_status="",
+        to_status="",
+        reason=str(
+            _("Conflict of interest of %(name)s lifted: %(reason)s")
+            % {"name": reviewer.get_full_name(), "reason": reason}
+        ),
+    )
     return review
 
 

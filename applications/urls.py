@@ -15,6 +15,7 @@ urlpatterns = [
     path("ansoegninger/<int:pk>/bekraeft-anmodning/", views.confirm_request, name="confirm_request"),
     path("ansoegninger/<int:pk>/bekraeft-praksis/", views.confirm_practice, name="confirm_practice"),
     path("ansoegninger/<int:pk>/overdrag-praksis/", views.hand_over, name="hand_over"),
+    path("ansoegninger/<int:pk>/inhabilitet/", views.lift_conflict, name="lift_conflict"),
     path("ansoegninger/<int:pk>/accepter/", views.accept, name="accept"),
     path("ansoegninger/<int:pk>/traek-tilbage/", views.withdraw, name="withdraw"),
     path("ansoegninger/<int:pk>/vurdering/", views.review, name="review"),

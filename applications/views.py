@@ -201,6 +201,27 @@ def confirm_request(request, pk: int):
 
 @login_required
 @require_POST
+def lift_conflict(request, pk: int):
+    """Another project leader lifts a reviewer's declared conflict of interest, with a reason."""
+    application = permissions.get_application_for_user(request.user, pk, "decide")
+    review = get_object_or_404(application.reviews.select_related("reviewer"), pk=request.POST.get("review"))
+    form = ReasonForm(request.POST)
+    if form.is_valid():
+        try:
+            services.conflict_lift(
+                application=application, reviewer=review.reviewer, user=request.user,
+                reason=form.cleaned_data["reason"],
+            )  # fmt: skip
+            messages.success(request, _("The conflict of interest is lifted."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, " ".join(form.errors.get("reason", [])))
+    return redirect("applications:detail", pk=pk)
+
+
+@login_required
+@require_POST
 def confirm_practice(request, pk: int):
     application = permissions.get_application_for_user(request.user, pk, "decide")
     services.practice_registration_confirm(application=application, user=request.user)
