@@ -18,6 +18,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from ligepraksis.cpr import GuardedCharField, GuardedTextField, GuardedURLField
+from ligepraksis.validators import validate_programme_date
 
 MAX_HOURS = Decimal("24")  # one attendance or one claim never credits more than a day
 
@@ -101,12 +102,12 @@ class Session(models.Model):
     """One run of an activity."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="sessions")
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
+    starts_at = models.DateTimeField(_("starts"), validators=[validate_programme_date])
+    ends_at = models.DateTimeField(_("ends"), validators=[validate_programme_date])
     place = GuardedCharField(_("place"), max_length=200, blank=True)
     online_link = GuardedURLField(_("online link"), blank=True)
     capacity = models.PositiveIntegerField(_("places"), validators=[MinValueValidator(1)])
-    signup_deadline = models.DateTimeField(_("sign-up deadline"))
+    signup_deadline = models.DateTimeField(_("sign-up deadline"), validators=[validate_programme_date])
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancel_reason = GuardedCharField(_("reason for cancelling"), max_length=300, blank=True)
 
@@ -224,7 +225,7 @@ class HourClaim(models.Model):
         Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="claims"
     )
     description = GuardedTextField(_("what the hours were spent on"), max_length=1000)
-    occurred_on = models.DateField(_("date"))
+    occurred_on = models.DateField(_("date"), validators=[validate_programme_date])
     hours = models.DecimalField(
         _("hours"),
         max_digits=4,

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ligepraksis.cpr import GuardedCharField, GuardedTextField
+from ligepraksis.validators import validate_programme_date
 
 
 class UserManager(BaseUserManager):
@@ -118,9 +119,11 @@ class ProgrammeRound(models.Model):
     )
     name = GuardedCharField(_("name"), max_length=150)
     year = models.PositiveSmallIntegerField(_("year"))
-    applications_open_at = models.DateTimeField(_("applications open"))
+    applications_open_at = models.DateTimeField(_("applications open"), validators=[validate_programme_date])
     application_deadline = models.DateTimeField(
-        _("application deadline"), help_text=_("Date and time in Danish time (Europe/Copenhagen).")
+        _("application deadline"),
+        help_text=_("Date and time in Danish time (Europe/Copenhagen)."),
+        validators=[validate_programme_date],
     )
     places = models.PositiveSmallIntegerField(_("places"), validators=[MinValueValidator(1)])
     hour_target = models.DecimalField(
@@ -143,12 +146,15 @@ class ProgrammeRound(models.Model):
         ],
         default="coordinators",
     )
-    hour_window_start = models.DateField(_("hours count from"), null=True, blank=True)
+    hour_window_start = models.DateField(
+        _("hours count from"), null=True, blank=True, validators=[validate_programme_date]
+    )
     hour_window_end = models.DateField(
         _("hour deadline"),
         null=True,
         blank=True,
         help_text=_("Hours count for activities up to and including this day."),
+        validators=[validate_programme_date],
     )
     nudge_weeks_before = models.PositiveSmallIntegerField(
         _("nudge practices under target (weeks before the hour deadline)"), default=4

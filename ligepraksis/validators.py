@@ -63,3 +63,21 @@ def normalise_digits(value: str) -> str:
         digit = unicodedata.digit(ch, None)
         out.append(str(digit) if digit is not None else ch)
     return "".join(out)
+
+
+# Dates of what the portal schedules or records (rounds, sessions, deadlines, claims) lie in this
+# range; a year such as 9999 would break every later e-mail and calendar feed.
+EARLIEST_PROGRAMME_YEAR = 2020
+LATEST_PROGRAMME_YEAR = 2100
+
+
+def validate_programme_date(value) -> None:
+    """A date or datetime between 1 January 2020 and 31 December 2100."""
+    if value is None:
+        return
+    if not EARLIEST_PROGRAMME_YEAR <= value.year <= LATEST_PROGRAMME_YEAR:
+        raise ValidationError(
+            _("Give a date between %(first)s and %(last)s.")
+            % {"first": EARLIEST_PROGRAMME_YEAR, "last": LATEST_PROGRAMME_YEAR},
+            code="date_out_of_range",
+        )

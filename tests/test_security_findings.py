@@ -1,0 +1,109 @@
+"""Security findings 7, 10 and 13 (registrations): each test failed on 2e04c07."""
+
+import datetime as dt
+import threading
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.db import connections
+from django.utils import timezone
+
+from activities import services as activity_services
+from activities.models import HourClaim
+from ligepraksis.errors import DomainError
+from ligepraksis.models import Role
+from practices import services as practice_services
+from practices.models import Practice, PracticeGrant
+from tests.activities.service_factories import participate
+from tests.conftest import make_practice, make_user
+
+# --- Finding 7: nobody decides on their own practice's hours ---------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_leader_cannot_approve_the_hour_claims_of_a_practice_they_act_for(closed_round, leader):
+    participation, user = participate(closed_round, leader)
+    practice_services.practice_grant(user=leader, practice=participation.practice)  # the leader's own
+    leader = type(leader).objects.get(pk=leader.pk)
+    claim = activity_services.claim_submit(
+        user=user,
+        practice=participation.practice,
+        person=participation.application.doctor_coordinator,
+        description="Kursus",
+        occurred_on=timezone.localdate() - dt.timedelta(days=3),
+        hours=Decimal("2"),
+    )
+    with pytest.raises(DomainError) as refused:
+        activity_services.claim_decide(user=leader, claim=claim, approve=True)
+    assert refused.value.code == "own_practice"
+    assert HourClaim.objects.get(pk=claim.pk).status == "pending"
+    other = make_user(role=Role.PROJECT_LEADER, round=closed_round)
+    activity_services.claim_decide(user=other, claim=claim, approve=True)
+
+
+# --- Finding 10: one login may act for several practices ----------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_doctor_with_a_login_in_one_practice_can_be_given_access_to_another(region):
+    first, second = make_practice(region), make_practice(region)
+    owner_first, owner_second = make_user(practice=first), make_user(practice=second)
+    doctor = practice_services.person_add(
+        user=owner_first, practice=first, name="Dr. To Steder", kind="doctor", email="to@steder.example"
+    )
+    login = practice_services.person_give_access(user=owner_first, practice=first, person=doctor)
+    same_human = practice_services.person_add(
+        user=owner_second, practice=second, name="Dr. To Steder", kind="doctor", email="to@steder.example"
+    )
+    again = practice_services.person_give_access(user=owner_second, practice=second, person=same_human)
+    assert again == login
+    assert set(PracticeGrant.objects.filter(user=login).values_list("practice_id", flat=True)) == {
+        first.pk,
+        second.pk,
+    }
+    assert {p.pk for p in login.persons.all()} == {doctor.pk, same_human.pk}
+
+
+# --- Finding 13: the same CVR registered six times at once ---------------------------------------
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_six_registrations_of_the_same_cvr_at_once_give_one_practice_and_clear_messages(region):
+    if connections["default"].vendor != "postgresql":
+        pytest.skip(
+            "Concurrent registrations need PostgreSQL: set "
+            "DATABASE_URL=postgres://postgres@127.0.0.1:5432/ligepraksis (see README)"
+        )
+    muni = region.municipalities.get(name="Aarhus")
+    barrier = threading.Barrier(6)
+    outcomes = []
+    lock = threading.Lock()
+
+    def register(n):
+        try:
+            barrier.wait(timeout=10)
+            practice_services.practice_register(
+                provider_numbers=[f"07654{n}"], cvr="29190925", name=f"Klinik {n}", address="Vej 1",
+                postcode="8000", city="Aarhus C", municipality=muni, form="solo",
+                doctor_capacities=1, staff_count=2, listed_patients=1500,
+            )  # fmt: skip
+            result = "ok"
+        except DomainError as exc:
+            result = exc.code
+        except Exception as exc:  # noqa: BLE001 - a 500 in the view
+            result = f"crash: {type(exc).__name__}: {exc}"
+        finally:
+            connections.close_all()
+        with lock:
+            outcomes.append(result)
+
+    threads = [threading.Thread(target=register, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(outcomes) == ["cvr_taken"] * 5 + ["ok"], outcomes
+    assert Practice.objects.filter(cvr="29190925").count() == 1
+    assert settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
