@@ -187,3 +187,31 @@ class PracticeGrant(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.practice}"
+
+
+class AccessConsent(models.Model):
+    """A practice asks to attach an existing login to one of its people; the login's owner consents by
+    an e-mailed link (security finding 8). Until then the login gets no access to the practice."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="access_consents")
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="access_consents")
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("consent to practice access")
+        verbose_name_plural = _("consents to practice access")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "practice", "account"],
+                condition=Q(accepted_at__isnull=True),
+                name="one_open_consent_per_person",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.account} · {self.practice}"

@@ -5,17 +5,30 @@ Every function validates before it writes and raises DomainError with a message 
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ligepraksis import mail
 from ligepraksis.errors import DomainError, validate_or_refuse
 from ligepraksis.permissions import forget_grants
 from ligepraksis.services import user_get_or_create
 from ligepraksis.validators import normalise_digits
 from practices import selectors
-from practices.models import Membership, Person, PersonKind, Practice, PracticeGrant, ProviderNumber
+from practices.models import (
+    AccessConsent,
+    Membership,
+    Person,
+    PersonKind,
+    Practice,
+    PracticeGrant,
+    ProviderNumber,
+)
 from practices.permissions import acts_for
+
+CONSENT_MAX_AGE = 7 * 24 * 3600  # seconds an access-consent link stays valid
 
 # Error codes a view may branch on (never on the translated text).
 PROVIDER_NUMBER_TAKEN = "provider_number_taken"
@@ -122,12 +135,20 @@ def person_add(*, user, practice: Practice, name: str, kind: str, email: str = "
     return member_create(practice=practice, name=name, kind=kind, email=email, title=title)
 
 
+CONSENT_SALT = "practices.access-consent"
+GRANTED = "granted"
+CONSENT_REQUESTED = "consent_requested"
+
+
 @transaction.atomic
-def person_give_access(*, user, practice: Practice, person: Person):
+def person_give_access(*, user, practice: Practice, person: Person, link_for=None) -> str:
     """Give a colleague (a member with an e-mail address) a login that acts for the practice.
 
-    A person who already has a login elsewhere (a doctor in two practices) keeps it: this practice's
-    person row is linked to the same login.
+    A new address gets a login without a password at once (GRANTED). An address that already has a
+    login (a doctor in two practices, a steering-group member, a leader) is only attached when its
+    owner consents by an e-mailed link (CONSENT_REQUESTED; security finding 8): acting for a practice
+    also keeps that login out of reviewing the practice's application. `link_for(token)` makes the
+    absolute link for the mail.
     """
     if not acts_for(user, practice.pk):
         raise DomainError(_("You can only give access to your own practice."))
@@ -135,12 +156,72 @@ def person_give_access(*, user, practice: Practice, person: Person):
         raise DomainError(_("%(name)s is not a member of the practice.") % {"name": person.name})
     if not person.email:
         raise DomainError(_("Add an e-mail address for %(name)s first.") % {"name": person.name})
-    account = person.user or user_get_or_create(email=person.email, full_name=person.name)
-    if person.user_id is None:
+    account = person.user
+    if account is None:
+        User = get_user_model()
+        existing = User.objects.filter(email__iexact=person.email.strip()).first()
+        if existing is not None:
+            _ask_consent(
+                practice=practice, person=person, account=existing, requested_by=user, link_for=link_for
+            )
+            return CONSENT_REQUESTED
+        account = user_get_or_create(email=person.email, full_name=person.name)
         person.user = account
         person.save(update_fields=["user"])
     practice_grant(user=account, practice=practice)
-    return account
+    return GRANTED
+
+
+def _ask_consent(*, practice, person, account, requested_by, link_for) -> AccessConsent:
+    consent, _created = AccessConsent.objects.get_or_create(
+        person=person, practice=practice, account=account, accepted_at=None,
+        defaults={"requested_by": requested_by},
+    )  # fmt: skip
+    token = signing.dumps({"consent": consent.pk}, salt=CONSENT_SALT)
+    link = link_for(token) if link_for else token
+    mail.enqueue(
+        to=account.email,
+        template="access_consent",
+        context={"practice": practice, "person": person, "requested_by": requested_by, "link": link},
+        key=f"access-consent:{consent.pk}:{consent.created_at.timestamp():.0f}",
+    )
+    return consent
+
+
+def consent_from_token(token: str) -> AccessConsent | None:
+    """The open or accepted consent a link names; None if the link is invalid or older than 7 days."""
+    try:
+        data = signing.loads(token, salt=CONSENT_SALT, max_age=CONSENT_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    return (
+        AccessConsent.objects.select_related("practice", "person", "account")
+        .filter(pk=data["consent"])
+        .first()
+    )
+
+
+@transaction.atomic
+def consent_accept(*, token: str, now=None) -> AccessConsent:
+    """The owner of the login consents (a POST from the e-mailed link): the person is linked to the
+    login and the login acts for the practice. Spending the link twice changes nothing."""
+    consent = consent_from_token(token)
+    if consent is None:
+        raise DomainError(_("The link is not valid or has expired. Ask the practice to send a new one."))
+    consent = (
+        AccessConsent.objects.select_for_update()
+        .select_related("person", "practice", "account")
+        .get(pk=consent.pk)
+    )
+    if consent.accepted_at is None:
+        person = consent.person
+        if person.user_id is None:
+            person.user = consent.account
+            person.save(update_fields=["user"])
+        practice_grant(user=consent.account, practice=consent.practice)
+        consent.accepted_at = now or timezone.now()
+        consent.save(update_fields=["accepted_at"])
+    return consent
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -96,9 +97,9 @@ def people(request, pk: int):
                 person = services.person_add(
                     user=request.user, practice=practice, name=d["name"], kind=d["kind"], email=d["email"]
                 )
-                if d["give_access"]:
-                    services.person_give_access(user=request.user, practice=practice, person=person)
                 messages.success(request, _("%(name)s is added.") % {"name": person.name})
+                if d["give_access"]:
+                    _give_access(request, practice, person)
                 return redirect("practices:people", pk=pk)
             except DomainError as exc:
                 add_domain_error(form, exc)
@@ -126,12 +127,47 @@ def person_access(request, pk: int, person_pk: int):
                 request, _("%(name)s is recorded as having left the practice.") % {"name": person.name}
             )
         else:
-            services.person_give_access(user=request.user, practice=practice, person=person)
-            messages.success(
-                request,
-                _("%(name)s has a login now and can choose a password with “Forgotten your password”.")
-                % {"name": person.name},
-            )
+            _give_access(request, practice, person)
     except DomainError as exc:
         messages.error(request, exc.message)
     return redirect("practices:people", pk=pk)
+
+
+def _give_access(request, practice, person) -> None:
+    outcome = services.person_give_access(
+        user=request.user,
+        practice=practice,
+        person=person,
+        link_for=lambda token: request.build_absolute_uri(reverse("practices:consent", args=[token])),
+    )
+    if outcome == services.CONSENT_REQUESTED:
+        messages.info(
+            request,
+            _(
+                "%(email)s already has a login. We have sent it an e-mail: the login acts for the practice "
+                "once its owner accepts."
+            )
+            % {"email": person.email},
+        )
+    else:
+        messages.success(
+            request,
+            _("%(name)s has a login now and can choose a password with “Forgotten your password”.")
+            % {"name": person.name},
+        )
+
+
+@require_http_methods(["GET", "POST"])
+def consent(request, token: str):
+    """The owner of an existing login accepts that it acts for a practice (the POST spends the link;
+    mail scanners that open the link only GET it)."""
+    found = services.consent_from_token(token)
+    if request.method == "POST" and found is not None:
+        try:
+            found = services.consent_accept(token=token)
+            messages.success(
+                request, _("Your login now acts for %(practice)s.") % {"practice": found.practice.name}
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    return render(request, "practices/consent.html", {"consent": found})

@@ -259,6 +259,9 @@ MATRIX = [
     Case("practices:person_access", "GET", "member", logged_in(405)),
     Case("practices:person_access", "POST", "member",  # give a login; refused with a message if not theirs
          row(LOGIN, 302, 302, 404, 302, 404, 302, 404, 404, 404, 404)),
+    # An access-consent link: a page for everyone; an invalid token says so (nothing changes).
+    Case("practices:consent", "GET", "bad_token", everyone(200)),
+    Case("practices:consent", "POST", "bad_token", everyone(200)),
     # --- Calendar feeds: anonymous; the signed token is the key ----------------------------------------
     Case("calendar:person", "GET", "person_token", everyone(200)),
     Case("calendar:person", "GET", "bad_token", everyone(404)),

@@ -1,12 +1,16 @@
 """Security findings 7, 10 and 13 (registrations): each test failed on 2e04c07."""
 
 import datetime as dt
+import re
 import threading
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.db import connections
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from activities import services as activity_services
@@ -45,24 +49,71 @@ def test_a_leader_cannot_approve_the_hour_claims_of_a_practice_they_act_for(clos
 # --- Finding 10: one login may act for several practices ----------------------------------------
 
 
+def _consent_link(outbox):
+    (message,) = [m for m in outbox if "/praksis/adgang/" in m.body]
+    return re.search(r"https?://\S+", message.body).group(0)
+
+
 @pytest.mark.django_db
-def test_a_doctor_with_a_login_in_one_practice_can_be_given_access_to_another(region):
+def test_a_doctor_with_a_login_in_one_practice_can_be_given_access_to_another(
+    region, client, django_capture_on_commit_callbacks
+):
     first, second = make_practice(region), make_practice(region)
     owner_first, owner_second = make_user(practice=first), make_user(practice=second)
     doctor = practice_services.person_add(
         user=owner_first, practice=first, name="Dr. To Steder", kind="doctor", email="to@steder.example"
     )
-    login = practice_services.person_give_access(user=owner_first, practice=first, person=doctor)
+    assert practice_services.person_give_access(user=owner_first, practice=first, person=doctor) == "granted"
+    login = type(owner_first).objects.get(email="to@steder.example")
     same_human = practice_services.person_add(
         user=owner_second, practice=second, name="Dr. To Steder", kind="doctor", email="to@steder.example"
     )
-    again = practice_services.person_give_access(user=owner_second, practice=second, person=same_human)
-    assert again == login
+    # On 2e04c07 this failed with an IntegrityError (a 500): Person.user was one-to-one.
+    client.force_login(owner_second)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("practices:person_access", args=[second.pk, same_human.pk]), {"action": "access"}
+        )
+    assert response.status_code == 302
+    assert not PracticeGrant.objects.filter(user=login, practice=second).exists()  # needs consent
+
+    link = _consent_link(mail.outbox)
+    anonymous = Client()
+    assert anonymous.get(link).status_code == 200  # a mail scanner's GET spends nothing
+    assert not PracticeGrant.objects.filter(user=login, practice=second).exists()
+    anonymous.post(link)
     assert set(PracticeGrant.objects.filter(user=login).values_list("practice_id", flat=True)) == {
         first.pk,
         second.pk,
     }
     assert {p.pk for p in login.persons.all()} == {doctor.pk, same_human.pk}
+
+
+# --- Finding 8: attaching an existing account needs its consent -----------------------------------
+
+
+@pytest.mark.django_db
+def test_a_practice_cannot_attach_a_steering_members_login_without_consent(
+    closed_round, region, steering, django_capture_on_commit_callbacks
+):
+    practice = make_practice(region)
+    owner = make_user(practice=practice)
+    person = practice_services.person_add(
+        user=owner, practice=practice, name="Følgegruppemedlem", kind="doctor", email=steering.email
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = practice_services.person_give_access(
+            user=owner,
+            practice=practice,
+            person=person,
+            link_for=lambda t: f"http://testserver/praksis/adgang/{t}/",
+        )
+    assert outcome == "consent_requested"
+    assert not PracticeGrant.objects.filter(user=steering, practice=practice).exists()
+    person.refresh_from_db()
+    assert person.user is None
+    assert [m.to for m in mail.outbox] == [[steering.email]]
+    assert not Client().post("/praksis/adgang/forged-token/").context["consent"]
 
 
 # --- Finding 13: the same CVR registered six times at once ---------------------------------------
