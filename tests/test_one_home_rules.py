@@ -119,7 +119,6 @@ def _unsaved_activity(round_obj, kind, hours):
 @pytest.mark.django_db
 def test_the_activity_form_has_no_counts_toward_target_switch():
     from activities.forms import ActivityForm
-
     from ligepraksis.models import ProviderOrganisation
 
     assert "counts_toward_target" not in ActivityForm(providers=ProviderOrganisation.objects.none()).fields
