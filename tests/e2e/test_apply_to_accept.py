@@ -22,15 +22,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
-from applications.forms import (
-    AcceptForm,
-    ApplicationForm,
-    EmailForm,
-    LookupForm,
-    PracticeRegisterForm,
-    RecommendationForm,
-    ReviewForm,
-)
+from applications.forms import AcceptForm, ApplicationForm, RecommendationForm, ReviewForm
+from ligepraksis.forms import EmailForm
+from practices.forms import LookupForm, PracticeRegisterForm
 from applications.models import Application, ApplicationStatus, Participation
 from ligepraksis.models import Role
 from tests.conftest import PASSWORD, make_round, make_user
@@ -173,8 +167,13 @@ def test_practice_applies_is_selected_and_accepts(live_server, new_context, regi
 
     # --- (c) A project leader asks for a suggestion and selects the practice -----------------------
     lead = new_context().new_page()
+    # The practice registered itself while applying: a leader confirms the registration first.
+    log_in(lead, base, leader.email, f"/ansoegninger/{application.pk}/")
+    expect(lead.get_by_test_id("unconfirmed-practice")).to_be_visible()
+    lead.get_by_role("button", name=da("Confirm the practice's registration")).click()
+    expect(lead.get_by_text(da("The practice's registration is confirmed."))).to_be_visible()
     selection_path = f"/runder/{round_obj.pk}/udvaelgelse/"
-    log_in(lead, base, leader.email, selection_path)
+    lead.goto(f"{base}{selection_path}")
     suggest = lead.locator("button[name='suggest']")
     expect(suggest).to_have_accessible_name(da("Suggest a balanced selection"))
     suggest.click()
