@@ -180,6 +180,14 @@ def _practice_feed_url(request, practice) -> str:
     )
 
 
+def _person_feeds(request, practice) -> list[tuple]:
+    """The feed links of the practice's current members who have one (made with their first sign-up)."""
+    return [
+        (person, request.build_absolute_uri(reverse("calendar:person", kwargs={"token": person.feed_token})))
+        for person in current_members(practice).exclude(feed_token=None)
+    ]
+
+
 @login_required
 def my_hours(request):
     """The nav's "Hours": the user's practice's page (or a choice of them)."""
@@ -215,7 +223,9 @@ def practice_hours(request, pk: int):
             "claims": selectors.practice_claims(practice),
             "is_own": is_own,
             "now": now,
-            "feed_url": _practice_feed_url(request, practice),
+            # The feed links are keys to the practice's calendar: only for those acting for it.
+            "feed_url": _practice_feed_url(request, practice) if is_own else "",
+            "person_feeds": _person_feeds(request, practice) if is_own else [],
         },
     )
 

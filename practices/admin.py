@@ -1,9 +1,30 @@
 """Admin for practices and people (reference data, editable) and practice access."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from practices.models import Membership, Person, Practice, PracticeGrant, ProviderNumber
+from practices.services import feed_token_rotate
+
+
+@admin.action(description=_("Make a new calendar link (the old one stops working)"), permissions=["change"])
+def reset_feed_links(modeladmin, request, queryset):
+    count = 0
+    for obj in queryset:
+        feed_token_rotate(obj)
+        modeladmin.log_change(request, obj, [{"changed": {"fields": ["feed_token"]}}])
+        count += 1
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(count)d new calendar link; the old one no longer works.",
+            "%(count)d new calendar links; the old ones no longer work.",
+            count,
+        )
+        % {"count": count},
+        messages.SUCCESS,
+    )
 
 
 class ProviderNumberInline(admin.TabularInline):
@@ -38,6 +59,7 @@ class PracticeAdmin(admin.ModelAdmin):
     autocomplete_fields = ("municipality",)
     list_select_related = ("municipality",)
     inlines = (ProviderNumberInline, PracticeMembershipInline)
+    actions = (reset_feed_links,)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("provider_numbers")
@@ -62,6 +84,7 @@ class PersonAdmin(admin.ModelAdmin):
     autocomplete_fields = ("user",)
     list_select_related = ("user",)
     inlines = (PersonMembershipInline,)
+    actions = (reset_feed_links,)
 
 
 @admin.register(PracticeGrant)

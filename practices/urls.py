@@ -10,4 +10,5 @@ urlpatterns = [
     path("aktiviteter/deltag/praksis/", views.join_practice, name="join_practice"),
     path("praksis/<int:pk>/personer/", views.people, name="people"),
     path("praksis/<int:pk>/personer/<int:person_pk>/", views.person_access, name="person_access"),
+    path("praksis/<int:pk>/kalenderlink/", views.feed_reset, name="feed_reset"),
 ]

@@ -120,10 +120,17 @@ def person_access(request, pk: int, person_pk: int):
     practice = get_practice_for_user(request.user, pk)
     person = get_member_for_user(request.user, practice, person_pk)
     try:
-        if request.POST.get("action") == "leave":
+        action = request.POST.get("action")
+        if action == "leave":
             services.membership_end(user=request.user, practice=practice, person=person)
             messages.success(
                 request, _("%(name)s is recorded as having left the practice.") % {"name": person.name}
+            )
+        elif action == "feed":
+            services.feed_token_reset(user=request.user, practice=practice, person=person)
+            messages.success(
+                request,
+                _("%(name)s has a new calendar link; the old one no longer works.") % {"name": person.name},
             )
         else:
             services.person_give_access(user=request.user, practice=practice, person=person)
@@ -134,4 +141,18 @@ def person_access(request, pk: int, person_pk: int):
             )
     except DomainError as exc:
         messages.error(request, exc.message)
+    return redirect("practices:people", pk=pk)
+
+
+@login_required
+@require_POST
+def feed_reset(request, pk: int):
+    """A new calendar link for the practice's feed; the old one answers 404 from now on."""
+    practice = get_practice_for_user(request.user, pk)
+    try:
+        services.feed_token_reset(user=request.user, practice=practice)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The practice has a new calendar link; the old one no longer works."))
     return redirect("practices:people", pk=pk)
