@@ -202,6 +202,7 @@ class ProgrammeRoundAdmin(admin.ModelAdmin):
                     "hours_count_for",
                     ("hour_window_start", "hour_window_end"),
                     "nudge_weeks_before",
+                    "signups_per_practice_per_session",
                 )
             },
         ),

@@ -153,6 +153,15 @@ class ProgrammeRound(models.Model):
     nudge_weeks_before = models.PositiveSmallIntegerField(
         _("nudge practices under target (weeks before the hour deadline)"), default=4
     )
+    signups_per_practice_per_session = models.PositiveSmallIntegerField(
+        _("sign-ups per practice per session"),
+        default=4,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "How many people one practice can have signed up for one session, confirmed and on the "
+            "waiting list together (so that no practice can fill a session alone)."
+        ),
+    )
     score_min = models.PositiveSmallIntegerField(_("lowest score"), default=1)
     score_max = models.PositiveSmallIntegerField(_("highest score"), default=5)
     description = GuardedTextField(_("description"), blank=True)
