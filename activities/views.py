@@ -34,6 +34,7 @@ from activities.models import Activity, RegistrationStatus, Session
 from activities.resources import catalogue_export as export_catalogue
 from activities.resources import catalogue_import as import_catalogue
 from applications.models import Participation
+from ligepraksis import throttle
 from ligepraksis.errors import DomainError
 from ligepraksis.models import ProgrammeRound, ProviderOrganisation, Role
 from practices.models import Practice
@@ -97,6 +98,7 @@ def activity(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttle.session_signup
 def signup(request, pk: int):
     session = get_object_or_404(Session.objects.select_related("activity__provider"), pk=pk)
     own = permissions.own_practice_ids(request.user)

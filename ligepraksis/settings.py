@@ -149,6 +149,34 @@ AXES_USERNAME_FORM_FIELD = "username"
 # E-mail verification links for applicants stay valid this many seconds.
 EMAIL_VERIFICATION_MAX_AGE = _env(env.int, "EMAIL_VERIFICATION_MAX_AGE", default=60 * 60 * 24 * 3)
 
+# --- Cache: the throttles count here (ligepraksis/throttle.py) --------------------------------------
+# The default counts per process. With several web processes (gunicorn --workers 3) set CACHE_URL to a
+# shared cache, e.g. redis://redis:6379/1, or each process allows the full limit.
+CACHES = {"default": _env(env.cache_url, "CACHE_URL", default="locmemcache://")}
+
+# --- Throttles (security finding 9): (how many, per seconds), each limit from the environment ------
+# THROTTLE_<NAME>=<how many>, e.g. THROTTLE_SIGN_IN_MAIL_PER_ADDRESS=3. They apply to the views only:
+# demo and generated data are never throttled.
+_THROTTLE_DEFAULTS = {
+    "sign_in_mail_per_address": (3, 60 * 60),  # sign-in e-mails to one address
+    "sign_in_mail_per_client": (20, 60 * 60),  # sign-in e-mails asked for from one IP address
+    "practice_registration_per_user": (3, 60 * 60 * 24),  # practices registered by one login
+    "practice_registration_per_client": (10, 60 * 60 * 24),  # ... from one IP address
+    "signup_per_user": (20, 60 * 60),  # session sign-ups (each of one or more people) by one login
+    "signup_per_client": (60, 60 * 60),  # ... from one IP address
+}
+THROTTLES = {}
+for _name, (_limit, _seconds) in _THROTTLE_DEFAULTS.items():
+    _limit = _env(env.int, f"THROTTLE_{_name.upper()}", default=_limit)
+    if _limit < 1:
+        raise ImproperlyConfigured(f"THROTTLE_{_name.upper()} must be at least 1.")
+    THROTTLES[_name] = (_limit, _seconds)
+# How many reverse proxies in front of the portal append to X-Forwarded-For (0: none, REMOTE_ADDR is the
+# client). Set it to the real number: too high lets a client choose its own address.
+THROTTLE_PROXY_COUNT = _env(env.int, "THROTTLE_PROXY_COUNT", default=0)
+if THROTTLE_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("THROTTLE_PROXY_COUNT must be 0 or more.")
+
 # --- Language, time, formats ------------------------------------------------------------------
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]

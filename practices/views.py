@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ligepraksis import throttle
 from ligepraksis.email_links import login_from_link, send_login_link
 from ligepraksis.errors import DomainError
 from ligepraksis.forms import EmailForm, add_domain_error
@@ -25,6 +26,7 @@ JOIN_SALT = "activities.join"
 
 
 @require_http_methods(["GET", "POST"])
+@throttle.sign_in_mail
 def join(request):
     """Step 1: confirm an e-mail address; the signed link logs in."""
     if request.user.is_authenticated:
@@ -47,6 +49,7 @@ def join_verify(request, token: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttle.practice_registration()
 def join_practice(request):
     """Step 2: register the practice (a practice that is already registered is joined via a colleague)."""
     own = own_practice_ids(request.user)
