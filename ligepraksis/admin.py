@@ -206,6 +206,7 @@ class ProgrammeRoundAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        (_("Personal data"), {"fields": ("retention_months",)}),
     )
 
 

@@ -148,6 +148,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 # E-mail verification links for applicants stay valid this many seconds.
 EMAIL_VERIFICATION_MAX_AGE = _env(env.int, "EMAIL_VERIFICATION_MAX_AGE", default=60 * 60 * 24 * 3)
+# Personal data (practices/personal_data.py): a person who took part in a round is anonymised when
+# every such round ended its `retention_months` ago and they no longer belong to a practice. A person
+# who took part in no round is anonymised this many months after their last membership ended.
+PERSONAL_DATA_RETENTION_MONTHS = _env(env.int, "PERSONAL_DATA_RETENTION_MONTHS", default=36)
+if PERSONAL_DATA_RETENTION_MONTHS < 1:
+    raise ImproperlyConfigured("PERSONAL_DATA_RETENTION_MONTHS must be at least 1.")
 
 # --- Cache: the throttles count here (ligepraksis/throttle.py) --------------------------------------
 # The default counts per process. With several web processes (gunicorn --workers 3) set CACHE_URL to a
@@ -271,6 +277,11 @@ CELERY_BEAT_SCHEDULE = {
     "nudge-practices-under-target": {
         "task": "activities.tasks.nudge_practices_under_target",
         "schedule": crontab(hour=8, minute=0),
+    },
+    # Personal data past its rounds' retention period is anonymised, once a day at night.
+    "anonymise-expired-persons": {
+        "task": "practices.tasks.anonymise_expired",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 

@@ -134,6 +134,9 @@ class Person(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="persons"
     )
     feed_token = feed_token_field()
+    # Set when the person's name and contact details were erased (practices/personal_data.py); the
+    # rows that carry counts and amounts (sign-ups, attendance, hours) stay, pointing at this row.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("person")
