@@ -256,6 +256,11 @@ def build_activity_demo(round_obj, *, leader, name_for, now=None) -> None:
                 if sess.registrations.count() >= wanted:
                     break
                 application, user, person = fitting[(n * 5 + k) % len(fitting)]
+                held = sess.registrations.filter(practice=application.practice).exclude(
+                    status=RegistrationStatus.CANCELLED
+                )
+                if held.count() >= sess.activity.round.signups_per_practice_per_session:
+                    continue  # the practice has its share of the session (the round's limit)
                 sign_up(sess, application, user, [person])
                 if sess.starts_at < now and (n + k) % 5:  # most came
                     present.setdefault(sess.pk, set()).add(person.pk)

@@ -1,4 +1,4 @@
-"""The secret-link calendar feeds, included at /kalender/ (no login: the signed token is the key)."""
+"""The secret-link calendar feeds, included at /kalender/ (no login: the random key in the URL is the key)."""
 
 from django.urls import path
 

@@ -1,50 +1,42 @@
 """Secret-link iCalendar feeds: a person's and a practice's confirmed sessions.
 
-A calendar program cannot log in, so the URL itself is the key: a signed id (django.core.signing,
-its own salt per kind, no expiry). Changing SECRET_KEY invalidates every feed link.
+A calendar program cannot log in, so the URL itself is the key: a random key stored on the person's
+or the practice's row (`feed_token`, unique, 256 bits), found by a database lookup of the whole key.
+Each feed has its own key, so one can be revoked without the others:
+
+- someone acting for the practice makes a new link on the practice's page of people (the admin too);
+- a person's feed ends when they leave the practice (`practices.services.membership_end` clears the
+  key), and a person with no membership that goes on after today has no feed, whatever ended it;
+- the practice's feed lists only the sessions of members who stay, never of people who left.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from django.conf import settings
-from django.core import signing
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from activities.calendar import calendar_bytes
 from activities.models import Registration, RegistrationStatus
-from practices.models import Person, Practice
+from practices.models import Membership, Person, Practice
+from practices.services import feed_token_ensure
 
-PERSON_SALT = "activities.feeds.person"
-PRACTICE_SALT = "activities.feeds.practice"
-
-
-def _signer(salt: str) -> signing.Signer:
-    # "." rather than ":" as separator: the token sits in a URL path.
-    return signing.Signer(salt=salt, sep=".")
+# What new_feed_token() makes (43 characters); anything else is refused before the database is asked.
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{32,64}")
 
 
 def person_token(person) -> str:
-    return _signer(PERSON_SALT).sign(str(person.pk))
+    return feed_token_ensure(person)
 
 
 def practice_token(practice) -> str:
-    return _signer(PRACTICE_SALT).sign(str(practice.pk))
-
-
-def _unsign(token: str, salt: str) -> int:
-    try:
-        value = _signer(salt).unsign(token)
-    except signing.BadSignature as exc:
-        raise Http404 from exc
-    if not value.isdigit():
-        raise Http404
-    return int(value)
+    return feed_token_ensure(practice)
 
 
 def person_feed_url(person) -> str:
@@ -54,6 +46,15 @@ def person_feed_url(person) -> str:
 
 def practice_feed_url(practice) -> str:
     return settings.SITE_URL + reverse("calendar:practice", args=[practice_token(practice)])
+
+
+def _by_token(queryset, token: str):
+    if not TOKEN_SHAPE.fullmatch(token):
+        raise Http404
+    found = queryset.filter(feed_token=token).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def _confirmed():
@@ -74,7 +75,11 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 
 @require_GET
 def person_feed(request, token: str):
-    person = get_object_or_404(Person, pk=_unsign(token, PERSON_SALT))
+    # Only while the person is a member of a practice: the feed ends with the membership, however
+    # the membership was ended (the page of people, or an end date set in the admin).
+    person = _by_token(
+        Person.objects.filter(Exists(Membership.objects.continuing().filter(person=OuterRef("pk")))), token
+    )
     sessions = [reg.session for reg in _confirmed().filter(person=person)]
     name = _("Lige Praksis i Midt: %(name)s") % {"name": person.name}
     return _ics_response(calendar_bytes(sessions, name), "lige-praksis.ics")
@@ -82,9 +87,10 @@ def person_feed(request, token: str):
 
 @require_GET
 def practice_feed(request, token: str):
-    practice = get_object_or_404(Practice, pk=_unsign(token, PRACTICE_SALT))
+    practice = _by_token(Practice.objects.all(), token)
+    members = Membership.objects.continuing().filter(practice=practice, person=OuterRef("person"))
     sessions, names = {}, defaultdict(list)
-    for reg in _confirmed().filter(practice=practice):
+    for reg in _confirmed().filter(practice=practice).filter(Exists(members)):
         sessions.setdefault(reg.session_id, reg.session)
         names[reg.session_id].append(reg.person.name)
     notes = {

@@ -3,7 +3,10 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from activities import demo  # noqa: F401  (registers the demo builder)
+from activities import (
+    demo,  # noqa: F401  (registers the demo builder)
+    personal_data,  # noqa: F401  (registers its part of a person's data)
+)
 from applications.models import Participation
 from ligepraksis.models import Role, RoleGrant
 from ligepraksis.permissions import rounds_for_user

@@ -23,9 +23,13 @@ from activities.models import (
     Session,
 )
 from ligepraksis.errors import DomainError, validate_or_refuse
+from ligepraksis.models import ProgrammeRound
 from practices import selectors as practice_selectors
 from practices import services as practice_services
 from practices.models import Membership, Person, PersonKind, Practice
+
+# Error codes a view may branch on (never on the translated text).
+PRACTICE_SESSION_LIMIT = "practice_session_limit"
 
 
 def _full_clean(obj, exclude=None):
@@ -161,6 +165,25 @@ def registration_signup(
         if already:
             raise DomainError(
                 _("Already signed up for this session: %(names)s.") % {"names": ", ".join(sorted(already))}
+            )
+        # No practice fills a session alone (a made-up practice could otherwise take every seat):
+        # confirmed and waiting sign-ups of the practice count together, under the session's lock.
+        limit = ProgrammeRound.objects.values_list("signups_per_practice_per_session", flat=True).get(
+            pk=session.activity.round_id
+        )
+        held = (
+            session.registrations.filter(practice=practice)
+            .exclude(status=RegistrationStatus.CANCELLED)
+            .count()
+        )
+        if held + len(persons) > limit:
+            raise DomainError(
+                _(
+                    "A practice can sign up at most %(limit)s people for one session (confirmed and on the "
+                    "waiting list together); %(practice)s has %(count)s signed up already."
+                )
+                % {"limit": limit, "practice": practice.name, "count": held},
+                code=PRACTICE_SESSION_LIMIT,
             )
         free = session.capacity - session.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
         result = SignupResult(confirmed=[], waitlisted=[])

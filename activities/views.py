@@ -34,6 +34,7 @@ from activities.models import Activity, RegistrationStatus, Session
 from activities.resources import catalogue_export as export_catalogue
 from activities.resources import catalogue_import as import_catalogue
 from applications.models import Participation
+from ligepraksis import throttle
 from ligepraksis.errors import DomainError
 from ligepraksis.models import ProgrammeRound, ProviderOrganisation, Role
 from practices.models import Practice
@@ -97,6 +98,7 @@ def activity(request, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttle.session_signup
 def signup(request, pk: int):
     session = get_object_or_404(Session.objects.select_related("activity__provider"), pk=pk)
     own = permissions.own_practice_ids(request.user)
@@ -180,6 +182,14 @@ def _practice_feed_url(request, practice) -> str:
     )
 
 
+def _person_feeds(request, practice) -> list[tuple]:
+    """The feed links of the practice's current members who have one (made with their first sign-up)."""
+    return [
+        (person, request.build_absolute_uri(reverse("calendar:person", kwargs={"token": person.feed_token})))
+        for person in current_members(practice).exclude(feed_token=None)
+    ]
+
+
 @login_required
 def my_hours(request):
     """The nav's "Hours": the user's practice's page (or a choice of them)."""
@@ -215,7 +225,9 @@ def practice_hours(request, pk: int):
             "claims": selectors.practice_claims(practice),
             "is_own": is_own,
             "now": now,
-            "feed_url": _practice_feed_url(request, practice),
+            # The feed links are keys to the practice's calendar: only for those acting for it.
+            "feed_url": _practice_feed_url(request, practice) if is_own else "",
+            "person_feeds": _person_feeds(request, practice) if is_own else [],
         },
     )
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from applications import (
     demo,  # noqa: F401  (registers the demo builder)
     permissions,  # noqa: F401  (registers who may see a practice)
+    personal_data,  # noqa: F401  (registers its part of a person's data)
 )
 from ligepraksis.models import Role, RoleGrant
 from ligepraksis.permissions import rounds_for_user

@@ -26,6 +26,7 @@ from applications.forms import (
     SelectionFilterForm,
 )
 from applications.models import ApplicationStatus, Recommendation
+from ligepraksis import throttle
 from ligepraksis.email_links import login_from_link, send_login_link
 from ligepraksis.errors import DomainError
 from ligepraksis.forms import EmailForm
@@ -59,6 +60,7 @@ def _post_action(request, form, action, success: str) -> None:
 
 
 @require_http_methods(["GET", "POST"])
+@throttle.sign_in_mail
 def apply(request, round_id: int):
     """Step 1: verify an e-mail address. A signed link logs the applicant in."""
     round_obj = get_object_or_404(ProgrammeRound, pk=round_id)
@@ -88,8 +90,13 @@ def verify(request, token: str):
     return redirect("applications:start", round_id=data["round"])
 
 
+def _registers_a_practice(request) -> bool:
+    return request.method == "POST" and request.POST.get("step") == "register"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttle.practice_registration(when=_registers_a_practice)
 def start(request, round_id: int):
     """Step 2: find the practice by provider number, or register it; then a draft is created."""
     round_obj = get_object_or_404(ProgrammeRound.objects.select_related("region"), pk=round_id)

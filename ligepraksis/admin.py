@@ -202,9 +202,11 @@ class ProgrammeRoundAdmin(admin.ModelAdmin):
                     "hours_count_for",
                     ("hour_window_start", "hour_window_end"),
                     "nudge_weeks_before",
+                    "signups_per_practice_per_session",
                 )
             },
         ),
+        (_("Personal data"), {"fields": ("retention_months",)}),
     )
 
 

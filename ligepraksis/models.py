@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from decimal import Decimal
 
@@ -15,6 +16,14 @@ from django.utils.translation import gettext_lazy as _
 
 from ligepraksis.cpr import GuardedCharField, GuardedTextField
 from ligepraksis.validators import validate_programme_date
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (the month's last day if it is shorter: 31 Jan + 1 -> 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))
 
 
 class UserManager(BaseUserManager):
@@ -159,6 +168,25 @@ class ProgrammeRound(models.Model):
     nudge_weeks_before = models.PositiveSmallIntegerField(
         _("nudge practices under target (weeks before the hour deadline)"), default=4
     )
+    signups_per_practice_per_session = models.PositiveSmallIntegerField(
+        _("sign-ups per practice per session"),
+        default=4,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "How many people one practice can have signed up for one session, confirmed and on the "
+            "waiting list together (so that no practice can fill a session alone)."
+        ),
+    )
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep personal data (months after the round ended)"),
+        default=36,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "A person who took part is anonymised when every round they took part in ended this many "
+            "months ago and they no longer belong to a practice. The round ends at its hour deadline or "
+            "at the end of its year, whichever is later. The privacy notice quotes this period."
+        ),
+    )
     score_min = models.PositiveSmallIntegerField(_("lowest score"), default=1)
     score_max = models.PositiveSmallIntegerField(_("highest score"), default=5)
     description = GuardedTextField(_("description"), blank=True)
@@ -202,6 +230,14 @@ class ProgrammeRound(models.Model):
             self.hour_window_start or dt.date(self.year, 1, 1),
             self.hour_window_end or dt.date(self.year, 12, 31),
         )
+
+    def ended_on(self) -> dt.date:
+        """The round's last day for keeping data: its hour deadline or the end of its year, the later."""
+        return max(self.hour_window()[1], dt.date(self.year, 12, 31))
+
+    def personal_data_kept_until(self) -> dt.date:
+        """The last day personal data of the round's people is kept (`retention_months` after its end)."""
+        return add_months(self.ended_on(), self.retention_months)
 
     def current_terms(self):
         return self.terms.order_by("-published_at").first()

@@ -28,6 +28,25 @@ class Card:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class PersonalData:
+    """One app's part of a person's data (practices/personal_data.py runs them).
+
+    - `export(person) -> dict | list`: plain JSON-able values, shown under `name` in the export;
+    - `erase(person, *, label)`: remove or rewrite the app's personal data of the person, keeping every
+      count and amount; called before the person's own name and addresses are erased, so it can still
+      read them (`label` is what the name becomes, "Anonymiseret person #12");
+    - `rounds(person_ids) -> iterable of (person_id, round_id)`: the rounds a person took part in,
+      which decide when their data may be erased.
+    """
+
+    name: str
+    export: Callable
+    erase: Callable | None = None
+    rounds: Callable | None = None
+    order: int = 100
+
+
 @dataclass
 class _Registry:
     # request -> links in the top menu (after the public catalogue link)
@@ -42,6 +61,8 @@ class _Registry:
     measured_pages: list[Callable] = field(default_factory=list)
     # DemoContext -> None, run in order by `manage.py demo_data`
     demo: list[tuple[int, str, Callable]] = field(default_factory=list)
+    # What each app holds about a person (practices.Person): export and erasure, by `order`
+    personal_data: list[PersonalData] = field(default_factory=list)
 
 
 registry = _Registry()
@@ -106,3 +127,10 @@ def collect_round_menu(user, round_obj, *, is_leader: bool) -> list[Link]:
 def collect_cards(request) -> list[Card]:
     cards = [card for fn in registry.cards for card in fn(request)]
     return sorted(cards, key=lambda c: c.order)
+
+
+def personal_data(name: str, *, export: Callable, erase=None, rounds=None, order: int = 100) -> None:
+    """Register an app's part of a person's data (see `PersonalData`); once per name."""
+    if all(p.name != name for p in registry.personal_data):
+        registry.personal_data.append(PersonalData(name, export, erase, rounds, order))
+        registry.personal_data.sort(key=lambda p: p.order)

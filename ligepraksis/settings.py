@@ -176,6 +176,40 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "ligepraksis.middleware.login_username"  # one account, whatever the case
 # E-mail verification links for applicants stay valid this many seconds.
 EMAIL_VERIFICATION_MAX_AGE = _env(env.int, "EMAIL_VERIFICATION_MAX_AGE", default=60 * 60 * 24 * 3)
+# Personal data (practices/personal_data.py): a person who took part in a round is anonymised when
+# every such round ended its `retention_months` ago and they no longer belong to a practice. A person
+# who took part in no round is anonymised this many months after their last membership ended.
+PERSONAL_DATA_RETENTION_MONTHS = _env(env.int, "PERSONAL_DATA_RETENTION_MONTHS", default=36)
+if PERSONAL_DATA_RETENTION_MONTHS < 1:
+    raise ImproperlyConfigured("PERSONAL_DATA_RETENTION_MONTHS must be at least 1.")
+
+# --- Cache: the throttles count here (ligepraksis/throttle.py) --------------------------------------
+# The default counts per process. With several web processes (gunicorn --workers 3) set CACHE_URL to a
+# shared cache, e.g. redis://redis:6379/1, or each process allows the full limit.
+CACHES = {"default": _env(env.cache_url, "CACHE_URL", default="locmemcache://")}
+
+# --- Throttles (security finding 9): (how many, per seconds), each limit from the environment ------
+# THROTTLE_<NAME>=<how many>, e.g. THROTTLE_SIGN_IN_MAIL_PER_ADDRESS=3. They apply to the views only:
+# demo and generated data are never throttled.
+_THROTTLE_DEFAULTS = {
+    "sign_in_mail_per_address": (3, 60 * 60),  # sign-in e-mails to one address
+    "sign_in_mail_per_client": (20, 60 * 60),  # sign-in e-mails asked for from one IP address
+    "practice_registration_per_user": (3, 60 * 60 * 24),  # practices registered by one login
+    "practice_registration_per_client": (10, 60 * 60 * 24),  # ... from one IP address
+    "signup_per_user": (20, 60 * 60),  # session sign-ups (each of one or more people) by one login
+    "signup_per_client": (60, 60 * 60),  # ... from one IP address
+}
+THROTTLES = {}
+for _name, (_limit, _seconds) in _THROTTLE_DEFAULTS.items():
+    _limit = _env(env.int, f"THROTTLE_{_name.upper()}", default=_limit)
+    if _limit < 1:
+        raise ImproperlyConfigured(f"THROTTLE_{_name.upper()} must be at least 1.")
+    THROTTLES[_name] = (_limit, _seconds)
+# How many reverse proxies in front of the portal append to X-Forwarded-For (0: none, REMOTE_ADDR is the
+# client). Set it to the real number: too high lets a client choose its own address.
+THROTTLE_PROXY_COUNT = _env(env.int, "THROTTLE_PROXY_COUNT", default=0)
+if THROTTLE_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("THROTTLE_PROXY_COUNT must be 0 or more.")
 
 # --- Language, time, formats ------------------------------------------------------------------
 LANGUAGE_CODE = "da"
@@ -271,6 +305,11 @@ CELERY_BEAT_SCHEDULE = {
     "nudge-practices-under-target": {
         "task": "activities.tasks.nudge_practices_under_target",
         "schedule": crontab(hour=8, minute=0),
+    },
+    # Personal data past its rounds' retention period is anonymised, once a day at night.
+    "anonymise-expired-persons": {
+        "task": "practices.tasks.anonymise_expired",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 

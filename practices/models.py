@@ -3,6 +3,8 @@ for a practice (a practice grant)."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -12,6 +14,22 @@ from django.utils.translation import gettext_lazy as _
 
 from ligepraksis.cpr import GuardedCharField
 from ligepraksis.validators import validate_cvr, validate_provider_number
+
+
+def new_feed_token() -> str:
+    """A fresh calendar-feed key: 256 random bits, URL-safe (43 characters).
+
+    A calendar program cannot log in, so the feed URL is the key. It is stored on the row (unique),
+    looked up in the database, and replaced to revoke it; rows made before the keys existed, and
+    people who left, have none until one is needed (`practices.services.feed_token_ensure`).
+    """
+    return secrets.token_urlsafe(32)
+
+
+def feed_token_field():
+    return models.CharField(
+        _("calendar-feed key"), max_length=64, unique=True, null=True, blank=True, editable=False
+    )
 
 
 class PracticeType(models.TextChoices):
@@ -61,6 +79,7 @@ class Practice(models.Model):
         blank=True,
         help_text=_("A project leader confirmed that the practice was registered by its own people."),
     )
+    feed_token = feed_token_field()
 
     class Meta:
         verbose_name = _("practice")
@@ -119,6 +138,10 @@ class Person(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="persons"
     )
+    feed_token = feed_token_field()
+    # Set when the person's name and contact details were erased (practices/personal_data.py); the
+    # rows that carry counts and amounts (sign-ups, attendance, hours) stay, pointing at this row.
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("person")
@@ -134,6 +157,12 @@ class MembershipQuerySet(models.QuerySet):
         """Memberships in force on a day (today in Danish time): begun, and not ended before it."""
         on = on or timezone.localdate()
         return self.filter(started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
+
+    def continuing(self, on=None):
+        """Current memberships that go on after the day: the person has not left and does not leave
+        that day. The calendar feeds use it, so a person recorded as leaving today drops out at once."""
+        on = on or timezone.localdate()
+        return self.filter(started_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
 
     def open(self):
         """Memberships without an end date (a person can have at most one per practice)."""

@@ -4,7 +4,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ligepraksis.registry import Card, Link, start_cards
-from practices import demo  # noqa: F401  (registers the demo builder)
+from practices import (
+    demo,  # noqa: F401  (registers the demo builder)
+    personal_data,  # noqa: F401  (registers its part of a person's data)
+)
 from practices.models import Practice
 from practices.permissions import own_practice_ids
 

@@ -25,6 +25,7 @@ from practices.models import (
     Practice,
     PracticeGrant,
     ProviderNumber,
+    new_feed_token,
 )
 from practices.permissions import acts_for
 
@@ -80,8 +81,10 @@ def practice_register(*, provider_numbers: list[str], cvr: str, registered_by=No
     # A practice registered by a user (applying or joining) can be used at once, but a project leader
     # confirms it before its application can be selected; one made by staff or data is confirmed.
     confirmed_at = None if registered_by is not None else timezone.now()
-    practice = Practice(cvr=cvr, registered_by=registered_by, confirmed_at=confirmed_at, **fields)
-    _full_clean(practice, exclude=["cvr"])
+    practice = Practice(
+        cvr=cvr, registered_by=registered_by, confirmed_at=confirmed_at, feed_token=new_feed_token(), **fields
+    )
+    _full_clean(practice, exclude=["cvr", "feed_token"])
     try:
         with transaction.atomic():
             practice.save()
@@ -236,6 +239,9 @@ def membership_end(*, user, practice: Practice, person: Person, on=None) -> None
     if person.user_id:
         PracticeGrant.objects.filter(user_id=person.user_id, practice=practice).delete()
         forget_grants(person.user)
+    # The person's calendar feed ends with the membership: the old link answers 404 from now on.
+    Person.objects.filter(pk=person.pk).update(feed_token=None)
+    person.feed_token = None
 
 
 def practice_confirm(*, practice: Practice, now=None) -> Practice:
@@ -260,3 +266,37 @@ def practice_hand_over(*, practice: Practice, email: str, name: str = "", now=No
     practice_grant(user=account, practice=practice)
     practice_confirm(practice=practice, now=now)
     return account
+
+
+# --- Calendar-feed keys (the feeds themselves are activities/feeds.py) -------------------------------
+
+
+def feed_token_ensure(obj: Person | Practice) -> str:
+    """The row's calendar-feed key, made on first use (rows older than the keys, or a person whose
+    feed ended when they left and who is signed up again). Two requests at once get the same key."""
+    if obj.feed_token:
+        return obj.feed_token
+    model = type(obj)
+    model.objects.filter(pk=obj.pk, feed_token__isnull=True).update(feed_token=new_feed_token())
+    obj.feed_token = model.objects.values_list("feed_token", flat=True).get(pk=obj.pk)
+    return obj.feed_token
+
+
+def feed_token_rotate(obj: Person | Practice) -> str:
+    """Replace the calendar-feed key: the old link answers 404 at once (the admin calls this too)."""
+    obj.feed_token = new_feed_token()
+    type(obj).objects.filter(pk=obj.pk).update(feed_token=obj.feed_token)
+    return obj.feed_token
+
+
+@transaction.atomic
+def feed_token_reset(*, user, practice: Practice, person: Person | None = None) -> str:
+    """Someone acting for the practice makes a new feed link for the practice, or for one of its
+    current members (a link shared too widely, or a phone that was lost)."""
+    if not acts_for(user, practice.pk):
+        raise DomainError(_("You can only change your own practice."))
+    if person is None:
+        return feed_token_rotate(practice)
+    if not Membership.objects.current().filter(practice=practice, person=person).exists():
+        raise DomainError(_("%(name)s is not a member of the practice.") % {"name": person.name})
+    return feed_token_rotate(person)

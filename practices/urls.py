@@ -11,4 +11,5 @@ urlpatterns = [
     path("praksis/<int:pk>/personer/", views.people, name="people"),
     path("praksis/<int:pk>/personer/<int:person_pk>/", views.person_access, name="person_access"),
     path("praksis/adgang/<str:token>/", views.consent, name="consent"),
+    path("praksis/<int:pk>/kalenderlink/", views.feed_reset, name="feed_reset"),
 ]

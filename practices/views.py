@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ligepraksis import throttle
 from ligepraksis.email_links import login_from_link, send_login_link
 from ligepraksis.errors import DomainError
 from ligepraksis.forms import EmailForm, add_domain_error
@@ -26,6 +27,7 @@ JOIN_SALT = "activities.join"
 
 
 @require_http_methods(["GET", "POST"])
+@throttle.sign_in_mail
 def join(request):
     """Step 1: confirm an e-mail address; the signed link logs in."""
     if request.user.is_authenticated:
@@ -48,6 +50,7 @@ def join_verify(request, token: str):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@throttle.practice_registration()
 def join_practice(request):
     """Step 2: register the practice (a practice that is already registered is joined via a colleague)."""
     own = own_practice_ids(request.user)
@@ -121,10 +124,17 @@ def person_access(request, pk: int, person_pk: int):
     practice = get_practice_for_user(request.user, pk)
     person = get_member_for_user(request.user, practice, person_pk)
     try:
-        if request.POST.get("action") == "leave":
+        action = request.POST.get("action")
+        if action == "leave":
             services.membership_end(user=request.user, practice=practice, person=person)
             messages.success(
                 request, _("%(name)s is recorded as having left the practice.") % {"name": person.name}
+            )
+        elif action == "feed":
+            services.feed_token_reset(user=request.user, practice=practice, person=person)
+            messages.success(
+                request,
+                _("%(name)s has a new calendar link; the old one no longer works.") % {"name": person.name},
             )
         else:
             _give_access(request, practice, person)
@@ -171,3 +181,15 @@ def consent(request, token: str):
         except DomainError as exc:
             messages.error(request, exc.message)
     return render(request, "practices/consent.html", {"consent": found})
+@login_required
+@require_POST
+def feed_reset(request, pk: int):
+    """A new calendar link for the practice's feed; the old one answers 404 from now on."""
+    practice = get_practice_for_user(request.user, pk)
+    try:
+        services.feed_token_reset(user=request.user, practice=practice)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The practice has a new calendar link; the old one no longer works."))
+    return redirect("practices:people", pk=pk)

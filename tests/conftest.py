@@ -193,6 +193,16 @@ __all__ = [
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The throttles count in the cache (LocMemCache, shared by the whole test process)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _tasks_in_process(settings):
     """Tests run tasks in process; the real-worker tests switch this off for themselves."""
     from ligepraksis.celery import app

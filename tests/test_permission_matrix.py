@@ -262,9 +262,17 @@ MATRIX = [
     # An access-consent link: a page for everyone; an invalid token says so (nothing changes).
     Case("practices:consent", "GET", "bad_token", everyone(200)),
     Case("practices:consent", "POST", "bad_token", everyone(200)),
-    # --- Calendar feeds: anonymous; the signed token is the key ----------------------------------------
+    Case("practices:person_access", "POST", "member",  # a new calendar link for the person (same rule)
+         row(LOGIN, 302, 302, 404, 302, 404, 302, 404, 404, 404, 404), data={"action": "feed"}),
+    Case("practices:feed_reset", "GET", "practice", logged_in(405)),
+    # A new calendar link for the practice: the practice does it; a leader or consultant who may see
+    # the practice is refused with a message.
+    Case("practices:feed_reset", "POST", "practice",
+         row(LOGIN, 302, 302, 404, 302, 404, 302, 404, 404, 404, 404)),
+    # --- Calendar feeds: anonymous; the random key in the URL is the key ---------------------------------
     Case("calendar:person", "GET", "person_token", everyone(200)),
     Case("calendar:person", "GET", "bad_token", everyone(404)),
+    Case("calendar:person", "GET", "left_person_token", everyone(404)),  # the person left the practice
     Case("calendar:practice", "GET", "practice_token", everyone(200)),
     Case("calendar:practice", "GET", "bad_token", everyone(404)),
 ]
@@ -328,6 +336,14 @@ def _activity_world(round_obj, app, provider_org, owner) -> dict:
     )
     claim.evidence.save("bevis.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
     claim.save()
+    # A colleague who had a feed link and then left the practice: the link is dead.
+    from practices.models import Person
+    from practices.services import feed_token_ensure, member_create, membership_end
+
+    leaver = member_create(practice=app.practice, name="Tidligere Kollega", kind="staff")
+    left_token = feed_token_ensure(leaver)
+    acting = make_user("tidligere.chef@example.org", practice=app.practice)
+    membership_end(user=acting, practice=app.practice, person=Person.objects.get(pk=leaver.pk))
     return {
         "practice": app.practice,
         "activity": activity,
@@ -336,6 +352,7 @@ def _activity_world(round_obj, app, provider_org, owner) -> dict:
         "claim": claim,
         "person_token": person_token(person),
         "practice_token": practice_token(app.practice),
+        "left_person_token": left_token,
     }
 
 
@@ -346,7 +363,7 @@ def _kwargs(name: str, target: str | None, objects) -> dict:
         return {"token": "not-a-valid-token"}
     if target == "bad_reset_token":
         return {"uidb64": "MQ", "token": "bad-token"}
-    if target in ("person_token", "practice_token"):
+    if target in ("person_token", "practice_token", "left_person_token"):
         return {"token": objects[target]}
     if target == "member":
         return {"pk": objects["practice"].pk, "person_pk": objects["app"].doctor_coordinator_id}

@@ -23,10 +23,10 @@ from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
 from applications.forms import AcceptForm, ApplicationForm, RecommendationForm, ReviewForm
-from ligepraksis.forms import EmailForm
-from practices.forms import LookupForm, PracticeRegisterForm
 from applications.models import Application, ApplicationStatus, Participation
+from ligepraksis.forms import EmailForm
 from ligepraksis.models import Role
+from practices.forms import LookupForm, PracticeRegisterForm
 from tests.conftest import PASSWORD, make_round, make_user
 
 PROVIDER_NUMBER = "054321"  # a leading zero that must survive

@@ -42,6 +42,9 @@ ALLOW_LIST = {
     # The coordinators' addresses as typed into a draft (EmailField).
     "applications.Application.doctor_email": "email",
     "applications.Application.staff_email": "email",
+    # Calendar-feed keys: random URL-safe text made by practices.models.new_feed_token, never typed.
+    "practices.Practice.feed_token": "system",
+    "practices.Person.feed_token": "system",
     # The outbox: a recipient address, and a subject and body rendered by the portal from its
     # templates and from fields that are guarded themselves; an idempotency key and a mail library's
     # error text, both written by the portal, never typed.
