@@ -211,9 +211,11 @@ def confirm_request(request, pk: int):
 def lift_conflict(request, pk: int):
     """Another project leader lifts a reviewer's declared conflict of interest, with a reason."""
     application = permissions.get_application_for_user(request.user, pk, "decide")
-    review = get_object_or_404(application.reviews.select_related("reviewer"), pk=request.POST.get("review"))
+    review = application.reviews.select_related("reviewer").filter(pk=request.POST.get("review") or 0).first()
     form = ReasonForm(request.POST)
-    if form.is_valid():
+    if review is None:
+        messages.error(request, _("No such review of this application."))
+    elif form.is_valid():
         try:
             services.conflict_lift(
                 application=application, reviewer=review.reviewer, user=request.user,

@@ -140,8 +140,8 @@ MATRIX = [
     Case("applications:hand_over", "POST", "app",  # no address: an error message, nothing changes
          row(LOGIN, 403, 403, 403, 302, 404, 404, 404, 404, 404, 404)),
     Case("applications:lift_conflict", "GET", "app", logged_in(405)),
-    Case("applications:lift_conflict", "POST", "app",  # no such review: 404 for the leader too
-         row(LOGIN, 403, 403, 403, 404, 404, 404, 404, 404, 404, 404), data={"review": "0", "reason": "x"}),
+    Case("applications:lift_conflict", "POST", "app",  # no such review: a message, nothing changes
+         row(LOGIN, 403, 403, 403, 302, 404, 404, 404, 404, 404, 404), data={"review": "0", "reason": "x"}),
     Case("applications:accept", "GET", "app",
          row(LOGIN, 200, 200, 403, 403, 404, 404, 404, 404, 404, 404)),
     Case("applications:accept", "POST", "app",  # no confirmation ticked: the form is shown again

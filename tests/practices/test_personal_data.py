@@ -50,7 +50,8 @@ def anna(region, settings, tmp_path):
     acting = practice_user(practice)
     person = Person.objects.create(name=NAME, kind="doctor", email=EMAIL, phone="86 12 34 56", title="Læge")
     Membership.objects.create(person=person, practice=practice, started_on=OLD)
-    account = person_give_access(user=acting, practice=practice, person=person)
+    person_give_access(user=acting, practice=practice, person=person)
+    account = Person.objects.get(pk=person.pk).user
     account.set_password(PASSWORD)
     account.save()
     session = make_session(
