@@ -191,6 +191,16 @@ __all__ = [
 ]
 
 
+@pytest.fixture
+def real_worker():
+    """`with real_worker(): ...` runs a real Celery worker for the block (tests/helpers.py); without a
+    broker the test skips here, before it starts."""
+    from tests import helpers
+
+    helpers.skip_without_broker()
+    return helpers.real_worker
+
+
 @pytest.fixture(autouse=True)
 def _tasks_in_process(settings):
     """Tests run tasks in process; the real-worker tests switch this off for themselves."""
