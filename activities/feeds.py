@@ -44,10 +44,6 @@ def person_feed_url(person) -> str:
     return settings.SITE_URL + reverse("calendar:person", args=[person_token(person)])
 
 
-def practice_feed_url(practice) -> str:
-    return settings.SITE_URL + reverse("calendar:practice", args=[practice_token(practice)])
-
-
 def _by_token(queryset, token: str):
     if not TOKEN_SHAPE.fullmatch(token):
         raise Http404

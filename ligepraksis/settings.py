@@ -357,7 +357,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
-# Upload limits (evidence files come in a later issue).
+# The largest request body apart from uploaded files; uploads (claim evidence, catalogue imports) are
+# checked by size where they are received.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # E-mail uniqueness is enforced case-insensitively by a database constraint (Lower(email)), which

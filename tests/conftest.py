@@ -181,6 +181,61 @@ def outsider(db):
     return make_user("outsider@example.org")
 
 
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.fixture(scope="module")
+def demo_db(request, django_db_setup, django_db_blocker):
+    """The demo data (`manage.py demo_data`), built once for the test module that asks for it.
+
+    It is built inside a transaction that stays open while the module runs and is rolled back after its
+    last test, as Django's TestCase does with setUpTestData: each test runs in a savepoint inside it
+    (`django_db`, not `transaction=True`), so what a test writes is undone and the next test finds the
+    demo as built, and the modules after it find an empty database. A module that uses it may hold no
+    transactional test (the worker thread of such a test, or its flush, would meet the open transaction).
+    """
+    from django.core.management import call_command
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    from ligepraksis.celery import app
+
+    offending = [
+        item.name
+        for item in request.session.items
+        if getattr(item, "module", None) is request.module and _is_transactional(item)
+    ]
+    if offending:
+        pytest.fail(f"demo_db keeps a transaction open for the module; move these tests out: {offending}")
+
+    atomic = transaction.atomic()
+    with django_db_blocker.unblock():
+        atomic.__enter__()
+    try:
+        # What the autouse _tasks_in_process fixture gives each test (a module fixture runs before it).
+        eager, app.conf.task_always_eager = app.conf.task_always_eager, True
+        try:
+            with (
+                django_db_blocker.unblock(),
+                override_settings(
+                    EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+                    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+                ),
+            ):
+                call_command("demo_data", "--quiet")
+        finally:
+            app.conf.task_always_eager = eager
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 __all__ = [
     "make_application",
     "make_practice",
@@ -190,6 +245,16 @@ __all__ = [
     "PASSWORD",
     "IN_CI",
 ]
+
+
+@pytest.fixture
+def real_worker():
+    """`with real_worker(): ...` runs a real Celery worker for the block (tests/helpers.py); without a
+    broker the test skips here, before it starts."""
+    from tests import helpers
+
+    helpers.skip_without_broker()
+    return helpers.real_worker
 
 
 @pytest.fixture(autouse=True)

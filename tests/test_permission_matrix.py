@@ -25,10 +25,10 @@ from django.utils import timezone
 
 from ligepraksis.models import ProviderOrganisation, Role
 from tests.conftest import make_application, make_practice, make_round, make_user
+from tests.helpers import login
 
 LOGIN = "login"
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-BACKEND = "ligepraksis.auth.EmailBackend"
 
 ACTORS = (
     "anonymous",
@@ -374,10 +374,7 @@ def _kwargs(name: str, target: str | None, objects) -> dict:
 
 
 def _client_for(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user, backend=BACKEND)
-    return client
+    return login(Client(), user)
 
 
 def _outcome(response) -> int | str:

@@ -11,11 +11,3 @@ register = template.Library()
 def kr(value):
     """{{ amount|kr }} -> 1.098,80 kr."""
     return format_kr(value)
-
-
-@register.filter
-def get_item(mapping, key):
-    try:
-        return mapping.get(key)
-    except AttributeError:
-        return None

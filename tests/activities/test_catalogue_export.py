@@ -15,6 +15,7 @@ from django.utils import timezone
 from activities.models import Activity, Session
 from activities.resources import catalogue_export, catalogue_import
 from tests.activities.service_factories import make_activity, make_session, provider
+from tests.helpers import login
 
 PAYLOADS = [
     '=HYPERLINK("http://x","y")',
@@ -82,7 +83,7 @@ def test_csv_catalogue_writes_formula_like_texts_with_a_leading_apostrophe(close
 @pytest.mark.django_db
 def test_the_leaders_download_is_neutralised_too(client, closed_round, leader):
     _hostile_session(closed_round, "=1+2")
-    client.force_login(leader, backend="ligepraksis.auth.EmailBackend")
+    login(client, leader)
     url = reverse("activities:catalogue_export", args=[closed_round.pk])
     (xlsx_row,) = _xlsx_rows(client.get(url, {"format": "xlsx"}).content)
     assert xlsx_row["title"].data_type == "s" and xlsx_row["title"].value == "'=1+2"

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from practices.models import Membership, Person
 from tests.conftest import make_practice, make_user
+from tests.helpers import login
 
 
 def _verify_link():
@@ -53,7 +54,7 @@ def test_joining_an_already_registered_practice_is_refused_with_advice(client, r
     existing = make_practice(region)
     number = existing.provider_numbers.get().number
     user = make_user("fremmed@example.org")
-    client.force_login(user)
+    login(client, user)
     muni = region.municipalities.get(name="Aarhus")
     response = client.post(
         reverse("practices:join_practice"),
@@ -83,7 +84,7 @@ def test_joining_an_already_registered_practice_is_refused_with_advice(client, r
 def test_a_practice_user_adds_a_colleague_with_a_login_and_records_a_leaver(client, region):
     practice = make_practice(region)
     owner = make_user(practice=practice)
-    client.force_login(owner)
+    login(client, owner)
     url = reverse("practices:people", args=[practice.pk])
     response = client.post(
         url, {"name": "Bo Sekretær", "kind": "staff", "email": "bo@example.org", "give_access": "on"}
@@ -99,7 +100,7 @@ def test_a_practice_user_adds_a_colleague_with_a_login_and_records_a_leaver(clie
 @pytest.mark.django_db
 def test_people_page_cpr_in_a_name_is_refused_and_nothing_saved(client, region):
     practice = make_practice(region)
-    client.force_login(make_user(practice=practice))
+    login(client, make_user(practice=practice))
     before = Person.objects.count()
     response = client.post(
         reverse("practices:people", args=[practice.pk]), {"name": "Pt 010190-1234", "kind": "staff"}
@@ -112,6 +113,6 @@ def test_people_page_cpr_in_a_name_is_refused_and_nothing_saved(client, region):
 @pytest.mark.django_db
 def test_outsider_gets_404_on_another_practices_people(client, region):
     practice = make_practice(region)
-    client.force_login(make_user())
+    login(client, make_user())
     assert client.get(reverse("practices:people", args=[practice.pk])).status_code == 404
     assert client.post(reverse("practices:person_access", args=[practice.pk, 1])).status_code == 404

@@ -6,10 +6,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
-from celery import signals
-from django.conf import settings
 from django.core import mail
-from django.db import connections
 from django.utils import timezone
 
 from activities import notifications, services
@@ -214,23 +211,9 @@ def test_claim_decision_mails_the_submitter_with_the_reason(setup, django_captur
     assert notifications.claim_decided_enqueue(pending) is False
 
 
-def _close_worker_connections(**kwargs):
-    """Runs in the worker thread after each task: leave no connection open to the test database."""
-    connections.close_all()
-
-
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_signup_confirmation_is_sent_by_a_real_worker(region):
-    if settings.CELERY_TASK_ALWAYS_EAGER:  # no broker configured
-        pytest.skip(
-            "A real Celery worker needs Redis: set CELERY_BROKER_URL=redis://127.0.0.1:6379/11 (see README)"
-        )
-    import celery.contrib.testing.tasks  # noqa: F401 - registers celery.ping for the test worker
-    from celery.contrib.testing.worker import start_worker
-
-    from ligepraksis.celery import app as celery_app
-
+def test_signup_confirmation_is_sent_by_a_real_worker(region, real_worker):
     round_obj = make_round(region, open_=False)
     practice = make_practice(region)
     user = practice_user(practice)
@@ -240,20 +223,14 @@ def test_signup_confirmation_is_sent_by_a_real_worker(region):
     person.email = "worker@praksis.example"
     person.save()
 
-    celery_app.conf.task_always_eager = False  # the autouse fixture restores it
-    celery_app.control.purge()
     mail.outbox.clear()
-    signals.task_postrun.connect(_close_worker_connections, weak=False)
-    try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=15):
-            services.registration_signup(user=user, session=session, practice=practice, persons=[person])
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline and not any(
-                "worker@praksis.example" in m.to for m in list(mail.outbox)
-            ):
-                time.sleep(0.2)
-    finally:
-        signals.task_postrun.disconnect(_close_worker_connections)
+    with real_worker():
+        services.registration_signup(user=user, session=session, practice=practice, persons=[person])
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not any(
+            "worker@praksis.example" in m.to for m in list(mail.outbox)
+        ):
+            time.sleep(0.2)
 
     messages = [m for m in mail.outbox if "worker@praksis.example" in m.to]
     assert len(messages) == 1, "no worker sent the confirmation within 20 s"

@@ -25,8 +25,7 @@ from tests.activities.service_factories import (
     provider,
 )
 from tests.conftest import make_practice, make_round, make_user
-
-BACKEND = "ligepraksis.auth.EmailBackend"
+from tests.helpers import login
 
 
 def _render(client: Client, url: str, row: str) -> tuple[int, int]:
@@ -99,8 +98,7 @@ def test_practice_hours_page_queries_do_not_grow_with_people_and_sessions(
 ):
     participation, user = participate(big_round, round_leader)
     practice = participation.practice
-    client = Client()
-    client.force_login(user, backend=BACKEND)
+    client = login(Client(), user)
     url = reverse("activities:practice_hours", args=[practice.pk])
 
     def add(count: int, start_day: int):
@@ -130,8 +128,7 @@ def test_practice_hours_page_queries_do_not_grow_with_people_and_sessions(
 
 @pytest.mark.django_db
 def test_overview_queries_do_not_grow_with_participations(big_round, round_leader, activities):
-    client = Client()
-    client.force_login(round_leader, backend=BACKEND)
+    client = login(Client(), round_leader)
     url = reverse("activities:overview", args=[big_round.pk])
     _sessions(activities, 5, start_day=1)
 

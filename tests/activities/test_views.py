@@ -9,7 +9,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -36,21 +35,14 @@ from tests.activities.service_factories import (
     provider_user,
 )
 from tests.conftest import make_practice, make_user
+from tests.helpers import english, login
 
-BACKEND = "ligepraksis.auth.EmailBackend"
 PDF = b"%PDF-1.4 evidence"
 
 
 @pytest.fixture(autouse=True)
 def _setup(monkeypatch, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-def login(client, user):
-    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"  # messages asserted in English
-    if user is not None:
-        client.force_login(user, backend=BACKEND)
-    return client
 
 
 def body(response) -> str:
@@ -100,7 +92,7 @@ def test_anonymous_sees_the_catalogue_with_free_places(client, world):
     cancelled = make_session(world["activity"], starts_at=timezone.now() + dt.timedelta(days=25))
     cancelled.cancelled_at = timezone.now()
     cancelled.save()
-    response = login(client, None).get(reverse("activities:catalogue"))
+    response = english(client).get(reverse("activities:catalogue"))
     html = body(response)
     assert response.status_code == 200
     assert html.count('data-row="session"') == 3
@@ -117,7 +109,7 @@ def test_catalogue_filters_by_kind_month_and_audience(client, world, org):
     )
     later = timezone.localtime(world["session"].starts_at) + dt.timedelta(days=40)
     make_session(course, starts_at=later)
-    client = login(client, None)
+    client = english(client)
     html = body(client.get(reverse("activities:catalogue"), {"kind": "course"}))
     assert html.count('data-row="session"') == 1 and "Kursus i samtaler" in html
     month = f"{later.year:04d}-{later.month:02d}"
@@ -129,7 +121,7 @@ def test_catalogue_filters_by_kind_month_and_audience(client, world, org):
 
 @pytest.mark.django_db
 def test_activity_page_is_public_and_shows_its_sessions(client, world):
-    response = login(client, None).get(reverse("activities:activity", args=[world["activity"].pk]))
+    response = english(client).get(reverse("activities:activity", args=[world["activity"].pk]))
     assert response.status_code == 200
     assert body(response).count('data-row="session"') == 1
     assert reverse("activities:activity_edit", args=[world["activity"].pk]) not in body(response)
@@ -143,7 +135,7 @@ def test_practice_user_signs_up_two_people_and_the_second_waits(client, world):
     session = world["session"]
     session.capacity = 1
     session.save()
-    client = login(client, world["user"])
+    client = login(english(client), world["user"])
     response = client.post(
         reverse("activities:signup", args=[session.pk]),
         {"practice": world["practice"].pk, "persons": [world["doctor"].pk, world["staff"].pk]},
@@ -158,7 +150,7 @@ def test_practice_user_signs_up_two_people_and_the_second_waits(client, world):
 
 @pytest.mark.django_db
 def test_sign_up_adds_a_person_on_the_spot(client, world):
-    client = login(client, world["user"])
+    client = login(english(client), world["user"])
     response = client.post(
         reverse("activities:signup", args=[world["session"].pk]),
         {"practice": world["practice"].pk, "new_name": "Ny Vikar", "new_kind": PersonKind.STAFF},
@@ -177,7 +169,7 @@ def test_refused_sign_up_shows_the_error_and_keeps_no_new_person(client, world):
         practice=world["practice"],
         status=RegistrationStatus.CONFIRMED,
     )
-    client = login(client, world["user"])
+    client = login(english(client), world["user"])
     response = client.post(
         reverse("activities:signup", args=[world["session"].pk]),
         {
@@ -195,7 +187,7 @@ def test_refused_sign_up_shows_the_error_and_keeps_no_new_person(client, world):
 @pytest.mark.django_db
 def test_sign_up_cannot_choose_someone_outside_the_practice(client, world, other_practice_user, region):
     stranger = make_person(make_practice(region))
-    response = login(client, world["user"]).post(
+    response = login(english(client), world["user"]).post(
         reverse("activities:signup", args=[world["session"].pk]),
         {"practice": world["practice"].pk, "persons": [stranger.pk]},
     )
@@ -205,7 +197,7 @@ def test_sign_up_cannot_choose_someone_outside_the_practice(client, world, other
 
 @pytest.mark.django_db
 def test_user_without_a_practice_is_told_how_to_get_access(client, world, outsider):
-    response = login(client, outsider).get(reverse("activities:signup", args=[world["session"].pk]))
+    response = login(english(client), outsider).get(reverse("activities:signup", args=[world["session"].pk]))
     assert response.status_code == 200
     assert "not linked to a practice" in body(response)
 
@@ -231,7 +223,7 @@ def registration(world):
 
 @pytest.mark.django_db
 def test_practice_user_cancels_its_registration(client, world, registration):
-    response = login(client, world["user"]).post(
+    response = login(english(client), world["user"]).post(
         reverse("activities:registration_cancel", args=[registration.pk])
     )
     assert response.status_code == 302
@@ -241,14 +233,14 @@ def test_practice_user_cancels_its_registration(client, world, registration):
 
 @pytest.mark.django_db
 def test_leader_cancels_a_registration(client, world, registration, leader):
-    login(client, leader).post(reverse("activities:registration_cancel", args=[registration.pk]))
+    login(english(client), leader).post(reverse("activities:registration_cancel", args=[registration.pk]))
     registration.refresh_from_db()
     assert registration.status == RegistrationStatus.CANCELLED
 
 
 @pytest.mark.django_db
 def test_other_practice_gets_404_cancelling_a_registration(client, world, registration, other_practice_user):
-    response = login(client, other_practice_user).post(
+    response = login(english(client), other_practice_user).post(
         reverse("activities:registration_cancel", args=[registration.pk])
     )
     assert response.status_code == 404
@@ -270,7 +262,7 @@ def test_practice_sees_its_progress_split_by_person(client, world, leader):
             status=RegistrationStatus.CONFIRMED,
             attended=True,
         )
-    response = login(client, world["user"]).get(
+    response = login(english(client), world["user"]).get(
         reverse("activities:practice_hours", args=[world["practice"].pk])
     )
     html = body(response)
@@ -294,14 +286,16 @@ def test_progress_label_is_danish_by_default(client, world):
         status=RegistrationStatus.CONFIRMED,
         attended=True,
     )
-    client.force_login(world["user"], backend=BACKEND)
+    login(client, world["user"])
     html = body(client.get(reverse("activities:practice_hours", args=[world["practice"].pk])))
     assert re.search(r"1,5 (of|af) 10", html)  # Danish decimals in the progress label
 
 
 @pytest.mark.django_db
 def test_leader_sees_the_practice_hours_page_read_only(client, world, leader):
-    response = login(client, leader).get(reverse("activities:practice_hours", args=[world["practice"].pk]))
+    response = login(english(client), leader).get(
+        reverse("activities:practice_hours", args=[world["practice"].pk])
+    )
     assert response.status_code == 200
     assert response.context["is_own"] is False
     assert reverse("activities:claim_new", args=[world["practice"].pk]) not in body(response)
@@ -309,7 +303,7 @@ def test_leader_sees_the_practice_hours_page_read_only(client, world, leader):
 
 @pytest.mark.django_db
 def test_other_practice_gets_404_on_the_hours_page(client, world, other_practice_user):
-    response = login(client, other_practice_user).get(
+    response = login(english(client), other_practice_user).get(
         reverse("activities:practice_hours", args=[world["practice"].pk])
     )
     assert response.status_code == 404
@@ -317,7 +311,7 @@ def test_other_practice_gets_404_on_the_hours_page(client, world, other_practice
 
 @pytest.mark.django_db
 def test_my_hours_goes_to_the_users_practice(client, world):
-    response = login(client, world["user"]).get(reverse("activities:my_hours"))
+    response = login(english(client), world["user"]).get(reverse("activities:my_hours"))
     assert response.status_code == 302
     assert response["Location"] == reverse("activities:practice_hours", args=[world["practice"].pk])
 
@@ -339,7 +333,7 @@ def _claim_data(world, **extra):
 @pytest.mark.django_db
 def test_practice_claims_hours_with_evidence(client, world):
     data = _claim_data(world, evidence=SimpleUploadedFile("bevis.pdf", PDF, content_type="application/pdf"))
-    response = login(client, world["user"]).post(
+    response = login(english(client), world["user"]).post(
         reverse("activities:claim_new", args=[world["practice"].pk]), data
     )
     assert response.status_code == 302
@@ -352,7 +346,7 @@ def test_practice_claims_hours_with_evidence(client, world):
 @pytest.mark.django_db
 def test_claim_evidence_that_is_not_a_pdf_is_an_error_on_the_field(client, world):
     data = _claim_data(world, evidence=SimpleUploadedFile("bevis.pdf", b"MZ not a pdf"))
-    response = login(client, world["user"]).post(
+    response = login(english(client), world["user"]).post(
         reverse("activities:claim_new", args=[world["practice"].pk]), data
     )
     assert response.status_code == 200
@@ -362,7 +356,7 @@ def test_claim_evidence_that_is_not_a_pdf_is_an_error_on_the_field(client, world
 
 @pytest.mark.django_db
 def test_claim_hours_absurdly_high_are_refused(client, world):
-    response = login(client, world["user"]).post(
+    response = login(english(client), world["user"]).post(
         reverse("activities:claim_new", args=[world["practice"].pk]), _claim_data(world, hours="100")
     )
     assert response.status_code == 200
@@ -372,13 +366,15 @@ def test_claim_hours_absurdly_high_are_refused(client, world):
 
 @pytest.mark.django_db
 def test_leader_may_not_claim_for_a_practice(client, world, leader):
-    response = login(client, leader).get(reverse("activities:claim_new", args=[world["practice"].pk]))
+    response = login(english(client), leader).get(
+        reverse("activities:claim_new", args=[world["practice"].pk])
+    )
     assert response.status_code == 403
 
 
 @pytest.mark.django_db
 def test_other_practice_gets_404_claiming(client, world, other_practice_user):
-    response = login(client, other_practice_user).get(
+    response = login(english(client), other_practice_user).get(
         reverse("activities:claim_new", args=[world["practice"].pk])
     )
     assert response.status_code == 404
@@ -402,7 +398,7 @@ def claim(world):
 
 @pytest.mark.django_db
 def test_leader_lists_and_approves_a_claim(client, world, leader, claim):
-    client = login(client, leader)
+    client = login(english(client), leader)
     html = body(client.get(reverse("activities:claims", args=[world["round"].pk])))
     assert html.count('data-row="claim"') == 1
     assert reverse("activities:claim_evidence", args=[claim.pk]) in html
@@ -416,7 +412,7 @@ def test_leader_lists_and_approves_a_claim(client, world, leader, claim):
 
 @pytest.mark.django_db
 def test_rejecting_without_a_reason_is_refused(client, world, leader, claim):
-    response = login(client, leader).post(
+    response = login(english(client), leader).post(
         reverse("activities:claim_decide", args=[claim.pk]), {f"c{claim.pk}-decision": "reject"}, follow=True
     )
     assert "Give a reason for rejecting the claim." in body(response)
@@ -427,10 +423,15 @@ def test_rejecting_without_a_reason_is_refused(client, world, leader, claim):
 @pytest.mark.django_db
 def test_practice_cannot_decide_its_own_claim_and_outsider_gets_404(client, world, claim, outsider):
     url = reverse("activities:claim_decide", args=[claim.pk])
-    assert login(client, world["user"]).post(url, {f"c{claim.pk}-decision": "approve"}).status_code == 403
-    assert login(client, outsider).post(url, {f"c{claim.pk}-decision": "approve"}).status_code == 404
     assert (
-        login(client, world["user"]).get(reverse("activities:claims", args=[world["round"].pk])).status_code
+        login(english(client), world["user"]).post(url, {f"c{claim.pk}-decision": "approve"}).status_code
+        == 403
+    )
+    assert login(english(client), outsider).post(url, {f"c{claim.pk}-decision": "approve"}).status_code == 404
+    assert (
+        login(english(client), world["user"])
+        .get(reverse("activities:claims", args=[world["round"].pk]))
+        .status_code
         == 404
     )
     claim.refresh_from_db()
@@ -440,11 +441,11 @@ def test_practice_cannot_decide_its_own_claim_and_outsider_gets_404(client, worl
 @pytest.mark.django_db
 def test_evidence_is_streamed_to_the_practice_and_the_leader_only(client, world, claim, leader, outsider):
     url = reverse("activities:claim_evidence", args=[claim.pk])
-    response = login(client, world["user"]).get(url)
+    response = login(english(client), world["user"]).get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
-    assert login(client, leader).get(url).status_code == 200
-    assert login(client, outsider).get(url).status_code == 404
+    assert login(english(client), leader).get(url).status_code == 200
+    assert login(english(client), outsider).get(url).status_code == 404
     assert not claim.evidence.url.startswith(url)
 
 
@@ -469,7 +470,7 @@ def running(world):
 def test_provider_takes_attendance_with_a_no_show_and_a_walk_in(client, world, org, running):
     session, (doctor_reg, staff_reg) = running
     number = world["practice"].provider_numbers.first().number
-    client = login(client, provider_user(org))
+    client = login(english(client), provider_user(org))
     url = reverse("activities:attendance", args=[session.pk])
     page = client.get(url)
     assert page.status_code == 200 and body(page).count('data-row="attendee"') == 2
@@ -497,7 +498,7 @@ def test_provider_takes_attendance_with_a_no_show_and_a_walk_in(client, world, o
 @pytest.mark.django_db
 def test_attendance_with_an_unknown_provider_number_saves_nothing(client, world, leader, running):
     session, (doctor_reg, _staff) = running
-    response = login(client, leader).post(
+    response = login(english(client), leader).post(
         reverse("activities:attendance", args=[session.pk]),
         {
             f"attended_{doctor_reg.pk}": "on",
@@ -518,8 +519,8 @@ def test_attendance_with_an_unknown_provider_number_saves_nothing(client, world,
 def test_other_provider_and_practice_get_404_on_attendance(client, world, running):
     session, _regs = running
     url = reverse("activities:attendance", args=[session.pk])
-    assert login(client, provider_user(provider("Anden udbyder"))).get(url).status_code == 404
-    assert login(client, world["user"]).get(url).status_code == 404
+    assert login(english(client), provider_user(provider("Anden udbyder"))).get(url).status_code == 404
+    assert login(english(client), world["user"]).get(url).status_code == 404
 
 
 # --- The leaders' overview ------------------------------------------------------------------------
@@ -527,7 +528,7 @@ def test_other_provider_and_practice_get_404_on_attendance(client, world, runnin
 
 @pytest.mark.django_db
 def test_leader_sees_the_overview_with_fill_rates(client, world, leader):
-    response = login(client, leader).get(reverse("activities:overview", args=[world["round"].pk]))
+    response = login(english(client), leader).get(reverse("activities:overview", args=[world["round"].pk]))
     html = body(response)
     assert response.status_code == 200
     assert html.count('data-row="participation"') == 1
@@ -541,8 +542,8 @@ def test_practice_and_other_round_leader_get_404_on_the_overview(client, world, 
 
     other_leader = make_user(role=Role.PROJECT_LEADER, round=make_round(region, open_=False))
     url = reverse("activities:overview", args=[world["round"].pk])
-    assert login(client, world["user"]).get(url).status_code == 404
-    assert login(client, other_leader).get(url).status_code == 404
+    assert login(english(client), world["user"]).get(url).status_code == 404
+    assert login(english(client), other_leader).get(url).status_code == 404
 
 
 # --- Catalogue editing ----------------------------------------------------------------------------
@@ -565,7 +566,7 @@ def _activity_data(provider_pk, **extra):
 
 @pytest.mark.django_db
 def test_provider_creates_an_activity_for_its_own_organisation(client, world, org):
-    response = login(client, provider_user(org)).post(
+    response = login(english(client), provider_user(org)).post(
         reverse("activities:activity_new", args=[world["round"].pk]), _activity_data(org.pk)
     )
     assert response.status_code == 302
@@ -576,7 +577,7 @@ def test_provider_creates_an_activity_for_its_own_organisation(client, world, or
 @pytest.mark.django_db
 def test_provider_cannot_choose_another_organisation(client, world, org):
     other = provider("Dybe Ende")
-    response = login(client, provider_user(org)).post(
+    response = login(english(client), provider_user(org)).post(
         reverse("activities:activity_new", args=[world["round"].pk]), _activity_data(other.pk)
     )
     assert response.status_code == 200
@@ -586,7 +587,7 @@ def test_provider_cannot_choose_another_organisation(client, world, org):
 
 @pytest.mark.django_db
 def test_cpr_number_in_a_description_is_refused(client, world, leader, org):
-    response = login(client, leader).post(
+    response = login(english(client), leader).post(
         reverse("activities:activity_edit", args=[world["activity"].pk]),
         _activity_data(org.pk, description="Patient 010190-1234"),
     )
@@ -599,14 +600,16 @@ def test_cpr_number_in_a_description_is_refused(client, world, leader, org):
 def test_other_provider_gets_404_editing(client, world):
     user = provider_user(provider("Anden udbyder"))
     assert (
-        login(client, user).get(reverse("activities:activity_edit", args=[world["activity"].pk])).status_code
+        login(english(client), user)
+        .get(reverse("activities:activity_edit", args=[world["activity"].pk]))
+        .status_code
         == 404
     )
 
 
 @pytest.mark.django_db
 def test_leader_adds_a_session_with_danish_dates(client, world, leader):
-    response = login(client, leader).post(
+    response = login(english(client), leader).post(
         reverse("activities:session_new", args=[world["activity"].pk]),
         {
             "starts_at": "10.03.2027 14:00",
@@ -626,7 +629,7 @@ def test_leader_adds_a_session_with_danish_dates(client, world, leader):
 
 @pytest.mark.django_db
 def test_session_ending_before_it_starts_is_refused(client, world, leader):
-    response = login(client, leader).post(
+    response = login(english(client), leader).post(
         reverse("activities:session_edit", args=[world["session"].pk]),
         {
             "starts_at": "10.03.2027 14:00",
@@ -641,7 +644,7 @@ def test_session_ending_before_it_starts_is_refused(client, world, leader):
 
 @pytest.mark.django_db
 def test_leader_cancels_a_session_with_a_reason(client, world, leader):
-    response = login(client, leader).post(
+    response = login(english(client), leader).post(
         reverse("activities:session_cancel", args=[world["session"].pk]), {"reason": "Underviseren er syg"}
     )
     assert response.status_code == 302
@@ -651,7 +654,7 @@ def test_leader_cancels_a_session_with_a_reason(client, world, leader):
 
 @pytest.mark.django_db
 def test_practice_gets_404_cancelling_a_session(client, world):
-    response = login(client, world["user"]).post(
+    response = login(english(client), world["user"]).post(
         reverse("activities:session_cancel", args=[world["session"].pk]), {"reason": "Nej"}
     )
     assert response.status_code == 404
@@ -680,7 +683,7 @@ GOOD = (
 
 @pytest.mark.django_db
 def test_export_has_a_row_per_session_in_both_formats(client, world, leader):
-    client = login(client, leader)
+    client = login(english(client), leader)
     url = reverse("activities:catalogue_export", args=[world["round"].pk])
     csv_text = client.get(url, {"format": "csv"}).content.decode("utf-8-sig")
     assert csv_text.splitlines()[0].startswith("title;kind;provider")
@@ -691,7 +694,7 @@ def test_export_has_a_row_per_session_in_both_formats(client, world, leader):
 
 @pytest.mark.django_db
 def test_import_dry_run_then_confirm_creates_the_catalogue(client, world, leader):
-    client = login(client, leader)
+    client = login(english(client), leader)
     url = reverse("activities:catalogue_import", args=[world["round"].pk])
     second = GOOD.replace("12.01.2027 13:00;12.01.2027 16:00", "19.01.2027 13:00;19.01.2027 16:00")
     response = client.post(url, {"file": _csv(GOOD, second)})
@@ -706,7 +709,7 @@ def test_import_dry_run_then_confirm_creates_the_catalogue(client, world, leader
 
 @pytest.mark.django_db
 def test_import_updates_a_session_found_by_title_and_start(client, world, leader):
-    client = login(client, leader)
+    client = login(english(client), leader)
     url = reverse("activities:catalogue_import", args=[world["round"].pk])
     client.post(url, {"file": _csv(GOOD)})
     client.post(url, {"confirm": "1"})
@@ -719,7 +722,7 @@ def test_import_updates_a_session_found_by_title_and_start(client, world, leader
 @pytest.mark.django_db
 def test_import_refuses_a_cpr_number_in_a_description(client, world, leader):
     bad = GOOD.replace("Tre timer", "Patient 010190-1234")
-    response = login(client, leader).post(
+    response = login(english(client), leader).post(
         reverse("activities:catalogue_import", args=[world["round"].pk]), {"file": _csv(bad)}
     )
     problems = response.context["problems"]
@@ -745,5 +748,5 @@ def test_nothing_is_saved_when_any_row_fails(client, world, leader):
 @pytest.mark.django_db
 def test_import_and_export_are_for_leaders_only(client, world, org):
     url = reverse("activities:catalogue_import", args=[world["round"].pk])
-    assert login(client, provider_user(org)).get(url).status_code == 404
-    assert login(client, world["user"]).get(url).status_code == 404
+    assert login(english(client), provider_user(org)).get(url).status_code == 404
+    assert login(english(client), world["user"]).get(url).status_code == 404

@@ -23,9 +23,9 @@ from applications.models import Application, ApplicationStatus, Recommendation, 
 from ligepraksis.models import Role
 from practices.models import Person, PersonKind, Practice, PracticeType, ProviderNumber
 from tests.conftest import make_user
+from tests.helpers import login
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-BACKEND = "ligepraksis.auth.EmailBackend"
 ROW = 'data-row="application"'
 _n = itertools.count(1)
 
@@ -92,7 +92,7 @@ def setup(closed_round, settings, client):
     leader = make_user("leder@example.org", role=Role.PROJECT_LEADER, round=closed_round)
     steering = make_user("folge@example.org", role=Role.STEERING, round=closed_round)
     owner = make_user("ansoeger@example.org")
-    client.force_login(leader, backend=BACKEND)
+    login(client, leader)
 
     def add(count):
         add_submitted_applications(closed_round, count, owner=owner, reviewers=[leader, steering])

@@ -17,6 +17,7 @@ from ligepraksis.models import OutboxMessage, Role, TermsVersion
 from practices.models import Person, PracticeType
 from practices.services import practice_grant
 from tests.conftest import make_application, make_practice, make_round, make_user
+from tests.helpers import login
 
 CPH = ZoneInfo("Europe/Copenhagen")
 UTC = dt.UTC
@@ -169,7 +170,7 @@ def test_steering_member_cannot_review_their_own_practice(closed_round, steering
         review(own, steering, 5, 5)
     assert not Review.objects.filter(application=own).exists()
 
-    client.force_login(steering)
+    login(client, steering)
     response = client.get(reverse("applications:round_list", args=[closed_round.pk]))
     assert response.status_code == 200
     listed = {a.pk for a in response.context["applications"]}

@@ -7,7 +7,6 @@ import time
 from decimal import Decimal
 
 import pytest
-from django.conf import settings as django_settings
 from django.core import mail, signing
 from django.urls import reverse
 
@@ -16,24 +15,7 @@ from applications.views import VERIFY_SALT
 from ligepraksis.models import Role
 from practices.models import Practice
 from tests.conftest import make_application, make_practice, make_user
-
-BACKEND = "ligepraksis.auth.EmailBackend"
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def login(client, user):
-    client.force_login(user, backend=BACKEND)
-    return client
-
-
-def english(client):
-    """The flow's messages are asserted in English (the msgids); Danish is the default."""
-    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
+from tests.helpers import english, login
 
 
 @pytest.fixture
@@ -453,7 +435,7 @@ def test_leader_withdraws_a_selected_practice_on_its_behalf_and_the_place_is_off
     waiting = make_application(closed_round)
     services.application_decide(application=selected, user=leader, outcome=ApplicationStatus.SELECTED)
     services.application_decide(application=waiting, user=leader, outcome=ApplicationStatus.WAITLISTED)
-    client.force_login(leader)
+    login(client, leader)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("applications:withdraw", args=[selected.pk]), {"reason": "Praksis ringede og meldte fra"}

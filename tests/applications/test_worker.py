@@ -4,10 +4,7 @@ once-only guarantee (each message is written once, in the decision's transaction
 import time
 
 import pytest
-from celery import signals
-from django.conf import settings
 from django.core import mail
-from django.db import connections
 
 from applications import notifications, services
 from applications.models import ApplicationEvent, ApplicationStatus
@@ -23,49 +20,27 @@ def _decision_event(app, outcome=ApplicationStatus.SELECTED):
     )
 
 
-def _close_worker_connections(**kwargs):
-    """Runs in the worker thread after each task: leave no connection open to the test database."""
-    connections.close_all()
-
-
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
-def test_decision_email_is_sent_by_a_real_worker(region):
-    if settings.CELERY_TASK_ALWAYS_EAGER:  # no broker configured
-        pytest.skip(
-            "A real Celery worker needs Redis: set CELERY_BROKER_URL=redis://127.0.0.1:6379/11 (see README)"
-        )
-    import celery.contrib.testing.tasks  # noqa: F401 - registers celery.ping for the test worker
-    from celery.contrib.testing.worker import start_worker
-
-    from ligepraksis.celery import app as celery_app
-
+def test_decision_email_is_sent_by_a_real_worker(region, real_worker):
     round_obj = make_round(region, open_=False)
     leader = make_user(role=Role.PROJECT_LEADER, round=round_obj)
     application = make_application(round_obj)  # its "submitted" mail runs in process (eager)
     coordinators = {p.email for p in application.coordinators}
     assert len(coordinators) == 2
 
-    celery_app.conf.task_always_eager = False  # the autouse fixture restores it
-    celery_app.control.purge()  # leftovers from earlier runs must not interfere
     mail.outbox.clear()
-    signals.task_postrun.connect(_close_worker_connections, weak=False)
-    try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=15):
-            services.application_decide(
-                application=application, user=leader, outcome=ApplicationStatus.SELECTED
-            )
-            event = _decision_event(application)
-            rows = OutboxMessage.objects.filter(key__startswith=f"application-event:{event.pk}:")
-            assert rows.count() == 3  # written in the decision's transaction, sent by the worker
+    with real_worker():
+        services.application_decide(application=application, user=leader, outcome=ApplicationStatus.SELECTED)
+        event = _decision_event(application)
+        rows = OutboxMessage.objects.filter(key__startswith=f"application-event:{event.pk}:")
+        assert rows.count() == 3  # written in the decision's transaction, sent by the worker
 
-            deadline = time.monotonic() + WAIT_SECONDS
-            while time.monotonic() < deadline:
-                if not rows.exclude(state=OutboxState.SENT).exists():
-                    break
-                time.sleep(0.2)
-    finally:
-        signals.task_postrun.disconnect(_close_worker_connections)
+        deadline = time.monotonic() + WAIT_SECONDS
+        while time.monotonic() < deadline:
+            if not rows.exclude(state=OutboxState.SENT).exists():
+                break
+            time.sleep(0.2)
 
     assert not rows.exclude(state=OutboxState.SENT).exists(), (
         f"no worker sent the decision e-mail within {WAIT_SECONDS} s"

@@ -35,11 +35,11 @@ from ligepraksis.models import ProgrammeRound, Role
 from practices.models import Practice, PracticeType
 from tests.activities.service_factories import attend, make_activity, make_session, participate, provider
 from tests.conftest import make_application, make_round, make_user
+from tests.helpers import login
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_RUN = "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
-LOGIN_BACKEND = "ligepraksis.auth.EmailBackend"  # the first backend (axes) cannot load a user
 
 
 @dataclass
@@ -120,8 +120,7 @@ def world(region) -> World:
 
 
 def log_in_by_cookie(context, base_url: str, user) -> None:
-    client = Client()
-    client.force_login(user, backend=LOGIN_BACKEND)
+    client = login(Client(), user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
 

@@ -28,6 +28,7 @@ from practices import services as practice_services
 from practices.forms import PracticeRegisterForm
 from practices.models import Practice
 from tests.conftest import make_application, make_user
+from tests.helpers import login
 
 SINGLE_LINE_BREAKERS = [
     "\n",
@@ -278,7 +279,7 @@ def test_a_service_that_calls_full_clean_refuses_a_line_break_in_a_name(region):
 @pytest.mark.django_db
 def test_the_admin_refuses_a_line_break_in_a_name(client, region):
     admin_user = User.objects.create_superuser("root@example.org", "test-pass-1234")
-    client.force_login(admin_user)
+    login(client, admin_user)
     url = reverse("admin:ligepraksis_municipality_add")
     response = client.post(url, {"region": region.pk, "name": "Aarhus\nNord"})
     assert response.status_code == 200  # the form again, with the error

@@ -13,6 +13,7 @@ from django.utils import translation
 from ligepraksis.models import Role
 from ligepraksis.money import format_kr, to_ore
 from tests.conftest import make_application, make_user
+from tests.helpers import login
 
 
 @pytest.mark.parametrize(
@@ -85,7 +86,7 @@ def test_a_real_page_shows_provider_numbers_and_counts_unlocalized(client, close
     app = make_application(closed_round)
     app.practice.provider_numbers.update(number="012345")
     steering = make_user(role=Role.STEERING, round=closed_round)
-    client.force_login(steering, backend="ligepraksis.auth.EmailBackend")
+    login(client, steering)
     with translation.override("da"):
         response = client.get(f"/ansoegninger/{app.pk}/", HTTP_ACCEPT_LANGUAGE="da")
     assert response.status_code == 200

@@ -1,0 +1,70 @@
+"""Helpers the tests share: a logged-in test client and a real Celery worker.
+
+The actors and factories are in tests/conftest.py; these are the two bits of set-up that several test
+modules used to copy.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import pytest
+from django.conf import settings
+from django.db import connections
+
+# Name the backend: the first one (axes) only throttles logins and cannot load a user for a session.
+LOGIN_BACKEND = "ligepraksis.auth.EmailBackend"
+
+NO_BROKER = "A real Celery worker needs Redis: set CELERY_BROKER_URL=redis://127.0.0.1:6379/11 (see README)"
+
+
+def login(client, user):
+    """Log the test client in as `user` (None leaves it anonymous) and return it, for chaining."""
+    if user is not None:
+        client.force_login(user, backend=LOGIN_BACKEND)
+    return client
+
+
+def english(client):
+    """Ask for English pages: messages are asserted by their msgids, and Danish is the default."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def _close_worker_connections(**kwargs):
+    """Runs in the worker thread after each task: leave no connection open to the test database."""
+    connections.close_all()
+
+
+def skip_without_broker() -> None:
+    """Skip the test (and so fail it under CI) when no broker is configured."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        pytest.skip(NO_BROKER)
+
+
+@contextlib.contextmanager
+def real_worker():
+    """A Celery worker (a thread, pool "solo") on the configured broker while the block runs.
+
+    Tasks queued inside the block go to the broker instead of running in process. The test needs
+    `django_db(transaction=True)`: the worker thread cannot see the test's open transaction. Tests take
+    it from the `real_worker` fixture (tests/conftest.py), which skips before the test starts when no
+    broker is configured.
+    """
+    skip_without_broker()
+    import celery.contrib.testing.tasks  # noqa: F401 - registers celery.ping for the test worker
+    from celery import signals
+    from celery.contrib.testing.worker import start_worker
+
+    from ligepraksis.celery import app as celery_app
+
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    celery_app.control.purge()  # leftovers from earlier runs must not interfere
+    signals.task_postrun.connect(_close_worker_connections, weak=False)
+    try:
+        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=15):
+            yield celery_app
+    finally:
+        signals.task_postrun.disconnect(_close_worker_connections)
+        celery_app.conf.task_always_eager = eager
