@@ -50,6 +50,8 @@ def race(closed_round):
             "Concurrent sign-ups need PostgreSQL (SQLite has no row locks): set "
             "DATABASE_URL=postgres://postgres@127.0.0.1:5432/ligepraksis (see README)"
         )
+    closed_round.signups_per_practice_per_session = ALREADY_CONFIRMED  # the early practice fills 7 places
+    closed_round.save()
     session = make_session(make_activity(closed_round, org=provider("MidtKraft")), capacity=CAPACITY)
     region = closed_round.region
     early = make_practice(region)
