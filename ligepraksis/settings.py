@@ -146,8 +146,15 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
-# E-mail verification links for applicants stay valid this many seconds.
-EMAIL_VERIFICATION_MAX_AGE = _env(env.int, "EMAIL_VERIFICATION_MAX_AGE", default=60 * 60 * 24 * 3)
+# Sign-in links by e-mail (ligepraksis/signin.py, django-sesame): one use, this many seconds, bound
+# to their purpose, and only for accounts without a password, admin flag or role grant.
+SIGNIN_LINK_MAX_AGE = _env(env.int, "SIGNIN_LINK_MAX_AGE", default=30 * 60)
+if SIGNIN_LINK_MAX_AGE <= 0:
+    raise ImproperlyConfigured("SIGNIN_LINK_MAX_AGE must be a positive number of seconds.")
+SESAME_MAX_AGE = SIGNIN_LINK_MAX_AGE  # tokens carry their time; signin.py passes the current value
+SESAME_ONE_TIME = True  # a token dies when its account logs in (last_login is in its signature)
+SESAME_INVALIDATE_ON_PASSWORD_CHANGE = True  # ... or chooses a password
+SESAME_INVALIDATE_ON_EMAIL_CHANGE = True  # ... or changes its address
 
 # --- Language, time, formats ------------------------------------------------------------------
 LANGUAGE_CODE = "da"

@@ -11,6 +11,8 @@ urlpatterns = [
     path("sprog/", set_language, name="set_language"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("log-ind/link/", views.signin_link, name="signin_link"),
+    path("log-ind/link/<str:token>/", views.signin_link_confirm, name="signin_link_confirm"),
     path("adgangskode/", auth_views.PasswordResetView.as_view(), name="password_reset"),
     path("adgangskode/sendt/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
