@@ -137,17 +137,11 @@ def signin_link_spend(*, token: str, scope: str):
         # last_login, which no longer matches the token's signature.
         user = _token_user(token, scope, lock=True)
         if user is None:
-            raise DomainError(
-                _("This sign-in link has just been used. If that was not you, please ask for a new one."),
-                code=LINK_USED,
-            )
+            raise _just_used()
         if not signs_in_by_link(user):
             raise _not_allowed()
         if not _mark_spent(user, timezone.now()):
-            raise DomainError(
-                _("This sign-in link has just been used. If that was not you, please ask for a new one."),
-                code=LINK_USED,
-            )
+            raise _just_used()
     return user
 
 
@@ -166,6 +160,13 @@ def _mark_spent(user, now) -> bool:
         return False
     user.last_login = now
     return True
+
+
+def _just_used() -> DomainError:
+    return DomainError(
+        _("This sign-in link has just been used. If that was not you, please ask for a new one."),
+        code=LINK_USED,
+    )
 
 
 def _not_allowed() -> DomainError:
