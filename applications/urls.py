@@ -5,7 +5,7 @@ from applications import views
 app_name = "applications"
 urlpatterns = [
     path("ansoeg/<int:round_id>/", views.apply, name="apply"),
-    path("ansoeg/bekraeft/<str:token>/", views.verify, name="verify"),
+    path("ansoeg/<int:round_id>/bekraeft/<str:token>/", views.verify, name="verify"),
     path("ansoeg/<int:round_id>/praksis/", views.start, name="start"),
     path("ansoegninger/", views.mine, name="mine"),
     path("ansoegninger/<int:pk>/", views.detail, name="detail"),

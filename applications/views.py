@@ -26,16 +26,14 @@ from applications.forms import (
     SelectionFilterForm,
 )
 from applications.models import ApplicationStatus, Recommendation
-from ligepraksis import throttle
-from ligepraksis.email_links import login_from_link, send_login_link
+from ligepraksis import signin, throttle
+from ligepraksis.email_links import link_page, send_login_link
 from ligepraksis.errors import DomainError
 from ligepraksis.forms import EmailForm
 from ligepraksis.models import ProgrammeRound, Role
 from practices import selectors as practice_selectors
 from practices import services as practice_services
 from practices.forms import LookupForm, PracticeRegisterForm
-
-VERIFY_SALT = "applications.verify-email"
 
 
 def _open_rounds():
@@ -62,32 +60,36 @@ def _post_action(request, form, action, success: str) -> None:
 @require_http_methods(["GET", "POST"])
 @throttle.sign_in_mail
 def apply(request, round_id: int):
-    """Step 1: verify an e-mail address. A signed link logs the applicant in."""
+    """Step 1: an e-mail address gets a sign-in link (ligepraksis/signin.py) that logs the applicant in."""
     round_obj = get_object_or_404(ProgrammeRound, pk=round_id)
     if request.user.is_authenticated:
         return redirect("applications:start", round_id=round_obj.pk)
     form = EmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        email = form.cleaned_data["email"]
-        send_login_link(
+        return send_login_link(
             request,
-            email=email,
-            salt=VERIFY_SALT,
+            email=form.cleaned_data["email"],
+            scope=signin.apply_scope(round_obj.pk),
             url_name="applications:verify",
+            url_kwargs={"round_id": round_obj.pk},
             template="verify_email",
-            payload={"round": round_obj.pk},
             context={"round": round_obj},
         )
-        return render(request, "applications/apply_sent.html", {"email": email, "round": round_obj})
     return render(request, "applications/apply.html", {"form": form, "round": round_obj})
 
 
-def verify(request, token: str):
-    data = login_from_link(request, token, salt=VERIFY_SALT)
-    if data is None:
-        return redirect("home")
-    messages.success(request, _("Your e-mail address is verified. You can now fill in the application."))
-    return redirect("applications:start", round_id=data["round"])
+@require_http_methods(["GET", "POST"])
+def verify(request, round_id: int, token: str):
+    """The e-mailed link: a page with a "Log in" button, whose POST spends the link."""
+    round_obj = get_object_or_404(ProgrammeRound, pk=round_id)
+    return link_page(
+        request,
+        token,
+        scope=signin.apply_scope(round_obj.pk),
+        success_url=reverse("applications:start", args=[round_obj.pk]),
+        retry_url=reverse("applications:apply", args=[round_obj.pk]),
+        success_message=_("Your e-mail address is verified. You can now fill in the application."),
+    )
 
 
 def _registers_a_practice(request) -> bool:

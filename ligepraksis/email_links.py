@@ -1,44 +1,61 @@
-"""Signed e-mail links that confirm an address and log its owner in (applying, joining activities)."""
+"""The HTTP side of sign-in links (the rules are in ligepraksis/signin.py): ask for one, and the page
+an e-mailed link opens, used by applying, joining and the general "send me a sign-in link" page."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
-from django.core import signing
-from django.db import transaction
-from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 
-from ligepraksis import mail
-from ligepraksis.services import user_get_or_create
+from ligepraksis import signin
+from ligepraksis.errors import DomainError
+
+LOGIN_BACKEND = "ligepraksis.auth.EmailBackend"  # the session's backend: loads the user on each request
 
 
 def send_login_link(
-    request, *, email: str, salt: str, url_name: str, template: str, payload=None, context=None
-):
-    """Mail a link to `url_name` carrying a signed token with the address (and `payload`).
-    The mail is templates/emails/<template>_subject.txt and _body.txt, with `link` in the context."""
-    token = signing.dumps({"email": email, **(payload or {})}, salt=salt)
-    context = {**(context or {}), "link": request.build_absolute_uri(reverse(url_name, args=[token]))}
-    with transaction.atomic():
-        mail.enqueue(to=email, template=template, context=context)
+    request, *, email: str, scope: str, url_name: str, template: str, url_kwargs=None, context=None
+) -> HttpResponse:
+    """Mail a sign-in link for `scope` (or the "use your password" mail) and answer with the one page
+    every address gets, so that the answer tells nothing about the address."""
+    signin.signin_link_send(
+        email=email,
+        scope=scope,
+        url_name=url_name,
+        url_kwargs=url_kwargs,
+        absolute_url=request.build_absolute_uri,
+        template=template,
+        context=context,
+    )
+    return render(
+        request,
+        "registration/signin_link_sent.html",
+        {"email": email, "minutes": signin.link_minutes(), **(context or {})},
+    )
 
 
-def login_from_link(request, token: str, *, salt: str) -> dict | None:
-    """Log in the owner of a confirmed address (creating the account if new) and return the token's
-    data; None, with a message for the user, if the link is expired, invalid or the account closed."""
+def link_page(
+    request, token: str, *, scope: str, success_url: str, retry_url: str, success_message: str = ""
+) -> HttpResponse:
+    """GET shows a page with a "Log in" button (mail scanners open links; that must not spend them);
+    the button's POST spends the token, logs in and goes to `success_url`. A link that does not work
+    sends the user to `retry_url` with a message saying why."""
     try:
-        data = signing.loads(token, salt=salt, max_age=settings.EMAIL_VERIFICATION_MAX_AGE)
-    except signing.SignatureExpired:
-        messages.error(request, _("The link has expired. Please ask for a new one."))
-        return None
-    except signing.BadSignature:
-        messages.error(request, _("The link is not valid. Please ask for a new one."))
-        return None
-    user = user_get_or_create(email=data["email"])
-    if not user.is_active:
-        messages.error(request, _("This account is closed."))
-        return None
-    login(request, user, backend="ligepraksis.auth.EmailBackend")
-    return data
+        if request.method == "POST":
+            user = signin.signin_link_spend(token=token, scope=scope)
+        else:
+            user = signin.signin_link_check(token=token, scope=scope)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(retry_url)
+    if request.method != "POST":
+        return render(
+            request,
+            "registration/signin_link_confirm.html",
+            {"account_email": user.email, "minutes": signin.link_minutes()},
+        )
+    login(request, user, backend=LOGIN_BACKEND)
+    if success_message:
+        messages.success(request, success_message)
+    return redirect(success_url)

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+
+from ligepraksis import mail
 
 
 class CrispyFormMixin:
@@ -24,3 +31,33 @@ class EmailForm(CrispyFormMixin, forms.Form):
 def add_domain_error(form, exc) -> None:
     """Show a service's DomainError next to the field it names, or above the form."""
     form.add_error(exc.field if exc.field and exc.field in form.fields else None, exc.message)
+
+
+def _same_address(a: str, b: str) -> bool:
+    return unicodedata.normalize("NFKC", a).casefold() == unicodedata.normalize("NFKC", b).casefold()
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """The "forgotten your password" form for every active account, mailing through the outbox.
+
+    Django's form leaves out accounts without a usable password, but an applicant, a practice that
+    joined and a colleague given a login on the practice's page of people have none and are told to
+    choose one here. The page answers the same whether or not the address has an account.
+    """
+
+    def get_users(self, email):
+        users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+        return (u for u in users if _same_address(email, u.email))
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        """Through the outbox (templates/emails/password_reset_*.txt), not straight to the server."""
+        with transaction.atomic():
+            mail.enqueue(to=to_email, template="password_reset", context=context)

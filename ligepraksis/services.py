@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from ligepraksis.models import Role, RoleGrant
 from ligepraksis.permissions import forget_grants
@@ -18,7 +18,11 @@ def user_get_or_create(*, email: str, full_name: str = ""):
         user = User(email=email, full_name=full_name)
         user.set_unusable_password()
         user.full_clean()
-        user.save()
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:  # created a moment ago by a parallel request (a double click)
+            return User.objects.get(email__iexact=email)
     elif full_name and not user.full_name:
         user.full_name = full_name
         user.full_clean()

@@ -174,8 +174,6 @@ AXES_CLIENT_IP_CALLABLE = "ligepraksis.middleware.client_ip_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "ligepraksis.middleware.login_username"  # one account, whatever the case
-# E-mail verification links for applicants stay valid this many seconds.
-EMAIL_VERIFICATION_MAX_AGE = _env(env.int, "EMAIL_VERIFICATION_MAX_AGE", default=60 * 60 * 24 * 3)
 # Personal data (practices/personal_data.py): a person who took part in a round is anonymised when
 # every such round ended its `retention_months` ago and they no longer belong to a practice. A person
 # who took part in no round is anonymised this many months after their last membership ended.
@@ -210,6 +208,15 @@ for _name, (_limit, _seconds) in _THROTTLE_DEFAULTS.items():
 THROTTLE_PROXY_COUNT = _env(env.int, "THROTTLE_PROXY_COUNT", default=0)
 if THROTTLE_PROXY_COUNT < 0:
     raise ImproperlyConfigured("THROTTLE_PROXY_COUNT must be 0 or more.")
+# Sign-in links by e-mail (ligepraksis/signin.py, django-sesame): one use, this many seconds, bound
+# to their purpose, and only for accounts without a password, admin flag or role grant.
+SIGNIN_LINK_MAX_AGE = _env(env.int, "SIGNIN_LINK_MAX_AGE", default=30 * 60)
+if SIGNIN_LINK_MAX_AGE <= 0:
+    raise ImproperlyConfigured("SIGNIN_LINK_MAX_AGE must be a positive number of seconds.")
+SESAME_MAX_AGE = SIGNIN_LINK_MAX_AGE  # tokens carry their time; signin.py passes the current value
+SESAME_ONE_TIME = True  # a token dies when its account logs in (last_login is in its signature)
+SESAME_INVALIDATE_ON_PASSWORD_CHANGE = True  # ... or chooses a password
+SESAME_INVALIDATE_ON_EMAIL_CHANGE = True  # ... or changes its address
 
 # --- Language, time, formats ------------------------------------------------------------------
 LANGUAGE_CODE = "da"

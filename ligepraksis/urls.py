@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from ligepraksis import views
+from ligepraksis.forms import PasswordResetForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,7 +12,13 @@ urlpatterns = [
     path("sprog/", set_language, name="set_language"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("adgangskode/", auth_views.PasswordResetView.as_view(), name="password_reset"),
+    path("log-ind/link/", views.signin_link, name="signin_link"),
+    path("log-ind/link/<str:token>/", views.signin_link_confirm, name="signin_link_confirm"),
+    path(
+        "adgangskode/",
+        auth_views.PasswordResetView.as_view(form_class=PasswordResetForm),
+        name="password_reset",
+    ),
     path("adgangskode/sendt/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "adgangskode/ny/<uidb64>/<token>/",

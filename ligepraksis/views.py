@@ -1,9 +1,14 @@
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
-from ligepraksis import registry
+from ligepraksis import registry, signin
+from ligepraksis.email_links import link_page, send_login_link
+from ligepraksis.forms import EmailForm
 from ligepraksis.models import ProgrammeRound, RoleGrant
 
 
@@ -23,3 +28,33 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@require_http_methods(["GET", "POST"])
+def signin_link(request):
+    """A sign-in link at any time for an account without a password (an applicant after the deadline,
+    a colleague given a login); any other address is told by e-mail to use its password."""
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    form = EmailForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return send_login_link(
+            request,
+            email=form.cleaned_data["email"],
+            scope=signin.SCOPE_SIGNIN,
+            url_name="signin_link_confirm",
+            template="signin_link",
+        )
+    return render(request, "registration/signin_link.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def signin_link_confirm(request, token: str):
+    """The e-mailed link: a page with a "Log in" button, whose POST spends the link."""
+    return link_page(
+        request,
+        token,
+        scope=signin.SCOPE_SIGNIN,
+        success_url=reverse(settings.LOGIN_REDIRECT_URL),
+        retry_url=reverse("signin_link"),
+    )

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ligepraksis import throttle
-from ligepraksis.email_links import login_from_link, send_login_link
+from ligepraksis import signin, throttle
+from ligepraksis.email_links import link_page, send_login_link
 from ligepraksis.errors import DomainError
 from ligepraksis.forms import EmailForm, add_domain_error
 from ligepraksis.models import Region
@@ -23,29 +23,35 @@ from practices import selectors, services
 from practices.forms import JoinPracticeForm, PersonForm
 from practices.permissions import acts_for, get_member_for_user, get_practice_for_user, own_practice_ids
 
-JOIN_SALT = "activities.join"
-
 
 @require_http_methods(["GET", "POST"])
 @throttle.sign_in_mail
 def join(request):
-    """Step 1: confirm an e-mail address; the signed link logs in."""
+    """Step 1: an e-mail address gets a sign-in link (ligepraksis/signin.py)."""
     if request.user.is_authenticated:
         return redirect("practices:join_practice")
     form = EmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        email = form.cleaned_data["email"]
-        send_login_link(
-            request, email=email, salt=JOIN_SALT, url_name="practices:join_verify", template="join"
+        return send_login_link(
+            request,
+            email=form.cleaned_data["email"],
+            scope=signin.SCOPE_JOIN,
+            url_name="practices:join_verify",
+            template="join",
         )
-        return render(request, "applications/apply_sent.html", {"email": email})
     return render(request, "practices/join.html", {"form": form})
 
 
+@require_http_methods(["GET", "POST"])
 def join_verify(request, token: str):
-    if login_from_link(request, token, salt=JOIN_SALT) is None:
-        return redirect("practices:join")
-    return redirect("practices:join_practice")
+    """The e-mailed link: a page with a "Log in" button, whose POST spends the link."""
+    return link_page(
+        request,
+        token,
+        scope=signin.SCOPE_JOIN,
+        success_url=reverse("practices:join_practice"),
+        retry_url=reverse("practices:join"),
+    )
 
 
 @login_required

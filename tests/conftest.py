@@ -166,6 +166,19 @@ def make_application(round_obj, *, practice=None, user=None, submit=True, **prac
     return app
 
 
+def signin_token(user, scope: str, *, minutes_ago: float = 0) -> str:
+    """A sign-in link's django-sesame token for `user` and `scope`, as if made `minutes_ago` minutes ago."""
+    import time
+    from unittest import mock
+
+    import sesame.tokens_v2
+    from sesame.utils import get_token
+
+    then = time.time() - minutes_ago * 60
+    with mock.patch.object(sesame.tokens_v2, "time", mock.Mock(time=lambda: then)):
+        return get_token(user, scope=scope)
+
+
 @pytest.fixture
 def leader(closed_round):
     return make_user("leder@example.org", role=Role.PROJECT_LEADER, round=closed_round)
@@ -241,6 +254,7 @@ __all__ = [
     "make_practice",
     "make_round",
     "make_user",
+    "signin_token",
     "ApplicationStatus",
     "PASSWORD",
     "IN_CI",

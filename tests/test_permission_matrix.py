@@ -22,8 +22,11 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from sesame.utils import get_token
 
+from ligepraksis import signin
 from ligepraksis.models import ProviderOrganisation, Role
+from ligepraksis.services import user_get_or_create
 from tests.conftest import make_application, make_practice, make_round, make_user
 from tests.helpers import login
 
@@ -94,12 +97,22 @@ MATRIX = [
     Case("password_reset_done", "GET", None, everyone(200)),
     Case("password_reset_confirm", "GET", "bad_reset_token", everyone(200)),  # "the link is invalid"
     Case("password_reset_complete", "GET", None, everyone(200)),
+    # --- Sign-in links by e-mail (the same page for every address; a logged-in user is sent home) -----
+    Case("signin_link", "GET", None, logged_in(302, anonymous=200)),
+    Case("signin_link", "POST", None, logged_in(302, anonymous=200), data={"email": "ny@example.org"}),
+    # A link shows a page with a "Log in" button to anyone who has it; a link that does not work sends
+    # the user to where a new one can be asked for. Only a POST spends a link.
+    Case("signin_link_confirm", "GET", "signin_token", everyone(200)),
+    Case("signin_link_confirm", "GET", "bad_token", everyone(302)),
+    Case("signin_link_confirm", "POST", "bad_token", everyone(302)),
     # --- Applying -------------------------------------------------------------------------------------
     # A logged-in user skips the e-mail step and is sent on to `start`.
     Case("applications:apply", "GET", "open", logged_in(302, anonymous=200)),
     Case("applications:apply", "POST", "open", logged_in(302, anonymous=200),
          data={"email": "ny@example.org"}),
-    Case("applications:verify", "GET", "bad_token", everyone(302)),
+    Case("applications:verify", "GET", "apply_token", everyone(200)),
+    Case("applications:verify", "GET", "open_bad_token", everyone(302)),
+    Case("applications:verify", "POST", "open_bad_token", everyone(302)),
     Case("applications:start", "GET", "open", logged_in(200)),
     Case("applications:start", "POST", "open", logged_in(200),
          data={"step": "lookup", "provider_number": "12"}),  # an invalid number: the form again
@@ -245,7 +258,9 @@ MATRIX = [
     # A logged-in user skips the e-mail step; someone with a practice is sent to its people page.
     Case("practices:join", "GET", None, logged_in(302, anonymous=200)),
     Case("practices:join", "POST", None, logged_in(302, anonymous=200), data={"email": "ny@example.org"}),
+    Case("practices:join_verify", "GET", "join_token", everyone(200)),
     Case("practices:join_verify", "GET", "bad_token", everyone(302)),
+    Case("practices:join_verify", "POST", "bad_token", everyone(302)),
     Case("practices:join_practice", "GET", None,
          row(LOGIN, 302, 302, 200, 200, 200, 200, 200, 200, 200, 200)),
     Case("practices:join_practice", "POST", None,  # nothing filled in: the form again
@@ -302,6 +317,10 @@ def world(region, closed_round, open_round, settings, tmp_path):
         "other_leader": make_user("anden.leder@example.org", role=Role.PROJECT_LEADER, round=other_round),
     }
     objects = {"app": app, "draft": draft, "closed": closed_round, "open": open_round}
+    link_user = user_get_or_create(email="link@example.org")  # no password, no grant: links work
+    objects["apply_token"] = get_token(link_user, scope=signin.apply_scope(open_round.pk))
+    objects["join_token"] = get_token(link_user, scope=signin.SCOPE_JOIN)
+    objects["signin_token"] = get_token(link_user, scope=signin.SCOPE_SIGNIN)
     objects.update(_activity_world(closed_round, app, provider_org, owner))
     return users, objects
 
@@ -363,8 +382,12 @@ def _kwargs(name: str, target: str | None, objects) -> dict:
         return {"token": "not-a-valid-token"}
     if target == "bad_reset_token":
         return {"uidb64": "MQ", "token": "bad-token"}
-    if target in ("person_token", "practice_token", "left_person_token"):
+    if target in ("person_token", "practice_token", "left_person_token", "join_token", "signin_token"):
         return {"token": objects[target]}
+    if target == "apply_token":
+        return {"round_id": objects["open"].pk, "token": objects[target]}
+    if target == "open_bad_token":
+        return {"round_id": objects["open"].pk, "token": "not-a-valid-token"}
     if target == "member":
         return {"pk": objects["practice"].pk, "person_pk": objects["app"].doctor_coordinator_id}
     obj = objects[target]

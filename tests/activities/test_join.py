@@ -21,7 +21,9 @@ def test_a_practice_that_did_not_apply_registers_and_gets_access(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("practices:join"), {"email": "ny@klinik.example"})
-    response = client.get(_verify_link())
+    link = _verify_link()
+    assert client.get(link).status_code == 200  # a page with a "Log in" button
+    response = client.post(link)
     assert response.status_code == 302 and response.url == reverse("practices:join_practice")
     muni = region.municipalities.get(name="Aarhus")
     response = client.post(

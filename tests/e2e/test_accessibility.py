@@ -119,6 +119,16 @@ def world(region) -> World:
     )
 
 
+def signin_link_token() -> str:
+    """A sign-in link's token for an account without a password (ligepraksis/signin.py)."""
+    from sesame.utils import get_token
+
+    from ligepraksis import signin
+    from ligepraksis.services import user_get_or_create
+
+    return get_token(user_get_or_create(email="link@example.org"), scope=signin.SCOPE_SIGNIN)
+
+
 def log_in_by_cookie(context, base_url: str, user) -> None:
     client = login(Client(), user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
@@ -145,6 +155,9 @@ PAGES: list[tuple[str, Callable[[World], str], str | None]] = [
     ("catalogue", lambda w: "/aktiviteter/", None),
     ("activity", lambda w: f"/aktiviteter/{w.activity.pk}/", None),
     ("apply", lambda w: f"/ansoeg/{w.open_round.pk}/", None),
+    ("signin-link", lambda w: "/log-ind/link/", None),
+    # The page an e-mailed sign-in link opens: its "Log in" button.
+    ("signin-link-confirm", lambda w: f"/log-ind/link/{signin_link_token()}/", None),
     ("application-detail", lambda w: f"/ansoegninger/{w.application.pk}/", "owner"),
     ("review", lambda w: f"/ansoegninger/{w.application.pk}/vurdering/", "steering"),
     ("selection-suggest", lambda w: f"/runder/{w.closed_round.pk}/udvaelgelse/?suggest=1", "leader"),
