@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from ligepraksis import registry, signin
+from ligepraksis import registry, signin, throttle
 from ligepraksis.email_links import link_page, send_login_link
 from ligepraksis.forms import EmailForm
 from ligepraksis.models import ProgrammeRound, RoleGrant
@@ -31,6 +31,7 @@ def health(request):
 
 
 @require_http_methods(["GET", "POST"])
+@throttle.sign_in_mail
 def signin_link(request):
     """A sign-in link at any time for an account without a password (an applicant after the deadline,
     a colleague given a login); any other address is told by e-mail to use its password."""

@@ -303,3 +303,13 @@ def test_ipv6_clients_count_per_64_network(settings):
     other = client_ip(rf.get("/", REMOTE_ADDR="2001:db8:1:2:ffff::9"))
     assert one == other == "2001:db8:1:2::/64"
     assert client_ip(rf.get("/", REMOTE_ADDR="2001:db8:1:3::1")) != one
+
+
+@pytest.mark.django_db
+def test_the_general_sign_in_link_page_is_throttled_per_address_too(client):
+    """`/log-ind/link/` mails sign-in links like applying and joining, so it shares their limit."""
+    from django.urls import reverse
+
+    for _ in range(3):
+        assert client.post(reverse("signin_link"), {"email": "samme@example.org"}).status_code == 200
+    assert client.post(reverse("signin_link"), {"email": "samme@example.org"}).status_code == 429
