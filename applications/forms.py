@@ -151,7 +151,7 @@ class AcceptForm(CrispyFormMixin, forms.Form):
 
 class SelectionFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("ApplicationStatus"),
+        label=_("Status"),
         required=False,
         choices=[("", _("All"))] + list(ApplicationStatus.choices),
     )
