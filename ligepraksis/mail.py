@@ -7,8 +7,10 @@ queues the sender after commit. If the broker is down the message waits in the o
 task `ligepraksis.tasks.outbox_retry` sends it later; the page that caused it never breaks.
 
 The sender claims a message with a conditional update (pending, or sending with an expired lease ->
-sending, claimed_at=now), sends it, and marks it sent only after the mail server accepted it. A
-worker killed mid-send leaves a lease that expires after MAIL_LEASE_SECONDS; then it is sent again.
+sending, claimed_at=now, attempts + 1), sends it, and marks it sent only after the mail server
+accepted it. A worker killed mid-send leaves a lease that expires after MAIL_LEASE_SECONDS; then the
+beat task queues it again. Every claim counts as an attempt, so a message whose sending kills its
+worker each time is failed after MAIL_MAX_ATTEMPTS instead of being tried for ever.
 
 Demo data and generated data keep mail out with the documented switch:
 
@@ -27,7 +29,7 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -118,12 +120,21 @@ def enqueue(
 
 
 def _claim(message_id: int, now) -> bool:
-    claimable = Q(state=OutboxState.PENDING, not_before__lte=now) | Q(
-        state=OutboxState.SENDING, claimed_at__lt=now - lease()
+    """Take the lease (and count the attempt) if the message is due and nobody holds a live lease.
+
+    A lease that expired means its worker died mid-send. After MAIL_MAX_ATTEMPTS such attempts the
+    message is failed: a message whose sending kills the worker must not kill workers for ever.
+    """
+    expired = Q(state=OutboxState.SENDING, claimed_at__lt=now - lease())
+    OutboxMessage.objects.filter(expired, pk=message_id, attempts__gte=settings.MAIL_MAX_ATTEMPTS).update(
+        state=OutboxState.FAILED,
+        claimed_at=None,
+        last_error="The worker stopped while sending, in every attempt.",
     )
+    claimable = Q(state=OutboxState.PENDING, not_before__lte=now) | expired
     return bool(
         OutboxMessage.objects.filter(claimable, pk=message_id).update(
-            state=OutboxState.SENDING, claimed_at=now
+            state=OutboxState.SENDING, claimed_at=now, attempts=F("attempts") + 1
         )
     )
 
@@ -140,23 +151,25 @@ def send(message_id: int, *, now=None) -> bool:
     now = now or timezone.now()
     if not _claim(message_id, now):
         return False  # sent, or another worker holds a live lease
-    message = OutboxMessage.objects.get(pk=message_id)
+    message = OutboxMessage.objects.get(pk=message_id)  # attempts counts this attempt (the claim)
     try:
         _email(message).send()
     except Exception as exc:  # noqa: BLE001 - recorded on the row and retried with backoff
-        attempts = message.attempts + 1
+        attempts = message.attempts
         failed = attempts >= settings.MAIL_MAX_ATTEMPTS
+        # Fenced: only while this attempt still holds the lease.
         OutboxMessage.objects.filter(pk=message_id, state=OutboxState.SENDING, claimed_at=now).update(
             state=OutboxState.FAILED if failed else OutboxState.PENDING,
-            attempts=attempts,
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
             not_before=timezone.now() + dt.timedelta(seconds=min(60 * 2**attempts, 3600)),
             claimed_at=None,
         )
         log.warning("E-mail %s to the outbox again after %s: %s", message_id, type(exc).__name__, exc)
         return False
-    OutboxMessage.objects.filter(pk=message_id).update(
-        state=OutboxState.SENT, sent_at=timezone.now(), attempts=message.attempts + 1, last_error=""
+    # Not fenced: the server accepted it, so it is sent whoever holds the lease now (the first
+    # acceptance's time is kept).
+    OutboxMessage.objects.filter(pk=message_id).exclude(state=OutboxState.SENT).update(
+        state=OutboxState.SENT, sent_at=timezone.now(), last_error=""
     )
     return True
 

@@ -130,3 +130,39 @@ def test_the_retry_task_queues_what_is_due(monkeypatch):
     assert tasks.outbox_retry.delay().get() == 1
     message.refresh_from_db()
     assert message.state == OutboxState.SENT
+
+
+@pytest.mark.django_db
+def test_an_attempt_whose_worker_died_is_counted(settings):
+    """The claim counts the attempt: a send that never returned (worker killed) is on the record."""
+    settings.MAIL_LEASE_SECONDS = 60
+    message = _enqueue()
+    now = timezone.now()
+    assert mail._claim(message.pk, now)  # a worker claims it and is killed before the server answers
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == (OutboxState.SENDING, 1)
+
+    later = now + dt.timedelta(seconds=61)
+    assert mail.send(message.pk, now=later) is True
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == (OutboxState.SENT, 2)
+    assert len(django_mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_a_message_that_kills_its_worker_every_time_is_failed_not_sent_for_ever(settings):
+    settings.MAIL_LEASE_SECONDS = 60
+    settings.MAIL_MAX_ATTEMPTS = 2
+    message = _enqueue()
+    now = timezone.now()
+    step = dt.timedelta(seconds=61)
+    assert mail._claim(message.pk, now)  # attempt 1: the worker dies
+    assert mail._claim(message.pk, now + step)  # attempt 2: the worker dies again
+    assert mail.due_ids(now=now + 2 * step) == [message.pk]  # the beat task queues it once more ...
+
+    assert mail.send(message.pk, now=now + 2 * step) is False  # ... and the sender gives it up
+    message.refresh_from_db()
+    assert (message.state, message.attempts) == (OutboxState.FAILED, 2)
+    assert "worker stopped" in message.last_error and message.claimed_at is None
+    assert mail.due_ids(now=now + 3 * step) == []
+    assert django_mail.outbox == []
