@@ -243,7 +243,7 @@ def person_anonymise(*, person: Person, now=None) -> Person:
     """Erase a person's name and contact details everywhere, keeping every count and amount (see the
     module's docstring). Idempotent: an anonymised person is left as it is."""
     now = now or timezone.now()
-    person = Person.objects.select_for_update().select_related("user").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=person.pk)
     if person.anonymised_at is not None:
         return person
     label = anonymised_name(person.pk)

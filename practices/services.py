@@ -212,7 +212,7 @@ def consent_accept(*, token: str, now=None) -> AccessConsent:
     if consent is None:
         raise DomainError(_("The link is not valid or has expired. Ask the practice to send a new one."))
     consent = (
-        AccessConsent.objects.select_for_update()
+        AccessConsent.objects.select_for_update(of=("self",))
         .select_related("person", "practice", "account")
         .get(pk=consent.pk)
     )

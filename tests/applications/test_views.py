@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core import mail, signing
+from django.core import mail
 from django.urls import reverse
 
 from applications.models import Application, ApplicationStatus, Review
