@@ -17,7 +17,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from ligepraksis.cpr import GuardedCharField, GuardedTextField, GuardedURLField
+from ligepraksis.cpr import (
+    GuardedCharField,
+    GuardedTextField,
+    GuardedURLField,
+    validate_no_cpr_in_filename,
+)
 from ligepraksis.validators import validate_programme_date
 
 MAX_HOURS = Decimal("24")  # one attendance or one claim never credits more than a day
@@ -236,7 +241,7 @@ class HourClaim(models.Model):
         _("evidence (PDF or image)"),
         upload_to=claim_evidence_path,
         blank=True,
-        validators=[FileExtensionValidator(["pdf", "png", "jpg", "jpeg"])],
+        validators=[FileExtensionValidator(["pdf", "png", "jpg", "jpeg"]), validate_no_cpr_in_filename],
     )
     status = models.CharField(
         _("status"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.PENDING

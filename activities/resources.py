@@ -316,3 +316,15 @@ def catalogue_import(*, round_obj, content: bytes, filename: str, dry_run: bool)
     return resource.import_data(
         dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
     )
+
+
+def catalogue_file_has_cpr(content: bytes, filename: str) -> bool:
+    """Whether any cell of the file, in any column (also ones the import does not read), or its name
+    looks like it holds a CPR number: such a file is refused whole and never kept."""
+    from ligepraksis.cpr import contains_cpr
+
+    if contains_cpr(filename.replace("_", " ").replace(".", " ")):
+        return True
+    dataset = read_dataset(content, filename)
+    cells = [*dataset.headers, *(cell for row in dataset for cell in row)]
+    return any(isinstance(cell, str) and contains_cpr(cell) for cell in cells)

@@ -3,12 +3,14 @@ message, redirect."""
 
 from __future__ import annotations
 
-import base64
 import os
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,9 +34,11 @@ from activities.forms import (
 )
 from activities.models import Activity, RegistrationStatus, Session
 from activities.resources import catalogue_export as export_catalogue
+from activities.resources import catalogue_file_has_cpr
 from activities.resources import catalogue_import as import_catalogue
 from applications.models import Participation
 from ligepraksis import throttle
+from ligepraksis.cpr import CPR_MESSAGE
 from ligepraksis.errors import DomainError
 from ligepraksis.models import ProgrammeRound, ProviderOrganisation, Role
 from practices.models import Practice
@@ -54,6 +58,13 @@ def _error_to_form(form, exc: DomainError, fields: dict | None = None) -> None:
         form.add_error(name, exc.message)
     else:
         form.add_error(None, exc.message)
+
+
+def _forget_import(request) -> None:
+    """Delete a checked import file that waits for confirmation, and its mention in the session."""
+    stored = request.session.pop(IMPORT_SESSION_KEY, None)
+    if stored and stored.get("path"):
+        default_storage.delete(stored["path"])
 
 
 def _names(registrations) -> str:
@@ -527,10 +538,11 @@ def catalogue_import(request, round_id: int):
     context = {"round": round_obj, "form": form, "problems": None, "result": None}
     if request.method == "POST" and "confirm" in request.POST:
         stored = request.session.get(IMPORT_SESSION_KEY)
-        if not stored or stored.get("round") != round_obj.pk:
+        if not stored or stored.get("round") != round_obj.pk or not default_storage.exists(stored["path"]):
             messages.error(request, _("Upload the file again."))
             return redirect("activities:catalogue_import", round_id=round_id)
-        content = base64.b64decode(stored["content"])
+        with default_storage.open(stored["path"], "rb") as kept:
+            content = kept.read()
         try:
             result = import_catalogue(
                 round_obj=round_obj, content=content, filename=stored["name"], dry_run=False
@@ -540,7 +552,7 @@ def catalogue_import(request, round_id: int):
             return redirect("activities:catalogue_import", round_id=round_id)
         problems = _import_rows(result)
         if not problems:
-            del request.session[IMPORT_SESSION_KEY]
+            _forget_import(request)
             messages.success(
                 request,
                 _("The catalogue is imported: %(new)s new and %(updated)s changed sessions.")
@@ -554,19 +566,34 @@ def catalogue_import(request, round_id: int):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             content = upload.read()
+            _forget_import(request)
             try:
-                result = import_catalogue(
-                    round_obj=round_obj, content=content, filename=upload.name, dry_run=True
+                has_cpr = catalogue_file_has_cpr(content, upload.name)
+                result = (
+                    None
+                    if has_cpr
+                    else import_catalogue(
+                        round_obj=round_obj, content=content, filename=upload.name, dry_run=True
+                    )
                 )
             except Exception:  # an unreadable file: tablib and openpyxl raise many kinds
                 form.add_error("file", _("The file could not be read. Use the columns of the export."))
             else:
-                problems = _import_rows(result)
-                context.update(problems=problems, result=result)
-                if not problems:
-                    request.session[IMPORT_SESSION_KEY] = {
-                        "round": round_obj.pk,
-                        "name": upload.name,
-                        "content": base64.b64encode(content).decode("ascii"),
-                    }
+                if has_cpr:
+                    form.add_error("file", CPR_MESSAGE)
+                else:
+                    problems = _import_rows(result)
+                    context.update(problems=problems, result=result)
+                    if not problems:
+                        # The checked file waits in storage (never in the session) until it is
+                        # confirmed, and is deleted then or when another file is uploaded.
+                        suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
+                        path = default_storage.save(
+                            f"imports/{uuid.uuid4().hex}{suffix}", ContentFile(content)
+                        )
+                        request.session[IMPORT_SESSION_KEY] = {
+                            "round": round_obj.pk,
+                            "name": upload.name,
+                            "path": path,
+                        }
     return render(request, "activities/catalogue_import.html", context)

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ligepraksis.cpr import GuardedCharField, GuardedTextField
+from ligepraksis.cpr import GuardedCharField, GuardedTextField, validate_email_no_cpr
 from practices.models import Person, Practice
 
 
@@ -57,11 +57,15 @@ class Application(models.Model):
     # The coordinators as typed into the draft. They become people of the practice (or are linked to
     # its current members by e-mail, never edited) only when someone acting for the practice submits.
     doctor_name = GuardedCharField(_("coordinator (doctor)"), max_length=200, blank=True)
-    doctor_email = models.EmailField(_("e-mail of the coordinator (doctor)"), blank=True)
+    doctor_email = models.EmailField(
+        _("e-mail of the coordinator (doctor)"), blank=True, validators=[validate_email_no_cpr]
+    )
     doctor_phone = GuardedCharField(_("phone of the coordinator (doctor)"), max_length=20, blank=True)
     staff_name = GuardedCharField(_("coordinator (staff)"), max_length=200, blank=True)
     staff_title = GuardedCharField(_("job title of the coordinator (staff)"), max_length=100, blank=True)
-    staff_email = models.EmailField(_("e-mail of the coordinator (staff)"), blank=True)
+    staff_email = models.EmailField(
+        _("e-mail of the coordinator (staff)"), blank=True, validators=[validate_email_no_cpr]
+    )
     staff_phone = GuardedCharField(_("phone of the coordinator (staff)"), max_length=20, blank=True)
     doctor_coordinator = models.ForeignKey(
         Person,

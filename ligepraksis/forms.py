@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from ligepraksis import mail
+from ligepraksis.cpr import validate_email_no_cpr
 
 
 class CrispyFormMixin:
@@ -25,7 +26,9 @@ class CrispyFormMixin:
 
 
 class EmailForm(CrispyFormMixin, forms.Form):
-    email = forms.EmailField(label=_("Your e-mail address"), max_length=254)
+    email = forms.EmailField(
+        label=_("Your e-mail address"), max_length=254, validators=[validate_email_no_cpr]
+    )
 
 
 def add_domain_error(form, exc) -> None:

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
+from ligepraksis.cpr import contains_cpr
+
 
 class DanishFirstLocaleMiddleware(LocaleMiddleware):
     """Danish unless the user chose another language (the language cookie); the browser's wish is ignored."""
@@ -53,6 +55,9 @@ def client_ip_address(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
+REDACTED_USERNAME = "[cpr-number-removed]"
+
+
 def login_username(request, credentials=None) -> str | None:
     """The name django-axes counts failures under (settings.AXES_USERNAME_CALLABLE).
 
@@ -66,4 +71,7 @@ def login_username(request, credentials=None) -> str | None:
         raw = getattr(request, "data", request.POST).get(settings.AXES_USERNAME_FORM_FIELD)
     else:
         raw = None
-    return raw.strip().lower() if isinstance(raw, str) else raw
+    if not isinstance(raw, str):
+        return raw
+    # django-axes stores the username of every failed login: never keep a CPR number typed there.
+    return REDACTED_USERNAME if contains_cpr(raw) else raw.strip().lower()

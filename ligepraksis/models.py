@@ -14,7 +14,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ligepraksis.cpr import GuardedCharField, GuardedTextField
+from ligepraksis.cpr import GuardedCharField, GuardedTextField, validate_email_no_cpr
 from ligepraksis.validators import validate_programme_date
 
 
@@ -53,7 +53,7 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     """A login. E-mail is the username, unique regardless of case."""
 
-    email = models.EmailField(_("e-mail"), max_length=254)
+    email = models.EmailField(_("e-mail"), max_length=254, validators=[validate_email_no_cpr])
     full_name = GuardedCharField(_("name"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("admin access"), default=False)

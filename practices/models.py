@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ligepraksis.cpr import GuardedCharField
+from ligepraksis.cpr import GuardedCharField, validate_email_no_cpr
 from ligepraksis.validators import validate_cvr, validate_provider_number
 
 
@@ -133,7 +133,7 @@ class Person(models.Model):
     name = GuardedCharField(_("name"), max_length=200)
     kind = models.CharField(_("doctor or staff"), max_length=10, choices=PersonKind.choices)
     title = GuardedCharField(_("job title"), max_length=100, blank=True)
-    email = models.EmailField(_("e-mail"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True, validators=[validate_email_no_cpr])
     phone = GuardedCharField(_("phone"), max_length=20, blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="persons"
