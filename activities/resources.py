@@ -319,12 +319,15 @@ def catalogue_import(*, round_obj, content: bytes, filename: str, dry_run: bool)
 
 
 def catalogue_file_has_cpr(content: bytes, filename: str) -> bool:
-    """Whether any cell of the file, in any column (also ones the import does not read), or its name
-    looks like it holds a CPR number: such a file is refused whole and never kept."""
+    """Whether the file's name, a header, or a cell of a column the import does not read (an extra
+    column) looks like it holds a CPR number: such a file is refused whole and never kept. The columns
+    it reads are checked row by row with the field's name (the models' CPR guard)."""
     from ligepraksis.cpr import contains_cpr
 
     if contains_cpr(filename.replace("_", " ").replace(".", " ")):
         return True
     dataset = read_dataset(content, filename)
-    cells = [*dataset.headers, *(cell for row in dataset for cell in row)]
+    headers = list(dataset.headers or [])
+    extra = [i for i, header in enumerate(headers) if header not in COLUMNS]
+    cells = [*headers, *(row[i] for row in dataset for i in extra if i < len(row))]
     return any(isinstance(cell, str) and contains_cpr(cell) for cell in cells)

@@ -10,9 +10,10 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from activities.models import ClaimStatus, HourClaim, Registration, RegistrationStatus, Session
+from activities.models import Activity, ClaimStatus, HourClaim, Registration, RegistrationStatus, Session
 from applications.models import Participation
-from practices.models import Membership, PersonKind
+from practices.models import Membership, PersonKind, Practice
+from practices.permissions import own_practice_ids
 
 ZERO = Decimal("0")
 
@@ -235,3 +236,30 @@ def claim_round(practice):
         .first()
     )
     return participation.round if participation else None
+
+
+def own_practices(user):
+    """The practices the user acts for, by name."""
+    return Practice.objects.filter(pk__in=own_practice_ids(user)).order_by("name")
+
+
+def active_participations(practice):
+    return (
+        Participation.objects.active()
+        .filter(practice=practice)
+        .select_related("round")
+        .order_by("-round__year")
+    )
+
+
+def claimable_activities(practice):
+    """(rounds the practice takes part in, newest first; the activities of those rounds)."""
+    rounds = [p.round for p in active_participations(practice)]
+    return rounds, Activity.objects.filter(round__in=rounds).order_by("title")
+
+
+def participating_practices(round_obj):
+    """Practices with an active participation in the round (walk-ins at a session), by name."""
+    return Practice.objects.filter(
+        pk__in=Participation.objects.active().filter(round=round_obj).values("practice_id")
+    ).order_by("name")

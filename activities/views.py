@@ -36,12 +36,10 @@ from activities.models import Activity, RegistrationStatus, Session
 from activities.resources import catalogue_export as export_catalogue
 from activities.resources import catalogue_file_has_cpr
 from activities.resources import catalogue_import as import_catalogue
-from applications.models import Participation
 from ligepraksis import throttle
 from ligepraksis.cpr import CPR_MESSAGE
 from ligepraksis.errors import DomainError
 from ligepraksis.models import ProgrammeRound, ProviderOrganisation, Role
-from practices.models import Practice
 from practices.selectors import current_members
 
 IMPORT_SESSION_KEY = "activities.catalogue_import"
@@ -115,7 +113,7 @@ def signup(request, pk: int):
     own = permissions.own_practice_ids(request.user)
     if not own:
         return render(request, "activities/signup_no_practice.html", {"session": session})
-    practices = list(Practice.objects.filter(pk__in=own).order_by("name"))
+    practices = list(selectors.own_practices(request.user))
     chosen = request.POST.get("practice") or request.GET.get("practice")
     practice = next((p for p in practices if str(p.pk) == chosen), practices[0])
     members = _members(practice)
@@ -207,16 +205,14 @@ def my_hours(request):
     own = permissions.own_practice_ids(request.user)
     if len(own) == 1:
         return redirect("activities:practice_hours", pk=next(iter(own)))
-    practices = Practice.objects.filter(pk__in=own).order_by("name")
-    return render(request, "activities/my_hours.html", {"practices": practices})
+    return render(request, "activities/my_hours.html", {"practices": selectors.own_practices(request.user)})
 
 
 @login_required
 def practice_hours(request, pk: int):
     practice = permissions.get_practice_for_user(request.user, pk)
     now = timezone.now()
-    participations = Participation.objects.active().filter(practice=practice).order_by("-round__year")
-    ledgers = selectors.ledgers(participations)
+    ledgers = selectors.ledgers(selectors.active_participations(practice))
     for ledger in ledgers:
         ledger.people = sorted(ledger.by_person.values(), key=lambda row: row.name)
     registrations = list(selectors.practice_registrations(practice))
@@ -252,17 +248,14 @@ def claim_new(request, pk: int):
     practice = permissions.get_practice_for_user(request.user, pk)
     if not permissions.acts_for(request.user, practice.pk):
         raise PermissionDenied  # a leader may see the practice, not claim for it
-    rounds = ProgrammeRound.objects.filter(
-        pk__in=Participation.objects.active().filter(practice=practice).values("round_id")
-    ).order_by("-year")
-    round_list = list(rounds)
+    round_list, claimable = selectors.claimable_activities(practice)
     if not round_list:
         return render(request, "activities/claim_new.html", {"practice": practice, "form": None})
     form = ClaimForm(
         request.POST or None,
         request.FILES or None,
         members=_members(practice),
-        activities=Activity.objects.filter(round__in=round_list).order_by("title"),
+        activities=claimable,
     )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -350,13 +343,7 @@ def attendance(request, pk: int):
         .select_related("person", "practice")
         .order_by("practice__name", "person__name")
     )
-    practices = (
-        Practice.objects.filter(
-            participations__round=session.activity.round, participations__ended_at__isnull=True
-        )
-        .distinct()
-        .order_by("name")
-    )
+    practices = selectors.participating_practices(session.activity.round)
     form = AttendanceForm(request.POST or None, registrations=registrations)
     walk_ins = WalkInFormSet(request.POST or None, prefix="walkin", form_kwargs={"practices": practices})
     if request.method == "POST" and form.is_valid() and walk_ins.is_valid():

@@ -37,8 +37,7 @@ from practices.forms import LookupForm, PracticeRegisterForm
 
 
 def _open_rounds():
-    now = timezone.now()
-    return ProgrammeRound.objects.filter(applications_open_at__lte=now, application_deadline__gt=now)
+    return ProgrammeRound.objects.open_for_applications(timezone.now())
 
 
 def _post_action(request, form, action, success: str) -> None:
