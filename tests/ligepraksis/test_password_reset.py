@@ -36,7 +36,9 @@ def test_a_colleague_given_a_login_can_choose_a_password(client, region, django_
     person = person_add(
         user=owner, practice=practice, name="Kim Kollega", kind="staff", email="kim@example.org"
     )
-    colleague = person_give_access(user=owner, practice=practice, person=person)
+    assert person_give_access(user=owner, practice=practice, person=person) == "granted"
+    person.refresh_from_db()
+    colleague = person.user
     assert not colleague.has_usable_password()
 
     response = ask_for_reset(client, django_capture_on_commit_callbacks, "KIM@example.org")
