@@ -26,7 +26,6 @@ from applications.models import (
 )
 from ligepraksis.errors import DomainError, validate_or_refuse
 from ligepraksis.models import ProgrammeRound, TermsVersion
-from ligepraksis.services import user_get_or_create
 from practices import selectors as practice_selectors
 from practices import services as practice_services
 from practices.models import Person, PersonKind, Practice
@@ -449,15 +448,12 @@ def _check_place_free(round_obj: ProgrammeRound, now) -> None:
 
 
 def _give_coordinators_accounts(application: Application) -> None:
-    """Both coordinators get a login with access to their practice when it is selected or offered."""
+    """Both coordinators get a login with access to their practice when it is selected or offered; a
+    login that already exists for a coordinator's address is attached only with its owner's consent
+    (the practice could have typed anyone's address, a leader's say)."""
     for person in application.coordinators:
-        if not person.email:
-            continue
-        user = person.user or user_get_or_create(email=person.email, full_name=person.name)
-        if person.user_id is None:
-            person.user = user
-            person.save(update_fields=["user"])
-        practice_services.practice_grant(user=user, practice=application.practice)
+        if person.email:
+            practice_services.member_login_attach(practice=application.practice, person=person)
 
 
 def _next_waitlist_position(round_obj) -> int:

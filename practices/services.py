@@ -5,9 +5,11 @@ Every function validates before it writes and raises DomainError with a message 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -159,16 +161,31 @@ def person_give_access(*, user, practice: Practice, person: Person, link_for=Non
         raise DomainError(_("%(name)s is not a member of the practice.") % {"name": person.name})
     if not person.email:
         raise DomainError(_("Add an e-mail address for %(name)s first.") % {"name": person.name})
+    return member_login_attach(practice=practice, person=person, requested_by=user, link_for=link_for)
+
+
+def member_login_attach(*, practice: Practice, person: Person, requested_by=None, link_for=None) -> str:
+    """The one rule for giving a member of a practice a login that acts for it (a colleague's "give
+    login", the coordinators of a selected practice): a person already linked to a login, or an
+    address nobody uses yet (a new login without a password), is GRANTED at once; a login that
+    already exists for the address is attached only when its owner consents (CONSENT_REQUESTED)."""
     account = person.user
     if account is None:
         User = get_user_model()
         existing = User.objects.filter(email__iexact=person.email.strip()).first()
-        if existing is not None:
+        if existing is not None and PracticeGrant.objects.filter(user=existing, practice=practice).exists():
+            account = existing  # the login acts for the practice already: it is the same person
+        elif existing is not None:
             _ask_consent(
-                practice=practice, person=person, account=existing, requested_by=user, link_for=link_for
+                practice=practice,
+                person=person,
+                account=existing,
+                requested_by=requested_by,
+                link_for=link_for,
             )
             return CONSENT_REQUESTED
-        account = user_get_or_create(email=person.email, full_name=person.name)
+        else:
+            account = user_get_or_create(email=person.email, full_name=person.name)
         person.user = account
         person.save(update_fields=["user"])
     practice_grant(user=account, practice=practice)
@@ -181,7 +198,7 @@ def _ask_consent(*, practice, person, account, requested_by, link_for) -> Access
         defaults={"requested_by": requested_by},
     )  # fmt: skip
     token = signing.dumps({"consent": consent.pk}, salt=CONSENT_SALT)
-    link = link_for(token) if link_for else token
+    link = link_for(token) if link_for else settings.SITE_URL + reverse("practices:consent", args=[token])
     mail.enqueue(
         to=account.email,
         template="access_consent",

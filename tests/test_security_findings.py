@@ -158,3 +158,28 @@ def test_six_registrations_of_the_same_cvr_at_once_give_one_practice_and_clear_m
     assert sorted(outcomes) == ["cvr_taken"] * 5 + ["ok"], outcomes
     assert Practice.objects.filter(cvr="29190925").count() == 1
     assert settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+@pytest.mark.django_db
+def test_a_coordinator_address_of_an_existing_login_is_not_attached_on_selection_without_consent(
+    closed_round, leader, django_capture_on_commit_callbacks
+):
+    """Finding 8 through the application: a practice names a steering member's address as its
+    coordinator; selecting it must not make that login act for the practice."""
+    from applications import services as app_services
+    from applications.models import ApplicationStatus
+    from tests.conftest import make_application
+
+    member = make_user("medlem@region.example", role=Role.STEERING, round=closed_round)
+    app = make_application(closed_round)
+    coordinator = app.doctor_coordinator
+    coordinator.email = member.email
+    coordinator.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        app_services.application_decide(application=app, user=leader, outcome=ApplicationStatus.SELECTED)
+    assert not PracticeGrant.objects.filter(user=member, practice=app.practice).exists()
+    assert any(member.email in m.to and "/praksis/adgang/" in m.body for m in mail.outbox)
+    # The applicant's own login, which acts for the practice already, is simply linked.
+    staff = app.staff_coordinator
+    staff.refresh_from_db()
+    assert PracticeGrant.objects.filter(user=staff.user, practice=app.practice).exists()
