@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application, ApplicationStatus, Recommendation
-from ligepraksis.cpr import validate_no_cpr
+from ligepraksis.cpr import validate_email_no_cpr, validate_no_cpr
 from ligepraksis.forms import CrispyFormMixin
 from practices.models import PracticeType
 
@@ -51,7 +51,7 @@ class ApplicationForm(CrispyFormMixin, forms.ModelForm):
 
 
 class HandOverForm(CrispyFormMixin, forms.Form):
-    email = forms.EmailField(label=_("E-mail of someone in the practice"))
+    email = forms.EmailField(label=_("E-mail of someone in the practice"), validators=[validate_email_no_cpr])
     name = forms.CharField(
         label=_("Their name"), max_length=200, required=False, validators=[validate_no_cpr]
     )

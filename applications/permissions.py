@@ -82,6 +82,16 @@ def can_withdraw(user, application) -> bool:
     return is_application_owner(user, application) or can_decide(user, application)
 
 
+def can_confirm_request(user, application) -> bool:
+    """A stranger's request is confirmed by someone acting for the practice, or a project leader of
+    the round, never by its own author."""
+    return (
+        application.is_request
+        and user.pk != application.created_by_id
+        and (acts_for(user, application.practice_id) or is_leader(user, application.round))
+    )
+
+
 ACTIONS = {
     "view": can_view_application,
     "edit": is_application_owner,

@@ -195,9 +195,7 @@ def application_request_confirm(*, application: Application, user, now=None) -> 
     application = _lock_application(application.pk)
     if not application.is_request:
         raise DomainError(_("This application is not a request."))
-    if user.pk == application.created_by_id or not (
-        acts_for(user, application.practice_id) or permissions.is_leader(user, application.round)
-    ):
+    if not permissions.can_confirm_request(user, application):
         raise DomainError(
             _("Only someone who acts for the practice, or a project leader, can confirm the request."),
             code="not_allowed",

@@ -314,12 +314,7 @@ def detail(request, pk: int):
         "recommendation_form": RecommendationForm() if permissions.can_recommend(user, application) else None,
         "reason_form": ReasonForm(),
         "places_taken": selectors.places_taken(application.round) if is_leader else None,
-        "can_confirm_request": application.is_request
-        and user.pk != application.created_by_id
-        and (
-            permissions.acts_for(user, application.practice_id)
-            or permissions.is_leader(user, application.round)
-        ),
+        "can_confirm_request": permissions.can_confirm_request(user, application),
         "hand_over_form": HandOverForm() if is_leader else None,
     }
     return render(request, "applications/detail.html", context)

@@ -100,3 +100,20 @@ def test_a_checked_import_waits_in_storage_not_in_the_session_and_is_deleted_aft
     client.post(url, {"confirm": "1"})
     assert IMPORT_SESSION_KEY not in client.session
     assert not (tmp_path / stored["path"]).exists()
+
+
+@pytest.mark.django_db
+def test_handing_over_a_practice_to_an_address_with_a_cpr_number_is_refused_without_a_500(
+    client, closed_round, leader
+):
+    from applications.models import Application
+    from tests.conftest import make_application
+
+    app = make_application(closed_round)
+    login(client, leader)
+    response = client.post(
+        reverse("applications:hand_over", args=[app.pk]), {"email": f"{CPR}@x.dk", "name": "X"}
+    )
+    assert response.status_code == 302
+    assert not type(leader).objects.filter(email__startswith="010190").exists()
+    assert Application.objects.filter(pk=app.pk).exists()
