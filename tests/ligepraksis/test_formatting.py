@@ -123,3 +123,53 @@ def test_dates_are_shown_danish_style():
     template = Template('{{ d|date:"SHORT_DATE_FORMAT" }}')
     with translation.override("da"):
         assert template.render(Context({"d": dt.date(2026, 11, 22)})) == "22.11.2026"
+
+
+# --- counts, hours and dates in running text (ligepraksis/formatting.py) ---------------------------
+
+from ligepraksis import formatting  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("language", "value", "expected"),
+    [("da", 5370, "5.370"), ("en", 5370, "5,370"), ("da", 12, "12"), ("da", 1700000, "1.700.000"), ("da", None, "")],
+)
+def test_counts_have_a_thousands_separator(language, value, expected):
+    with translation.override(language):
+        assert formatting.number(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "value", "expected"),
+    [
+        ("da", Decimal("1.5"), "1,5 timer"),
+        ("da", Decimal("1.00"), "1 time"),
+        ("da", 10, "10 timer"),
+        ("da", Decimal("0.25"), "0,25 timer"),
+        ("da", Decimal("1234.5"), "1.234,5 timer"),
+        ("en", Decimal("1"), "1 hour"),
+        ("en", Decimal("1.5"), "1.5 hours"),
+    ],
+)
+def test_hours_read_with_the_right_plural(language, value, expected):
+    with translation.override(language):
+        assert formatting.hours_text(value) == expected
+
+
+def test_moments_read_in_danish_time_in_running_text():
+    # 11:00 UTC in winter is 12:00 in Copenhagen; in summer 10:00 UTC is 12:00.
+    winter = dt.datetime(2027, 1, 29, 11, 0, tzinfo=dt.timezone.utc)
+    summer = dt.datetime(2026, 6, 5, 10, 0, tzinfo=dt.timezone.utc)
+    with translation.override("da"):
+        assert formatting.when(winter) == "29. januar 2027 kl. 12.00"
+        assert formatting.when(summer) == "5. juni 2026 kl. 12.00"
+        assert formatting.day(dt.date(2027, 1, 29)) == "29. januar 2027"
+    with translation.override("en"):
+        assert formatting.when(winter) == "29 January 2027 at 12:00"
+
+
+def test_filters_render_like_the_module():
+    template = Template("{{ n|num }} · {{ h|hours_text }} · {{ t|when }}")
+    context = Context({"n": 5370, "h": Decimal("1.5"), "t": dt.datetime(2027, 1, 29, 11, 0, tzinfo=dt.timezone.utc)})
+    with translation.override("da"):
+        assert template.render(context) == "5.370 · 1,5 timer · 29. januar 2027 kl. 12.00"

@@ -13,18 +13,20 @@ MO = PO.with_suffix(".mo")
 
 def _entries(text: str):
     """A small .po reader: yields (flags, msgid, msgstrs) per entry; enough for Django's catalogue."""
-    entry = {"flags": "", "msgid": None, "msgid_plural": None, "msgstr": {}}
+    entry = {"flags": "", "msgctxt": None, "msgid": None, "msgid_plural": None, "msgstr": {}}
     key = None
 
     def flush():
         if entry["msgid"] is not None:
-            yield entry["flags"], entry["msgid"], entry["msgid_plural"], entry["msgstr"]
+            # A message with a context is stored under "context\x04msgid" in the compiled catalogue.
+            msgid = entry["msgid"] if entry["msgctxt"] is None else f"{entry['msgctxt']}\x04{entry['msgid']}"
+            yield entry["flags"], msgid, entry["msgid_plural"], entry["msgstr"]
 
     for line in text.splitlines() + [""]:
         line = line.strip()
         if not line:
             yield from flush()
-            entry = {"flags": "", "msgid": None, "msgid_plural": None, "msgstr": {}}
+            entry = {"flags": "", "msgctxt": None, "msgid": None, "msgid_plural": None, "msgstr": {}}
             key = None
         elif line.startswith("#,"):
             entry["flags"] = line
@@ -32,14 +34,14 @@ def _entries(text: str):
             continue
         elif line.startswith('"'):
             value = ast.literal_eval(line)
-            if key in ("msgid", "msgid_plural"):
+            if key in ("msgctxt", "msgid", "msgid_plural"):
                 entry[key] += value
             else:
                 entry["msgstr"][key] += value
         else:
             word, _, rest = line.partition(" ")
             value = ast.literal_eval(rest)
-            if word in ("msgid", "msgid_plural"):
+            if word in ("msgctxt", "msgid", "msgid_plural"):
                 entry[word], key = value, word
             else:
                 index = word[len("msgstr[") : -1] if "[" in word else "0"
