@@ -9,6 +9,14 @@ alike (openpyxl writes a str that begins with ``=`` as a formula; one that begin
 Only text is touched. Numbers, dates, ``None`` and booleans pass through unchanged, so they stay typed
 values in XLSX, negative amounts included.
 
+Typed cells: resources hand ``export_dataset`` Python values, not text they formatted themselves.
+Amounts, hours, scores and counts (int, Decimal, float) become number cells in XLSX (a Decimal keeps
+its decimals in the cell's number format: a mean of 4.50 shows as 4,50 in Danish Excel); dates and
+datetimes become date cells in Danish wall-clock time (Europe/Copenhagen, the portal's TIME_ZONE),
+made naive because XLSX has no time zones (openpyxl refuses aware values). Provider numbers
+(ydernumre) and CVR numbers are text, so a leading zero survives. CSV is text anyway: the same values
+with a decimal comma and dates as ``22.11.2026 14:30``.
+
 Imports undo it: ``unneutralise_cell`` removes exactly the apostrophe that ``neutralise_cell`` added,
 so export → import leaves the data unchanged. To keep that exact for every text, a text that already
 begins with apostrophes in front of a formula character (``'=x``) gets one more (``''=x``).
@@ -19,18 +27,32 @@ hand it to ``export_dataset``, which neutralises it and writes XLSX or Danish CS
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
 import tablib
+from django.utils import timezone
 from django.utils.functional import Promise
-from import_export.formats.base_formats import XLSX
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 PREFIX = "'"
 FORMULA_TRIGGERS = frozenset("=+-@\t\r")
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# How a date or time reads in a CSV file (and what the imports accept first).
+DATE_SHOWN = "%d.%m.%Y"
+DATETIME_SHOWN = "%d.%m.%Y %H:%M"
+# The same in an XLSX cell's number format (Excel shows it as it is, whatever the reader's locale).
+XLSX_DATE_FORMAT = "dd.mm.yyyy"
+XLSX_DATETIME_FORMAT = "dd.mm.yyyy hh:mm"
 
 
 def _starts_formula(text: str) -> bool:
@@ -86,18 +108,97 @@ def unneutralise_dataset(dataset: tablib.Dataset) -> tablib.Dataset:
     return tablib.Dataset(*rows, headers=headers, title=dataset.title)
 
 
+def local_datetime(value: dt.datetime) -> dt.datetime:
+    """A datetime as Danish wall-clock time without a time zone (XLSX cells hold no time zone).
+
+    An aware value is converted to Europe/Copenhagen (the portal's TIME_ZONE, not the zone a request
+    may have activated), so summer and winter time both read as the clock on the wall; a naive value
+    is taken to be wall-clock time already."""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value, timezone.get_default_timezone())
+    return value.replace(tzinfo=None)
+
+
+def aware_datetime(value: dt.datetime) -> dt.datetime:
+    """For imports, the inverse of local_datetime: a naive wall-clock time read as Danish time."""
+    if timezone.is_naive(value):
+        return timezone.make_aware(value, timezone.get_default_timezone())
+    return value
+
+
+def plain_decimal(value: Decimal) -> Decimal:
+    """A Decimal without trailing zeros and without an exponent: 1.50 -> 1.5, 10.00 -> 10."""
+    value = value.normalize()
+    return value.quantize(Decimal(1)) if value.as_tuple().exponent > 0 else value
+
+
 def _csv_value(value: Any) -> Any:
-    """Danish Excel reads 1,5 as a number and 1.5 as a date: decimals get a decimal comma."""
+    """Danish Excel reads 1,5 as a number and 1.5 as a date: decimals get a decimal comma; dates and
+    times read as 22.11.2026 14:30 in Danish time."""
+    if isinstance(value, bool):
+        return value
     if isinstance(value, Decimal):
         return format(value, "f").replace(".", ",")
     if isinstance(value, float):
         return repr(value).replace(".", ",")
+    if isinstance(value, dt.datetime):
+        return local_datetime(value).strftime(DATETIME_SHOWN)
+    if isinstance(value, dt.date):
+        return value.strftime(DATE_SHOWN)
     return value
 
 
+def _decimal_format(value: Decimal) -> str:
+    exponent = value.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    return "#,##0." + "0" * places if places else "#,##0"
+
+
+def _xlsx_cell(value: Any) -> tuple[Any, str | None]:
+    """(cell value, number format or None) for a neutralised value."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value) or None, None  # control characters cannot be stored
+    if isinstance(value, dt.datetime):
+        return local_datetime(value), XLSX_DATETIME_FORMAT
+    if isinstance(value, dt.date):
+        return value, XLSX_DATE_FORMAT
+    if isinstance(value, Decimal) and not value.is_finite():
+        return None, None
+    if isinstance(value, Decimal):
+        return value, _decimal_format(value)
+    return value, None
+
+
+def _xlsx(dataset: tablib.Dataset) -> bytes:
+    """One sheet with a bold, frozen header row; every value keeps its type (see the module text)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = (dataset.title or "Ark")[:31]
+    widths: dict[int, int] = {}
+    rows = [dataset.headers, *dataset] if dataset.headers else list(dataset)
+    for row_number, row in enumerate(rows, start=1):
+        for column, raw in enumerate(row, start=1):
+            value, number_format = _xlsx_cell(raw)
+            cell = sheet.cell(row=row_number, column=column, value=value)
+            if number_format:
+                cell.number_format = number_format
+            if dataset.headers and row_number == 1:
+                cell.font = Font(bold=True)
+            shown = 16 if isinstance(value, dt.datetime) else len(str(value)) if value is not None else 0
+            widths[column] = max(widths.get(column, 0), min(shown, 60))
+    if dataset.headers:
+        sheet.freeze_panes = "A2"
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = max(width, 8) + 2
+    stream = io.BytesIO()
+    workbook.save(stream)
+    return stream.getvalue()
+
+
 def export_dataset(dataset: tablib.Dataset, fmt: str) -> tuple[bytes, str]:
-    """(file content, content type) of a neutralised dataset: 'xlsx', or 'csv' for Danish Excel
-    (';' separated, a UTF-8 BOM, decimal commas). Every spreadsheet export goes out through here."""
+    """(file content, content type) of a neutralised dataset: 'xlsx' with typed cells, or 'csv' for
+    Danish Excel (';' separated, a UTF-8 BOM, decimal commas, Danish dates). Every spreadsheet export
+    goes out through here."""
     safe = neutralise_dataset(dataset)
     if fmt == "csv":
         safe = tablib.Dataset(
@@ -105,16 +206,19 @@ def export_dataset(dataset: tablib.Dataset, fmt: str) -> tuple[bytes, str]:
         )
         return ("\ufeff" + safe.export("csv", delimiter=";")).encode("utf-8"), CSV_CONTENT_TYPE
     if fmt == "xlsx":
-        return XLSX().export_data(safe), XLSX().get_content_type()
+        return _xlsx(safe), XLSX_CONTENT_TYPE
     raise ValueError(f"Unknown spreadsheet format: {fmt!r}")
 
 
 __all__ = [
+    "aware_datetime",
     "export_dataset",
+    "local_datetime",
     "neutralise_cell",
     "neutralise_dataset",
     "neutralise_row",
     "neutralise_rows",
+    "plain_decimal",
     "unneutralise_cell",
     "unneutralise_dataset",
 ]

@@ -11,14 +11,18 @@ from decimal import Decimal
 import openpyxl
 import pytest
 import tablib
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from ligepraksis.spreadsheets import (
+    aware_datetime,
     export_dataset,
+    local_datetime,
     neutralise_cell,
     neutralise_dataset,
     neutralise_row,
     neutralise_rows,
+    plain_decimal,
     unneutralise_cell,
     unneutralise_dataset,
 )
@@ -165,3 +169,81 @@ def test_export_dataset_writes_danish_csv_with_inert_text_and_decimal_commas():
 def test_export_dataset_refuses_an_unknown_format():
     with pytest.raises(ValueError):
         export_dataset(_dataset(), "ods")
+
+
+# --- Typed cells: numbers stay numbers, dates are date cells in Danish wall-clock time --------------
+
+UTC = dt.UTC
+
+
+def _typed_dataset():
+    data = tablib.Dataset(headers=["Ydernummer", "Timer", "Beløb", "Antal", "Start", "Dag", "Tekst"])
+    # 12:00 UTC is 13:00 in Copenhagen in winter (CET) and 14:00 in summer (CEST).
+    data.append(
+        [
+            "012345",
+            Decimal("1.5"),
+            Decimal("-1098.80"),
+            5370,
+            dt.datetime(2027, 1, 12, 12, 0, tzinfo=UTC),
+            dt.date(2027, 1, 12),
+            "=1+2",
+        ]
+    )
+    data.append(
+        [
+            "000007",
+            Decimal("10"),
+            Decimal("0.25"),
+            0,
+            dt.datetime(2027, 7, 12, 12, 0, tzinfo=UTC),
+            dt.date(2027, 7, 12),
+            "a\x01b",
+        ]
+    )
+    return data
+
+
+def test_local_datetime_is_danish_wall_clock_time_without_a_zone_across_summer_time():
+    assert local_datetime(dt.datetime(2027, 1, 12, 12, 0, tzinfo=UTC)) == dt.datetime(2027, 1, 12, 13, 0)
+    assert local_datetime(dt.datetime(2027, 7, 12, 12, 0, tzinfo=UTC)) == dt.datetime(2027, 7, 12, 14, 0)
+    assert local_datetime(dt.datetime(2027, 7, 12, 14, 0)) == dt.datetime(2027, 7, 12, 14, 0)  # naive: as is
+    back = aware_datetime(dt.datetime(2027, 7, 12, 14, 0))
+    assert back == dt.datetime(2027, 7, 12, 12, 0, tzinfo=UTC)
+
+
+def test_local_datetime_ignores_a_time_zone_a_request_activated():
+    with timezone.override("America/New_York"):
+        assert local_datetime(dt.datetime(2027, 1, 12, 12, 0, tzinfo=UTC)) == dt.datetime(2027, 1, 12, 13, 0)
+
+
+def test_plain_decimal_has_no_trailing_zeros_and_no_exponent():
+    assert str(plain_decimal(Decimal("10.00"))) == "10"
+    assert str(plain_decimal(Decimal("1.50"))) == "1.5"
+    assert str(plain_decimal(Decimal("6.25"))) == "6.25"
+
+
+def test_export_dataset_writes_typed_xlsx_cells():
+    content, _type = export_dataset(_typed_dataset(), "xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    winter, summer = (list(row) for row in sheet.iter_rows(min_row=2))
+    number, hours, amount, count, start, day, text = winter
+    assert (number.data_type, number.value) == ("s", "012345")  # text keeps its leading zero
+    assert (hours.data_type, hours.value, hours.number_format) == ("n", 1.5, "#,##0.0")
+    assert (amount.data_type, amount.value, amount.number_format) == ("n", -1098.8, "#,##0.00")
+    assert (count.data_type, count.value) == ("n", 5370)
+    assert isinstance(start.value, dt.datetime) and start.value == dt.datetime(2027, 1, 12, 13, 0)
+    assert start.number_format == "dd.mm.yyyy hh:mm"
+    assert day.value == dt.datetime(2027, 1, 12) and day.number_format == "dd.mm.yyyy"
+    assert (text.data_type, text.value) == ("s", "'=1+2")
+    assert summer[0].value == "000007" and summer[1].value == 10 and summer[3].value == 0
+    assert summer[4].value == dt.datetime(2027, 7, 12, 14, 0)  # summer time
+    assert summer[6].value == "ab"  # a control character XLSX cannot hold is left out, not a crash
+    assert [c.font.bold for c in sheet[1]] == [True] * 7 and sheet.freeze_panes == "A2"
+
+
+def test_export_dataset_writes_the_same_values_as_danish_csv_text():
+    content, _type = export_dataset(_typed_dataset(), "csv")
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1] == ["012345", "1,5", "-1098,80", "5370", "12.01.2027 13:00", "12.01.2027", "'=1+2"]
+    assert rows[2][:6] == ["000007", "10", "0,25", "0", "12.07.2027 14:00", "12.07.2027"]
