@@ -1,14 +1,25 @@
 """Catalogue import and export (django-import-export): one row per session with its activity's fields.
 
-Import: an activity is found or created by (round, title), a session by (activity, start). Every row
-is parsed, then both objects get full_clean (so the CPR guard applies to every text, the description
-included); an unknown provider is a row error. The project leaders' page runs a dry run first and
-saves only when no row fails, all in one transaction (nothing is saved if any row fails).
+The file speaks the reader's language: Danish column names ("Titel", "Type", "Udbyder", "Timer", …),
+the type and audience as their labels ("Kursus", "Læger og personale"), "Ja"/"Nej" for online (English
+when the portal is in English). Hours and places are number cells in XLSX and the times date cells in
+Danish time (ligepraksis.spreadsheets.export_dataset writes both formats; CSV has decimal commas and
+22.11.2026 14:30). Whether an activity's hours count toward the target is a rule of its type
+(activities.models.NOT_COUNTING_KINDS), so the file has no column for it; a file that still has the
+retired ``counts_toward_target`` column is refused with a message that says so.
 
-Export goes out through ligepraksis.spreadsheets.export_dataset, which turns text that could start a
-formula into inert text with a leading apostrophe; the import removes that apostrophe again
-(unneutralise_dataset), so export → import leaves the catalogue unchanged. Hours and places are
-numbers in XLSX.
+Import reads exactly what the export writes, in either language: column names and values are
+accepted in Danish, in English and as the internal codes. An activity is found or created by
+(round, title), a session by (activity, start); a row that changes nothing is skipped (export →
+import reports no changes). Every row is parsed, then both objects get full_clean (so the CPR guard
+applies to every text, the description included); an unknown provider is a row error. The project
+leaders' page runs a dry run first and saves only when no row fails, all in one transaction (nothing
+is saved if any row fails). Problems name the spreadsheet row (the header is row 1) and the column
+as the file names it.
+
+Export turns text that could start a formula into inert text with a leading apostrophe; the import
+removes that apostrophe again (unneutralise_dataset), so export → import leaves the catalogue
+unchanged.
 """
 
 from __future__ import annotations
@@ -18,42 +29,85 @@ import io
 from decimal import Decimal, InvalidOperation
 
 import tablib
-from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext, pgettext_lazy
 from import_export import fields, resources
 from import_export.formats.base_formats import XLSX
 
 from activities.models import Activity, ActivityKind, Audience, Session
 from ligepraksis.models import ProviderOrganisation
-from ligepraksis.spreadsheets import export_dataset, unneutralise_dataset
+from ligepraksis.spreadsheets import (
+    DATETIME_SHOWN,
+    aware_datetime,
+    export_dataset,
+    plain_decimal,
+    unneutralise_dataset,
+)
 
 DATETIME_FORMATS = [
-    "%d.%m.%Y %H:%M",
+    DATETIME_SHOWN,
+    "%d.%m.%Y %H.%M",
     "%d-%m-%Y %H:%M",
     "%d/%m/%Y %H:%M",
     "%Y-%m-%d %H:%M",
     "%Y-%m-%d %H:%M:%S",
 ]
-SHOWN = "%d.%m.%Y %H:%M"
-YES = {"1", "ja", "yes", "true", "x", "sand"}
-NO = {"0", "nej", "no", "false", "", "falsk"}
 
-COLUMNS = (
-    "title",
-    "kind",
-    "provider",
-    "description",
-    "audience",
-    "hours",
-    "online",
-    "starts",
-    "ends",
-    "place",
-    "online_link",
-    "capacity",
-    "signup_deadline",
-)
+# The columns, in the file's order, with the name the file gives them in the active language.
+LABELS = {
+    "title": pgettext_lazy("catalogue column", "Title"),
+    "kind": pgettext_lazy("catalogue column", "Type"),
+    "provider": pgettext_lazy("catalogue column", "Provider"),
+    "description": pgettext_lazy("catalogue column", "Description"),
+    "audience": pgettext_lazy("catalogue column", "Audience"),
+    "hours": pgettext_lazy("catalogue column", "Hours"),
+    "online": pgettext_lazy("catalogue column", "Online"),
+    "starts": pgettext_lazy("catalogue column", "Starts"),
+    "ends": pgettext_lazy("catalogue column", "Ends"),
+    "place": pgettext_lazy("catalogue column", "Place"),
+    "online_link": pgettext_lazy("catalogue column", "Online link"),
+    "capacity": pgettext_lazy("catalogue column", "Places"),
+    "signup_deadline": pgettext_lazy("catalogue column", "Sign-up deadline"),
+}
+COLUMNS = tuple(LABELS)
+RETIRED_COLUMNS = ("counts_toward_target",)
+# A model field's error belongs to the column the file reads it from.
+FIELD_COLUMNS = {"starts_at": "starts", "ends_at": "ends"}
+
+
+def _in_every_language(make) -> set[str]:
+    """make() in every language of the portal, lower-cased (for reading a file in either language)."""
+    found = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            found.add(str(make()).strip().lower())
+    return found
+
+
+def _header_key(header) -> str | None:
+    """The column key of a header as any language writes it (or as the code), else None."""
+    text = "" if header is None else str(header).strip().lower()
+    for key, label in LABELS.items():
+        if text == key or text in _in_every_language(lambda label=label: label):
+            return key
+    return None
+
+
+def column_label(key: str) -> str:
+    """The column's name in the active language ('Titel'); the key itself if it is no column."""
+    key = FIELD_COLUMNS.get(key, key)
+    return str(LABELS[key]) if key in LABELS else ("" if key == NON_FIELD_ERRORS else key)
+
+
+def _yes() -> str:
+    return pgettext("spreadsheet value", "Yes")
+
+
+def _no() -> str:
+    return pgettext("spreadsheet value", "No")
 
 
 def _text(value) -> str:
@@ -63,41 +117,38 @@ def _text(value) -> str:
 def _choice(value, choices_cls) -> str:
     text = _text(value).lower()
     for code, label in choices_cls.choices:
-        if text in (code, str(label).lower()):
+        if text == code or text in _in_every_language(lambda label=label: label):
             return code
-    raise ValueError(", ".join(choices_cls.values))
+    raise ValueError(text)
 
 
 def _bool(value) -> bool:
     if isinstance(value, bool):
         return value
     text = _text(value).lower()
-    if text in YES:
+    if text in {"1", "x", "true", "sand"} | _in_every_language(_yes):
         return True
-    if text in NO:
+    if text in {"", "0", "false", "falsk"} | _in_every_language(_no):
         return False
     raise ValueError(text)
 
 
 def _datetime(value) -> dt.datetime:
+    """A date cell (naive Danish wall-clock time) or a text such as 22.11.2026 14:30, made aware."""
     if isinstance(value, dt.datetime):
-        parsed = value
-    else:
-        text = _text(value)
-        for fmt in DATETIME_FORMATS:
-            try:
-                parsed = dt.datetime.strptime(text, fmt)
-                break
-            except ValueError:
-                continue
-        else:
-            raise ValueError(text)
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)  # the spreadsheet shows Europe/Copenhagen
-    return parsed
+        return aware_datetime(value)
+    text = _text(value)
+    for fmt in DATETIME_FORMATS:
+        try:
+            return aware_datetime(dt.datetime.strptime(text, fmt))
+        except ValueError:
+            continue
+    raise ValueError(text)
 
 
 def _decimal(value) -> Decimal:
+    if isinstance(value, bool):
+        raise ValueError(value)
     text = _text(value).replace(",", ".")
     try:
         return Decimal(text)
@@ -106,27 +157,34 @@ def _decimal(value) -> Decimal:
 
 
 def _int(value) -> int:
-    text = _text(value)
-    try:
-        return int(Decimal(text.replace(",", ".")))
-    except InvalidOperation as exc:
-        raise ValueError(text) from exc
+    number = _decimal(value)
+    if number != number.to_integral_value():
+        raise ValueError(value)
+    return int(number)
+
+
+def _labels(choices_cls) -> str:
+    return ", ".join(str(label) for _code, label in choices_cls.choices)
+
+
+class CatalogueHeaderError(Exception):
+    """The file's header row cannot be read as the catalogue's columns (a problem of the whole file)."""
 
 
 class SessionResource(resources.ModelResource):
-    title = fields.Field(column_name="title")
-    kind = fields.Field(column_name="kind")
-    provider = fields.Field(column_name="provider")
-    description = fields.Field(column_name="description")
-    audience = fields.Field(column_name="audience")
-    hours = fields.Field(column_name="hours")
-    online = fields.Field(column_name="online")
-    starts = fields.Field(column_name="starts")
-    ends = fields.Field(column_name="ends")
-    place = fields.Field(column_name="place")
-    online_link = fields.Field(column_name="online_link")
-    capacity = fields.Field(column_name="capacity")
-    signup_deadline = fields.Field(column_name="signup_deadline")
+    title = fields.Field(column_name=LABELS["title"])
+    kind = fields.Field(column_name=LABELS["kind"])
+    provider = fields.Field(column_name=LABELS["provider"])
+    description = fields.Field(column_name=LABELS["description"])
+    audience = fields.Field(column_name=LABELS["audience"])
+    hours = fields.Field(column_name=LABELS["hours"])
+    online = fields.Field(column_name=LABELS["online"])
+    starts = fields.Field(column_name=LABELS["starts"])
+    ends = fields.Field(column_name=LABELS["ends"])
+    place = fields.Field(column_name=LABELS["place"])
+    online_link = fields.Field(column_name=LABELS["online_link"])
+    capacity = fields.Field(column_name=LABELS["capacity"])
+    signup_deadline = fields.Field(column_name=LABELS["signup_deadline"])
 
     class Meta:
         model = Session
@@ -142,6 +200,7 @@ class SessionResource(resources.ModelResource):
         self.round_obj = round_obj
         self._providers = None
         self._parsed: dict = {}
+        self._changed = True
 
     # --- Export -------------------------------------------------------------------------------------
 
@@ -156,7 +215,7 @@ class SessionResource(resources.ModelResource):
         return s.activity.title
 
     def dehydrate_kind(self, s):
-        return s.activity.kind
+        return str(ActivityKind(s.activity.kind).label)
 
     def dehydrate_provider(self, s):
         return s.activity.provider.name
@@ -165,19 +224,19 @@ class SessionResource(resources.ModelResource):
         return s.activity.description
 
     def dehydrate_audience(self, s):
-        return s.activity.audience
+        return str(Audience(s.activity.audience).label)
 
     def dehydrate_hours(self, s):
-        return s.activity.hours.normalize()  # a number in XLSX, "1,5" in CSV
+        return plain_decimal(s.activity.hours)  # a number cell in XLSX, "1,5" in CSV
 
     def dehydrate_online(self, s):
-        return "ja" if s.activity.online else "nej"
+        return _yes() if s.activity.online else _no()
 
     def dehydrate_starts(self, s):
-        return timezone.localtime(s.starts_at).strftime(SHOWN)
+        return s.starts_at  # a date cell in Danish time (export_dataset)
 
     def dehydrate_ends(self, s):
-        return timezone.localtime(s.ends_at).strftime(SHOWN)
+        return s.ends_at
 
     def dehydrate_place(self, s):
         return s.place
@@ -189,7 +248,7 @@ class SessionResource(resources.ModelResource):
         return s.capacity
 
     def dehydrate_signup_deadline(self, s):
-        return timezone.localtime(s.signup_deadline).strftime(SHOWN)
+        return s.signup_deadline
 
     # --- Import -------------------------------------------------------------------------------------
 
@@ -197,6 +256,30 @@ class SessionResource(resources.ModelResource):
         if self._providers is None:
             self._providers = {p.name.lower(): p for p in ProviderOrganisation.objects.all()}
         return self._providers.get(name.lower())
+
+    def before_import(self, dataset, **kwargs):
+        """The header row is checked once: a missing or retired column fails the whole file."""
+        headers = list(dataset.headers or [])
+        problems = []
+        missing = [key for key in COLUMNS if key not in headers]
+        if missing:
+            problems.append(
+                _("The file lacks the columns %(columns)s. Use the columns of the export.")
+                % {"columns": ", ".join(f"“{column_label(key)}”" for key in missing)}
+            )
+        retired = [h for h in headers if _text(h).lower() in RETIRED_COLUMNS]
+        if retired:
+            problems.append(
+                _(
+                    "The column “%(column)s” is no longer used: whether hours count toward the target "
+                    "follows from the type (the start-up meeting and the theme day do not count). "
+                    "Remove the column."
+                )
+                % {"column": retired[0]}
+            )
+        if problems:
+            del dataset[0 : len(dataset)]  # no row is read from a file whose columns are wrong
+            raise CatalogueHeaderError(" ".join(problems))
 
     def before_import_row(self, row, **kwargs):
         """Parse the whole row; every problem becomes a row error naming its column."""
@@ -224,15 +307,30 @@ class SessionResource(resources.ModelResource):
                 }
             ]
         parsed["provider"] = provider
-        take("kind", lambda v: _choice(v, ActivityKind), _("Unknown kind of activity."))
-        take("audience", lambda v: _choice(v, Audience), _("Unknown audience."))
+        take(
+            "kind",
+            lambda v: _choice(v, ActivityKind),
+            _("Unknown type. Use one of: %(known)s.") % {"known": _labels(ActivityKind)},
+        )
+        take(
+            "audience",
+            lambda v: _choice(v, Audience),
+            _("Unknown audience. Use one of: %(known)s.") % {"known": _labels(Audience)},
+        )
         take("hours", _decimal, _("The hours must be a number such as 1,5."))
-        take("online", _bool, _("Write ja or nej."))
+        take("online", _bool, _("Write %(yes)s or %(no)s.") % {"yes": _yes(), "no": _no()})
         for column in ("starts", "ends", "signup_deadline"):
             take(column, _datetime, _("Write the time as 22.11.2026 14:30."))
         take("capacity", _int, _("The number of places must be a whole number."))
         for column in ("description", "place", "online_link"):
             parsed[column] = _text(row.get(column))
+        starts, ends, deadline = parsed.get("starts"), parsed.get("ends"), parsed.get("signup_deadline")
+        if starts and ends and ends <= starts:
+            errors.setdefault("ends", []).append(_("The session must end after it starts."))
+        if starts and deadline and deadline > starts:
+            errors.setdefault("signup_deadline", []).append(
+                _("The sign-up deadline must be no later than the start.")
+            )
         if errors:
             raise ValidationError(errors)
         self._parsed = parsed
@@ -256,19 +354,38 @@ class SessionResource(resources.ModelResource):
             activity = Activity.objects.filter(round=self.round_obj, title=p["title"]).first() or Activity(
                 round=self.round_obj, title=p["title"]
             )
-        activity.kind = p["kind"]
+        activity_values = {
+            "kind": p["kind"],
+            "provider_id": p["provider"].pk,
+            "description": p["description"],
+            "audience": p["audience"],
+            "hours": p["hours"],
+            "online": p["online"],
+        }
+        session_values = {
+            "starts_at": p["starts"],
+            "ends_at": p["ends"],
+            "signup_deadline": p["signup_deadline"],
+            "place": p["place"],
+            "online_link": p["online_link"],
+            "capacity": p["capacity"],
+        }
+        self._changed = (
+            activity.pk is None
+            or instance.pk is None
+            or any(getattr(activity, k) != v for k, v in activity_values.items())
+            or any(getattr(instance, k) != v for k, v in session_values.items())
+        )
+        for name, value in activity_values.items():
+            setattr(activity, name, value)
         activity.provider = p["provider"]
-        activity.description = p["description"]
-        activity.audience = p["audience"]
-        activity.hours = p["hours"]
-        activity.online = p["online"]
         instance.activity = activity
-        instance.starts_at = p["starts"]
-        instance.ends_at = p["ends"]
-        instance.signup_deadline = p["signup_deadline"]
-        instance.place = p["place"]
-        instance.online_link = p["online_link"]
-        instance.capacity = p["capacity"]
+        for name, value in session_values.items():
+            setattr(instance, name, value)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """A row that would change nothing is reported as skipped, not as a change."""
+        return not import_validation_errors and not self._changed
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
@@ -293,20 +410,31 @@ class SessionResource(resources.ModelResource):
 
 
 def catalogue_export(round_obj, fmt: str) -> tuple[bytes, str]:
-    """(file content, content type); CSV with ';' and a UTF-8 BOM for Danish Excel."""
-    return export_dataset(SessionResource(round_obj).export(), fmt)
+    """(file content, content type) in the active language; CSV with ';' and a UTF-8 BOM for Danish
+    Excel."""
+    dataset = SessionResource(round_obj).export()
+    dataset.title = str(pgettext_lazy("catalogue sheet", "Catalogue"))
+    return export_dataset(dataset, fmt)
+
+
+def _with_column_keys(dataset: tablib.Dataset) -> tablib.Dataset:
+    """The dataset with each known column renamed to its key (other headers are left as they are)."""
+    if dataset.headers:
+        dataset.headers = [_header_key(h) or h for h in dataset.headers]
+    return dataset
 
 
 def read_dataset(content: bytes, filename: str) -> tablib.Dataset:
     """An uploaded XLSX or CSV file (';' or ',' separated, with or without a BOM) as a dataset,
-    without the apostrophes the export put in front of text that could start a formula."""
+    without the apostrophes the export put in front of text that could start a formula, its known
+    columns named by their keys whatever the file's language."""
     if filename.lower().endswith(".xlsx"):
-        return unneutralise_dataset(XLSX().create_dataset(content))
+        return _with_column_keys(unneutralise_dataset(XLSX().create_dataset(content)))
     text = content.decode("utf-8-sig")
     first = text.splitlines()[0] if text else ""
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     dataset = tablib.Dataset().load(io.StringIO(text).read(), format="csv", delimiter=delimiter)
-    return unneutralise_dataset(dataset)
+    return _with_column_keys(unneutralise_dataset(dataset))
 
 
 def catalogue_import(*, round_obj, content: bytes, filename: str, dry_run: bool):
@@ -316,6 +444,23 @@ def catalogue_import(*, round_obj, content: bytes, filename: str, dry_run: bool)
     return resource.import_data(
         dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True
     )
+
+
+def import_problems(result) -> list[tuple]:
+    """(spreadsheet row, column name, message) for every problem of an import, for the page: the row
+    as the spreadsheet numbers it (the header is row 1), the column as the file names it in the
+    active language; a problem of the whole file has neither."""
+    problems = []
+    for invalid in result.invalid_rows:
+        for field, errors in invalid.error_dict.items():
+            for message in errors:
+                problems.append((invalid.number + 1, column_label(field), message))
+    for number, errors in result.row_errors():
+        for error in errors:
+            problems.append((number + 1, "", str(error.error)))
+    for error in result.base_errors:
+        problems.append(("", "", str(error.error)))
+    return problems
 
 
 def catalogue_file_has_cpr(content: bytes, filename: str) -> bool:
@@ -331,3 +476,15 @@ def catalogue_file_has_cpr(content: bytes, filename: str) -> bool:
     extra = [i for i, header in enumerate(headers) if header not in COLUMNS]
     cells = [*headers, *(row[i] for row in dataset for i in extra if i < len(row))]
     return any(isinstance(cell, str) and contains_cpr(cell) for cell in cells)
+
+
+__all__ = [
+    "COLUMNS",
+    "SessionResource",
+    "catalogue_export",
+    "catalogue_file_has_cpr",
+    "catalogue_import",
+    "column_label",
+    "import_problems",
+    "read_dataset",
+]

@@ -34,7 +34,7 @@ from activities.forms import (
 )
 from activities.models import Activity, RegistrationStatus, Session
 from activities.resources import catalogue_export as export_catalogue
-from activities.resources import catalogue_file_has_cpr
+from activities.resources import catalogue_file_has_cpr, import_problems
 from activities.resources import catalogue_import as import_catalogue
 from ligepraksis import throttle
 from ligepraksis.cpr import CPR_MESSAGE
@@ -501,21 +501,6 @@ def catalogue_export(request, round_id: int):
     return response
 
 
-def _import_rows(result):
-    """(row number, column, message) for every failed row, for the page."""
-    problems = []
-    for invalid in result.invalid_rows:
-        for column, errors in invalid.error_dict.items():
-            for message in errors:
-                problems.append((invalid.number, "" if column == "__all__" else column, message))
-    for number, errors in result.row_errors():
-        for error in errors:
-            problems.append((number, "", str(error.error)))
-    for error in result.base_errors:
-        problems.append(("", "", str(error.error)))
-    return problems
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def catalogue_import(request, round_id: int):
@@ -537,7 +522,7 @@ def catalogue_import(request, round_id: int):
         except Exception:  # an unreadable file: tablib and openpyxl raise many kinds
             messages.error(request, _("The file could not be read. Use the columns of the export."))
             return redirect("activities:catalogue_import", round_id=round_id)
-        problems = _import_rows(result)
+        problems = import_problems(result)
         if not problems:
             _forget_import(request)
             messages.success(
@@ -569,7 +554,7 @@ def catalogue_import(request, round_id: int):
                 if has_cpr:
                     form.add_error("file", CPR_MESSAGE)
                 else:
-                    problems = _import_rows(result)
+                    problems = import_problems(result)
                     context.update(problems=problems, result=result)
                     if not problems:
                         # The checked file waits in storage (never in the session) until it is

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from activities.models import (
@@ -664,9 +664,10 @@ def test_practice_gets_404_cancelling_a_session(client, world):
 
 # --- Import and export ----------------------------------------------------------------------------
 
+# The columns as the Danish export writes them (the file has no counts_toward_target column).
 HEADER = (
-    "title;kind;provider;description;audience;hours;online;counts_toward_target;starts;ends;place;"
-    "online_link;capacity;signup_deadline"
+    "Titel;Type;Udbyder;Beskrivelse;Målgruppe;Timer;Online;Starter;Slutter;Sted;Onlinelink;Pladser;"
+    "Tilmeldingsfrist"
 )
 
 
@@ -676,7 +677,7 @@ def _csv(*rows: str) -> SimpleUploadedFile:
 
 
 GOOD = (
-    "Kursus i motiverende samtale;course;VID;Tre timer;both;3;nej;ja;"
+    "Kursus i motiverende samtale;Kursus;VID;Tre timer;Læger og personale;3;Nej;"
     "12.01.2027 13:00;12.01.2027 16:00;Aarhus;;20;05.01.2027 12:00"
 )
 
@@ -686,8 +687,8 @@ def test_export_has_a_row_per_session_in_both_formats(client, world, leader):
     client = login(english(client), leader)
     url = reverse("activities:catalogue_export", args=[world["round"].pk])
     csv_text = client.get(url, {"format": "csv"}).content.decode("utf-8-sig")
-    assert csv_text.splitlines()[0].startswith("title;kind;provider")
-    assert "Webinar om sårbare patienter;webinar;VID" in csv_text
+    assert csv_text.splitlines()[0].startswith("Title;Type;Provider")  # the page's language
+    assert "Webinar om sårbare patienter;Webinar;VID" in csv_text
     workbook = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))
     assert workbook.active.max_row == 2
 
@@ -726,7 +727,7 @@ def test_import_refuses_a_cpr_number_in_a_description(client, world, leader):
         reverse("activities:catalogue_import", args=[world["round"].pk]), {"file": _csv(bad)}
     )
     problems = response.context["problems"]
-    assert [(n, col) for n, col, _msg in problems] == [(1, "description")]
+    assert [(n, col) for n, col, _msg in problems] == [(2, "Description")]  # the spreadsheet's row
     assert body(response).count('data-row="import-error"') == 1
     assert not Activity.objects.filter(title="Kursus i motiverende samtale").exists()
 
@@ -738,7 +739,8 @@ def test_nothing_is_saved_when_any_row_fails(client, world, leader):
     good_other = GOOD.replace("Kursus i motiverende samtale", "Andet kursus")
     unknown = GOOD.replace(";VID;", ";Ukendt Udbyder;")
     content = ("\n".join([HEADER, good_other, unknown]) + "\n").encode("utf-8")
-    result = catalogue_import(round_obj=world["round"], content=content, filename="k.csv", dry_run=False)
+    with translation.override("en"):  # the message is asserted by its msgid
+        result = catalogue_import(round_obj=world["round"], content=content, filename="k.csv", dry_run=False)
     assert result.has_validation_errors()
     assert "Unknown provider" in str(result.invalid_rows[0].error_dict["provider"])
     assert not Activity.objects.filter(title__in=["Andet kursus", "Kursus i motiverende samtale"]).exists()
