@@ -12,6 +12,7 @@ import io
 
 import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -436,3 +437,21 @@ def test_a_file_without_a_column_names_the_missing_column(closed_round):
     assert (line, column) == ("", "")
     assert message == "Filen mangler kolonnerne “Timer”. Brug kolonnerne fra eksporten."
     assert not Activity.objects.filter(round=closed_round).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_the_leaders_page_reads_its_own_download_back_and_finds_nothing_to_change(
+    client, closed_round, leader, fmt
+):
+    _varied_catalogue(closed_round)
+    before = _full_catalogue(closed_round)
+    login(client, leader)
+    download = client.get(reverse("activities:catalogue_export", args=[closed_round.pk]), {"format": fmt})
+    upload = SimpleUploadedFile(f"katalog.{fmt}", download.content)
+    response = client.post(reverse("activities:catalogue_import", args=[closed_round.pk]), {"file": upload})
+    assert response.status_code == 200 and response.context["problems"] == []
+    page = response.content.decode()
+    assert "Filen svarer til kataloget: dens 4 hold er uændrede" in page
+    assert 'name="confirm"' not in page
+    assert _full_catalogue(closed_round) == before
