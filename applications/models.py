@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,35 @@ WITHDRAWABLE = (
 )
 # Statuses an applicant's "one application per practice per round" rule applies to.
 NOT_DRAFT = ~Q(status=ApplicationStatus.DRAFT)
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def with_waitlist_rank(self):
+        """Annotate `waitlist_rank`: 1, 2, 3 ... in order of the stored position among the round's
+        applications still on the waiting list, without the gaps left by those who left it (None for
+        an application not on it). The stored `waitlist_position` is kept as it is: rewriting it
+        would fight the unique constraint `waitlist_position_unique`."""
+        ahead_or_same = (
+            Application.objects.filter(
+                round_id=OuterRef("round_id"),
+                status=ApplicationStatus.WAITLISTED,
+                waitlist_position__lte=OuterRef("waitlist_position"),
+            )
+            .order_by()
+            .values("round_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            waitlist_rank=models.Case(
+                models.When(
+                    status=ApplicationStatus.WAITLISTED,
+                    then=Coalesce(Subquery(ahead_or_same, output_field=IntegerField()), 0),
+                ),
+                default=None,
+                output_field=IntegerField(),
+            )
+        )
 
 
 class Application(models.Model):
@@ -100,6 +130,8 @@ class Application(models.Model):
         _("place on the waiting list"), null=True, blank=True
     )
     offer_expires_at = models.DateTimeField(_("offer expires"), null=True, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("application")

@@ -33,10 +33,12 @@ def places_taken(round_obj: ProgrammeRound, now=None) -> int:
 
 
 def applications_for_round(round_obj: ProgrammeRound, *, include_drafts: bool = False):
-    """Applications of a round with practice, municipality, numbers, mean score and latest recommendation."""
+    """Applications of a round with practice, municipality, numbers, mean score, latest recommendation
+    and rank on the waiting list (`waitlist_rank`)."""
     latest = Recommendation.objects.filter(application=OuterRef("pk")).order_by("-recorded_at", "-pk")
     qs = (
         Application.objects.filter(round=round_obj)
+        .with_waitlist_rank()
         .select_related("practice__municipality", "doctor_coordinator", "staff_coordinator")
         .prefetch_related("practice__provider_numbers")
         .annotate(
@@ -49,6 +51,18 @@ def applications_for_round(round_obj: ProgrammeRound, *, include_drafts: bool = 
     if not include_drafts:
         qs = qs.exclude(status=ApplicationStatus.DRAFT)
     return qs
+
+
+def waitlist_rank(application: Application) -> int | None:
+    """The application's rank on its round's waiting list (1 is first), None if it is not on it."""
+    if application.status != ApplicationStatus.WAITLISTED:
+        return None
+    return (
+        Application.objects.filter(pk=application.pk)
+        .with_waitlist_rank()
+        .values_list("waitlist_rank", flat=True)
+        .first()
+    )
 
 
 def applications_for_reviewer(round_obj: ProgrammeRound, user) -> list[Application]:

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from applications import notifications, permissions, selectors
 from applications.models import (
@@ -24,6 +25,7 @@ from applications.models import (
     Review,
     Score,
 )
+from ligepraksis import formatting
 from ligepraksis.errors import DomainError, validate_or_refuse
 from ligepraksis.models import ProgrammeRound, TermsVersion
 from practices import selectors as practice_selectors
@@ -71,10 +73,9 @@ def _require_open(round_obj: ProgrammeRound, now=None) -> None:
     if now < round_obj.applications_open_at:
         raise DomainError(_("Applications for this round have not opened yet."))
     if now >= round_obj.application_deadline:
-        deadline = timezone.localtime(round_obj.application_deadline).strftime("%d.%m.%Y %H:%M")
         raise DomainError(
             _("The application deadline (%(deadline)s) has passed. Applications can no longer be changed.")
-            % {"deadline": deadline}
+            % {"deadline": formatting.when(round_obj.application_deadline)}
         )
 
 
@@ -574,8 +575,12 @@ def waitlist_offer(*, application: Application, user, reason: str = "", now=None
         skipped = _waitlist(round_obj).filter(waitlist_position__lt=application.waitlist_position).count()
         if skipped and not reason.strip():
             raise DomainError(
-                _("%(count)s practice(s) are ahead on the waiting list. Give a reason for skipping them.")
-                % {"count": skipped},
+                ngettext(
+                    "%(count)s practice is ahead on the waiting list. Give a reason for skipping it.",
+                    "%(count)s practices are ahead on the waiting list. Give a reason for skipping them.",
+                    skipped,
+                )
+                % {"count": formatting.number(skipped)},
                 field="reason",
             )
         _offer(application, actor=user, reason=reason, now=now)
@@ -643,7 +648,7 @@ def application_accept(*, application: Application, user, terms: TermsVersion, n
         if application.offer_has_expired(now):
             raise DomainError(
                 _("The offer expired on %(date)s and can no longer be accepted.")
-                % {"date": timezone.localtime(application.offer_expires_at).strftime("%d.%m.%Y %H:%M")}
+                % {"date": formatting.when(application.offer_expires_at)}
             )
         if not application.can_accept(now):
             raise DomainError(_("Only a selected practice can accept the participation terms."))

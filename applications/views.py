@@ -303,6 +303,7 @@ def detail(request, pk: int):
         "application": application,
         "is_owner": is_owner,
         "history": selectors.application_history(application),
+        "waitlist_rank": selectors.waitlist_rank(application),
         "can_review": permissions.can_review(user, application),
         "can_recommend": permissions.can_recommend(user, application),
         "can_decide": is_leader,
@@ -524,7 +525,7 @@ def selection(request, round_id: int):
             "decision_form": DecisionForm(),
             "waitlist": [
                 a
-                for a in sorted(all_apps, key=lambda a: a.waitlist_position or 0)
+                for a in sorted(all_apps, key=lambda a: a.waitlist_rank or 0)
                 if a.status == ApplicationStatus.WAITLISTED
             ],
         },
