@@ -224,6 +224,14 @@ class Application(models.Model):
         return self.status in PLACE_HOLDING
 
 
+class ApplicationEventQuerySet(models.QuerySet):
+    def for_applicant(self):
+        """The history as the practice may read it: its own steps and the decisions with their reasons,
+        never the steering group's recommendations nor anything about the reviews (who reviewed, a
+        lifted conflict of interest). The one rule for what an applicant sees of the history."""
+        return self.exclude(kind__in=ApplicationEvent.INTERNAL_KINDS)
+
+
 class ApplicationEvent(models.Model):
     """Every status change, recommendation and decision: who, when, from, to, why."""
 
@@ -231,6 +239,10 @@ class ApplicationEvent(models.Model):
         STATUS = "status", _("Status change")
         RECOMMENDATION = "recommendation", _("Recommendation")
         DECISION = "decision", _("Decision")
+        REVIEW = "review", _("Review")  # about the assessment, e.g. a lifted conflict of interest
+
+    # Entries about the assessment, kept from the applicant (ApplicationEventQuerySet.for_applicant).
+    INTERNAL_KINDS = (Kind.RECOMMENDATION, Kind.REVIEW)
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STATUS)
@@ -239,6 +251,8 @@ class ApplicationEvent(models.Model):
     from_status = models.CharField(max_length=20, choices=ApplicationStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=ApplicationStatus.choices, blank=True)
     reason = GuardedTextField(_("reason"), max_length=2000, blank=True)
+
+    objects = ApplicationEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("application history entry")

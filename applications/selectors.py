@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Avg, Count, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
-from applications import selection
+from applications import permissions, selection
 from applications.models import PLACE_HOLDING, Application, ApplicationStatus, Recommendation, Review, Score
 from ligepraksis.models import Area, ProgrammeRound
 from practices.models import PracticeType
@@ -104,8 +104,13 @@ def application_detail_scores(application: Application):
     )
 
 
-def application_history(application: Application):
-    return application.events.select_related("actor").order_by("at", "pk")
+def application_history(application: Application, user):
+    """The application's history as `user` may read it: the practice sees its own steps and the
+    decisions, never the assessment (permissions.sees_assessment)."""
+    events = application.events.select_related("actor").order_by("at", "pk")
+    if not permissions.sees_assessment(user, application):
+        events = events.for_applicant()
+    return events
 
 
 @dataclass

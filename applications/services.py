@@ -402,6 +402,7 @@ def conflict_lift(*, application: Application, reviewer, user, reason: str) -> R
     _record(
         application,
         actor=user,
+        kind=ApplicationEvent.Kind.REVIEW,  # about the assessment: never shown to the applicant
         from_status="",
         to_status="",
         reason=str(

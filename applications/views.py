@@ -302,13 +302,13 @@ def detail(request, pk: int):
     context = {
         "application": application,
         "is_owner": is_owner,
-        "history": selectors.application_history(application),
+        "history": selectors.application_history(application, user),
         "waitlist_rank": selectors.waitlist_rank(application),
         "can_review": permissions.can_review(user, application),
         "can_recommend": permissions.can_recommend(user, application),
         "can_decide": is_leader,
         "recommendations": application.recommendations.select_related("recorded_by")
-        if (is_leader or permissions.is_steering(user, application.round))
+        if permissions.sees_assessment(user, application)
         else [],
         "reviews": selectors.application_detail_scores(application) if is_leader else [],
         "decision_form": DecisionForm() if is_leader else None,
