@@ -35,6 +35,8 @@ WITHDRAWABLE = (
     ApplicationStatus.ACCEPTED,
     ApplicationStatus.WAITLISTED,
 )
+# Statuses that are a leader's decision: changing one of them needs a reason.
+DECIDED = (ApplicationStatus.SELECTED, ApplicationStatus.WAITLISTED, ApplicationStatus.REJECTED)
 # Statuses an applicant's "one application per practice per round" rule applies to.
 NOT_DRAFT = ~Q(status=ApplicationStatus.DRAFT)
 
@@ -222,6 +224,11 @@ class Application(models.Model):
 
     def holds_place(self) -> bool:
         return self.status in PLACE_HOLDING
+
+    def decision_needs_reason(self, outcome: str) -> bool:
+        """A rejection, and any change of an earlier decision, is explained to the practice: the reason
+        is e-mailed to it and shown in its history."""
+        return outcome == ApplicationStatus.REJECTED or self.status in DECIDED
 
 
 class ApplicationEventQuerySet(models.QuerySet):

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from applications import permissions, selection
@@ -51,6 +51,13 @@ def applications_for_round(round_obj: ProgrammeRound, *, include_drafts: bool = 
     if not include_drafts:
         qs = qs.exclude(status=ApplicationStatus.DRAFT)
     return qs
+
+
+def applications_for_selection(round_obj: ProgrammeRound):
+    """The selection workspace's order: highest mean score first, the unscored last, then by name."""
+    return applications_for_round(round_obj).order_by(
+        F("mean_score").desc(nulls_last=True), "practice__name", "pk"
+    )
 
 
 def waitlist_rank(application: Application) -> int | None:

@@ -829,7 +829,7 @@ def test_balanced_suggestion_from_the_database_equals_brute_force(closed_round, 
 def test_balanced_suggestion_keeps_already_selected_applications(closed_round, scored_round, leader):
     apps = scored_round
     decide(apps["G"], leader, ApplicationStatus.SELECTED)  # the lowest score, but already selected
-    decide(apps["A"], leader, ApplicationStatus.REJECTED)  # rejected ones are not candidates
+    decide(apps["A"], leader, ApplicationStatus.REJECTED, reason="Uden for målgruppen")  # not a candidate
     groups = selectors.round_groups(closed_round)
     suggestion = selectors.balanced_suggestion(
         closed_round, selectors.applications_for_round(closed_round), groups
