@@ -620,7 +620,10 @@ def suggestion_apply(*, round_obj: ProgrammeRound, user, expected: list[int], no
         preview = suggestion_preview(round_obj=round_obj)
         if sorted(preview.keys) != sorted(expected):
             raise DomainError(
-                _("The suggestion has changed since you saw it. Look at the new suggestion before you confirm."),
+                _(
+                    "The suggestion has changed since you saw it. "
+                    "Look at the new suggestion before you confirm."
+                ),
                 code="suggestion_changed",
             )
         if not preview.to_select:

@@ -454,7 +454,10 @@ def decide(request, pk: int):
     if form.is_valid() and request.POST.get("confirm"):
         try:
             services.application_decide(
-                application=application, user=request.user, outcome=outcome, reason=form.cleaned_data["reason"]
+                application=application,
+                user=request.user,
+                outcome=outcome,
+                reason=form.cleaned_data["reason"],
             )
         except DomainError as exc:
             if exc.field != "reason":

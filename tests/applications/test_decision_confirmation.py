@@ -40,7 +40,9 @@ def _scores(app, steering, *values):
 def test_a_rejection_without_a_reason_is_refused_by_the_service(closed_round, leader, reason):
     app = make_application(closed_round)
     with translation.override("en"), pytest.raises(DomainError) as err:
-        services.application_decide(application=app, user=leader, outcome=ApplicationStatus.REJECTED, reason=reason)
+        services.application_decide(
+            application=app, user=leader, outcome=ApplicationStatus.REJECTED, reason=reason
+        )
     assert err.value.code == "reason_required" and err.value.field == "reason"
     app.refresh_from_db()
     assert app.status == ApplicationStatus.SUBMITTED
@@ -51,14 +53,19 @@ def test_a_rejection_without_a_reason_is_refused_by_the_service(closed_round, le
 @pytest.mark.django_db
 def test_a_changed_decision_without_a_reason_is_refused_and_with_one_recorded(closed_round, leader):
     app = make_application(closed_round)
-    services.application_decide(application=app, user=leader, outcome=ApplicationStatus.SELECTED)  # first: none
+    services.application_decide(
+        application=app, user=leader, outcome=ApplicationStatus.SELECTED
+    )  # first: none
     with pytest.raises(DomainError) as err:
         services.application_decide(application=app, user=leader, outcome=ApplicationStatus.WAITLISTED)
     assert err.value.code == "reason_required"
     app.refresh_from_db()
     assert app.status == ApplicationStatus.SELECTED
     services.application_decide(
-        application=app, user=leader, outcome=ApplicationStatus.WAITLISTED, reason="Pladsen gik til en anden egn"
+        application=app,
+        user=leader,
+        outcome=ApplicationStatus.WAITLISTED,
+        reason="Pladsen gik til en anden egn",
     )
     app.refresh_from_db()
     assert app.status == ApplicationStatus.WAITLISTED
@@ -101,7 +108,9 @@ def test_the_preview_refuses_what_the_decision_would_refuse(closed_round, leader
 def test_the_decision_dropdown_has_no_default(client, closed_round, leader):
     make_application(closed_round)
     assert DecisionForm().fields["outcome"].choices[0][0] == ""
-    html = login(client, leader).get(reverse("applications:selection", args=[closed_round.pk])).content.decode()
+    html = (
+        login(client, leader).get(reverse("applications:selection", args=[closed_round.pk])).content.decode()
+    )
     select = html[html.index('name="outcome"') :]
     select = select[: select.index("</select>")]
     assert select.count(" selected") == 1 and '<option value="" selected>' in select
@@ -159,7 +168,9 @@ def test_a_decision_without_a_choice_is_refused_with_the_danish_field_name(clien
 def test_a_cpr_number_in_a_reason_names_the_field_in_danish(client, closed_round, leader):
     """Not "* reason * Teksten ser ud til …": the message names the Danish label."""
     app = make_application(closed_round)
-    response = login(client, leader).post(reverse("applications:withdraw", args=[app.pk]), {"reason": CPR_TEXT})
+    response = login(client, leader).post(
+        reverse("applications:withdraw", args=[app.pk]), {"reason": CPR_TEXT}
+    )
     assert response.status_code == 302
     text = " ".join(str(m) for m in get_messages(response.wsgi_request))
     assert text.startswith("Begrundelse:")
@@ -181,7 +192,9 @@ def test_the_workspace_is_sorted_by_mean_score_unscored_last(client, closed_roun
 
 
 @pytest.mark.django_db
-def test_the_balanced_suggestion_is_a_preview_until_the_leader_confirms(client, closed_round, leader, steering):
+def test_the_balanced_suggestion_is_a_preview_until_the_leader_confirms(
+    client, closed_round, leader, steering
+):
     apps = [make_application(closed_round) for _ in range(4)]
     for i, app in enumerate(apps):
         _scores(app, steering, 1 + i, 1 + i)
@@ -212,10 +225,11 @@ def test_a_suggestion_that_changed_since_its_preview_is_not_applied(client, clos
     outside = next(a for a in apps if a.pk not in seen)
     services.application_decide(application=outside, user=leader, outcome=ApplicationStatus.SELECTED)
     response = login(client, leader).post(
-        reverse("applications:apply_suggestion", args=[closed_round.pk]), {"application": [str(k) for k in seen]}
+        reverse("applications:apply_suggestion", args=[closed_round.pk]),
+        {"application": [str(k) for k in seen]},
     )
     assert response.status_code == 302
     assert "?suggest=1" in response["Location"]
-    assert sum(
-        a.__class__.objects.get(pk=a.pk).status == ApplicationStatus.SELECTED for a in apps
-    ) == 1  # only the one decided by hand
+    assert (
+        sum(a.__class__.objects.get(pk=a.pk).status == ApplicationStatus.SELECTED for a in apps) == 1
+    )  # only the one decided by hand

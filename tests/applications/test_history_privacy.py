@@ -87,7 +87,9 @@ def test_the_history_for_the_practice_holds_only_its_own_events(assessed):
     kinds = {e.kind for e in rows}
     assert ApplicationEvent.Kind.RECOMMENDATION not in kinds
     assert all(LIFTER != str(e.actor) for e in rows)
-    assert [e.to_status for e in rows if e.kind == ApplicationEvent.Kind.DECISION] == [ApplicationStatus.SELECTED]
+    assert [e.to_status for e in rows if e.kind == ApplicationEvent.Kind.DECISION] == [
+        ApplicationStatus.SELECTED
+    ]
 
 
 @pytest.mark.django_db
@@ -95,12 +97,20 @@ def test_a_steering_member_who_acts_for_the_practice_sees_no_recommendation(clie
     """Their own practice's assessment is hidden from a steering member too (they are its applicant)."""
     insider = _named("insider@example.org", "Erik Indefra", role=Role.STEERING, round=closed_round,
                      practice=assessed.practice)  # fmt: skip
-    html = english(login(client, insider)).get(reverse("applications:detail", args=[assessed.pk])).content.decode()
+    html = (
+        english(login(client, insider))
+        .get(reverse("applications:detail", args=[assessed.pk]))
+        .content.decode()
+    )
     for text in FORBIDDEN:
         assert text not in html
 
 
 @pytest.mark.django_db
 def test_leaders_and_the_steering_group_still_see_the_recommendation_in_the_history(client, assessed, leader):
-    html = english(login(client, leader)).get(reverse("applications:detail", args=[assessed.pk])).content.decode()
+    html = (
+        english(login(client, leader))
+        .get(reverse("applications:detail", args=[assessed.pk]))
+        .content.decode()
+    )
     assert RECOMMENDATION in html and REVIEWER in html and CONFLICT_REASON in html

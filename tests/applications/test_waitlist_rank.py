@@ -33,16 +33,14 @@ def test_rank_closes_the_gap_when_someone_ahead_leaves_and_positions_are_kept(cl
     _withdraw_first(first)
 
     ranks = dict(
-        Application.objects.filter(round=closed_round)
-        .with_waitlist_rank()
-        .values_list("pk", "waitlist_rank")
+        Application.objects.filter(round=closed_round).with_waitlist_rank().values_list("pk", "waitlist_rank")
     )
     assert ranks == {first.pk: None, second.pk: 1, third.pk: 2}
     # The stored positions are untouched: 2 and 3.
     assert list(
-        Application.objects.filter(pk__in=[second.pk, third.pk]).order_by("pk").values_list(
-            "waitlist_position", flat=True
-        )
+        Application.objects.filter(pk__in=[second.pk, third.pk])
+        .order_by("pk")
+        .values_list("waitlist_position", flat=True)
     ) == [2, 3]
     # The rank of one application, read on its own, is the same.
     assert selectors.waitlist_rank(third) == 2

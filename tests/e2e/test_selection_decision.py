@@ -21,7 +21,9 @@ VIEWPORTS = {"desktop": {"width": 1366, "height": 900}, "phone": {"width": 390, 
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("viewport", list(VIEWPORTS), ids=list(VIEWPORTS))
-def test_selection_page_refuses_a_changed_decision_without_a_reason(live_server, new_context, region, viewport):
+def test_selection_page_refuses_a_changed_decision_without_a_reason(
+    live_server, new_context, region, viewport
+):
     base = live_server.url
     round_obj = make_round(region, open_=False, places=3)
     leader = make_user("leder.e2e@example.org", role=Role.PROJECT_LEADER, round=round_obj)
@@ -42,7 +44,10 @@ def test_selection_page_refuses_a_changed_decision_without_a_reason(live_server,
         # The decision column is in view without scrolling sideways.
         box = choice.bounding_box()
         button = row.get_by_role("button", name=da("Decide …")).bounding_box()
-        assert box and button and button["x"] + button["width"] <= VIEWPORTS["desktop"]["width"], (box, button)
+        assert box and button and button["x"] + button["width"] <= VIEWPORTS["desktop"]["width"], (
+            box,
+            button,
+        )
         assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS["desktop"]["width"]
     choice.select_option("waitlisted")
     row.get_by_role("button", name=da("Decide …")).click()
@@ -61,14 +66,21 @@ def test_selection_page_refuses_a_changed_decision_without_a_reason(live_server,
     confirm.click()  # without a reason: refused, beside the field
     reason = page.get_by_label(label(DecisionForm, "reason"))
     expect(reason).to_have_attribute("aria-invalid", "true")
-    expect(page.get_by_test_id("decision-confirm")).to_contain_text(da("Give a reason: a rejection or a changed decision is explained to the practice (the reason is e-mailed to it and shown in its history)."))
+    expect(page.get_by_test_id("decision-confirm")).to_contain_text(
+        da(
+            "Give a reason: a rejection or a changed decision is explained to the practice "
+            "(the reason is e-mailed to it and shown in its history)."
+        )
+    )
     chosen.refresh_from_db()
     assert chosen.status == ApplicationStatus.SELECTED
 
     reason.fill("Pladsen går til en praksis i et område uden deltagere")
     page.get_by_role("button", name=da("Confirm: %(to)s", to=da("On the waiting list"))).click()
     page.wait_for_url(f"**{selection_path}")
-    expect(page.get_by_text(da("The decision is recorded and the practice informed by e-mail."))).to_be_visible()
+    expect(
+        page.get_by_text(da("The decision is recorded and the practice informed by e-mail."))
+    ).to_be_visible()
     chosen = Application.objects.get(pk=chosen.pk)
     assert chosen.status == ApplicationStatus.WAITLISTED
     assert chosen.events.last().reason == "Pladsen går til en praksis i et område uden deltagere"
