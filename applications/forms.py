@@ -116,21 +116,33 @@ class RecommendationForm(CrispyFormMixin, forms.Form):
     )
 
 
+DECISION_REASON_HELP = _(
+    "The reason is e-mailed to the practice and shown in its history. Required when you reject an "
+    "application or change an earlier decision."
+)
+
+
 class DecisionForm(CrispyFormMixin, forms.Form):
+    """A leader's decision. No choice is made in advance: the leader picks one, and a confirmation
+    page says what will happen before anything does (the `confirm` field is set there)."""
+
     outcome = forms.ChoiceField(
         label=_("Decision"),
         choices=[
+            ("", _("Choose a decision …")),
             (ApplicationStatus.SELECTED, _("Select")),
             (ApplicationStatus.WAITLISTED, _("Waiting list")),
             (ApplicationStatus.REJECTED, _("Reject")),
         ],
+        error_messages={"required": _("Choose a decision.")},
     )
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 3}),
         validators=[validate_no_cpr],
+        help_text=DECISION_REASON_HELP,
     )
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,8 +35,39 @@ WITHDRAWABLE = (
     ApplicationStatus.ACCEPTED,
     ApplicationStatus.WAITLISTED,
 )
+# Statuses that are a leader's decision: changing one of them needs a reason.
+DECIDED = (ApplicationStatus.SELECTED, ApplicationStatus.WAITLISTED, ApplicationStatus.REJECTED)
 # Statuses an applicant's "one application per practice per round" rule applies to.
 NOT_DRAFT = ~Q(status=ApplicationStatus.DRAFT)
+
+
+class ApplicationQuerySet(models.QuerySet):
+    def with_waitlist_rank(self):
+        """Annotate `waitlist_rank`: 1, 2, 3 ... in order of the stored position among the round's
+        applications still on the waiting list, without the gaps left by those who left it (None for
+        an application not on it). The stored `waitlist_position` is kept as it is: rewriting it
+        would fight the unique constraint `waitlist_position_unique`."""
+        ahead_or_same = (
+            Application.objects.filter(
+                round_id=OuterRef("round_id"),
+                status=ApplicationStatus.WAITLISTED,
+                waitlist_position__lte=OuterRef("waitlist_position"),
+            )
+            .order_by()
+            .values("round_id")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            waitlist_rank=models.Case(
+                models.When(
+                    status=ApplicationStatus.WAITLISTED,
+                    then=Coalesce(Subquery(ahead_or_same, output_field=IntegerField()), 0),
+                ),
+                default=None,
+                output_field=IntegerField(),
+            )
+        )
 
 
 class Application(models.Model):
@@ -100,6 +132,8 @@ class Application(models.Model):
         _("place on the waiting list"), null=True, blank=True
     )
     offer_expires_at = models.DateTimeField(_("offer expires"), null=True, blank=True)
+
+    objects = ApplicationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("application")
@@ -191,6 +225,19 @@ class Application(models.Model):
     def holds_place(self) -> bool:
         return self.status in PLACE_HOLDING
 
+    def decision_needs_reason(self, outcome: str) -> bool:
+        """A rejection, and any change of an earlier decision, is explained to the practice: the reason
+        is e-mailed to it and shown in its history."""
+        return outcome == ApplicationStatus.REJECTED or self.status in DECIDED
+
+
+class ApplicationEventQuerySet(models.QuerySet):
+    def for_applicant(self):
+        """The history as the practice may read it: its own steps and the decisions with their reasons,
+        never the steering group's recommendations nor anything about the reviews (who reviewed, a
+        lifted conflict of interest). The one rule for what an applicant sees of the history."""
+        return self.exclude(kind__in=ApplicationEvent.INTERNAL_KINDS)
+
 
 class ApplicationEvent(models.Model):
     """Every status change, recommendation and decision: who, when, from, to, why."""
@@ -199,6 +246,10 @@ class ApplicationEvent(models.Model):
         STATUS = "status", _("Status change")
         RECOMMENDATION = "recommendation", _("Recommendation")
         DECISION = "decision", _("Decision")
+        REVIEW = "review", _("Review")  # about the assessment, e.g. a lifted conflict of interest
+
+    # Entries about the assessment, kept from the applicant (ApplicationEventQuerySet.for_applicant).
+    INTERNAL_KINDS = (Kind.RECOMMENDATION, Kind.REVIEW)
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STATUS)
@@ -207,6 +258,8 @@ class ApplicationEvent(models.Model):
     from_status = models.CharField(max_length=20, choices=ApplicationStatus.choices, blank=True)
     to_status = models.CharField(max_length=20, choices=ApplicationStatus.choices, blank=True)
     reason = GuardedTextField(_("reason"), max_length=2000, blank=True)
+
+    objects = ApplicationEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("application history entry")

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from applications import selectors
 from applications.models import ApplicationEvent, ApplicationStatus
 from ligepraksis import mail
 
@@ -57,6 +58,7 @@ def application_event_enqueue(event: ApplicationEvent) -> int:
         return 0
     application = event.application
     links = _password_links(application)
+    waitlist_rank = selectors.waitlist_rank(application)
     written = 0
     for email in recipients(application):
         context = {
@@ -65,6 +67,7 @@ def application_event_enqueue(event: ApplicationEvent) -> int:
             "site_url": settings.SITE_URL,
             "detail_url": settings.SITE_URL + reverse("applications:detail", args=[application.pk]),
             "password_link": links.get(email),
+            "waitlist_rank": waitlist_rank,
         }
         written += bool(
             mail.enqueue(

@@ -72,6 +72,15 @@ def can_recommend(user, application) -> bool:
     return can_review(user, application) and not has_conflict(user, application)
 
 
+def sees_assessment(user, application) -> bool:
+    """Reviews, scores, recommendations and who wrote them are for the round's project leaders and
+    steering group, never for the applicant: not even for a leader or member who acts for the practice."""
+    round_obj = application.round
+    return not is_application_owner(user, application) and (
+        is_leader(user, round_obj) or is_steering(user, round_obj)
+    )
+
+
 def can_decide(user, application) -> bool:
     """A leader of the round who has no conflict with the application (own practice or declared)."""
     return is_leader(user, application.round) and not has_conflict(user, application)

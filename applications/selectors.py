@@ -6,10 +6,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
-from applications import selection
+from applications import permissions, selection
 from applications.models import PLACE_HOLDING, Application, ApplicationStatus, Recommendation, Review, Score
 from ligepraksis.models import Area, ProgrammeRound
 from practices.models import PracticeType
@@ -33,10 +33,12 @@ def places_taken(round_obj: ProgrammeRound, now=None) -> int:
 
 
 def applications_for_round(round_obj: ProgrammeRound, *, include_drafts: bool = False):
-    """Applications of a round with practice, municipality, numbers, mean score and latest recommendation."""
+    """Applications of a round with practice, municipality, numbers, mean score, latest recommendation
+    and rank on the waiting list (`waitlist_rank`)."""
     latest = Recommendation.objects.filter(application=OuterRef("pk")).order_by("-recorded_at", "-pk")
     qs = (
         Application.objects.filter(round=round_obj)
+        .with_waitlist_rank()
         .select_related("practice__municipality", "doctor_coordinator", "staff_coordinator")
         .prefetch_related("practice__provider_numbers")
         .annotate(
@@ -49,6 +51,25 @@ def applications_for_round(round_obj: ProgrammeRound, *, include_drafts: bool = 
     if not include_drafts:
         qs = qs.exclude(status=ApplicationStatus.DRAFT)
     return qs
+
+
+def applications_for_selection(round_obj: ProgrammeRound):
+    """The selection workspace's order: highest mean score first, the unscored last, then by name."""
+    return applications_for_round(round_obj).order_by(
+        F("mean_score").desc(nulls_last=True), "practice__name", "pk"
+    )
+
+
+def waitlist_rank(application: Application) -> int | None:
+    """The application's rank on its round's waiting list (1 is first), None if it is not on it."""
+    if application.status != ApplicationStatus.WAITLISTED:
+        return None
+    return (
+        Application.objects.filter(pk=application.pk)
+        .with_waitlist_rank()
+        .values_list("waitlist_rank", flat=True)
+        .first()
+    )
 
 
 def applications_for_reviewer(round_obj: ProgrammeRound, user) -> list[Application]:
@@ -90,8 +111,13 @@ def application_detail_scores(application: Application):
     )
 
 
-def application_history(application: Application):
-    return application.events.select_related("actor").order_by("at", "pk")
+def application_history(application: Application, user):
+    """The application's history as `user` may read it: the practice sees its own steps and the
+    decisions, never the assessment (permissions.sees_assessment)."""
+    events = application.events.select_related("actor").order_by("at", "pk")
+    if not permissions.sees_assessment(user, application):
+        events = events.for_applicant()
+    return events
 
 
 @dataclass

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from applications import notifications, permissions, selectors
 from applications.models import (
@@ -24,6 +25,7 @@ from applications.models import (
     Review,
     Score,
 )
+from ligepraksis import formatting
 from ligepraksis.errors import DomainError, validate_or_refuse
 from ligepraksis.models import ProgrammeRound, TermsVersion
 from practices import selectors as practice_selectors
@@ -71,10 +73,9 @@ def _require_open(round_obj: ProgrammeRound, now=None) -> None:
     if now < round_obj.applications_open_at:
         raise DomainError(_("Applications for this round have not opened yet."))
     if now >= round_obj.application_deadline:
-        deadline = timezone.localtime(round_obj.application_deadline).strftime("%d.%m.%Y %H:%M")
         raise DomainError(
             _("The application deadline (%(deadline)s) has passed. Applications can no longer be changed.")
-            % {"deadline": deadline}
+            % {"deadline": formatting.when(round_obj.application_deadline)}
         )
 
 
@@ -401,6 +402,7 @@ def conflict_lift(*, application: Application, reviewer, user, reason: str) -> R
     _record(
         application,
         actor=user,
+        kind=ApplicationEvent.Kind.REVIEW,  # about the assessment: never shown to the applicant
         from_status="",
         to_status="",
         reason=str(
@@ -470,32 +472,92 @@ DECIDABLE_FROM = {
 OUTCOMES = {ApplicationStatus.SELECTED, ApplicationStatus.WAITLISTED, ApplicationStatus.REJECTED}
 
 
+def _check_decision(application: Application, round_obj: ProgrammeRound, *, user, outcome: str, now) -> None:
+    """Every rule a decision must pass except the reason (application_decide adds that)."""
+    if outcome not in OUTCOMES:
+        raise DomainError(_("Unknown decision."), field="outcome")
+    if not permissions.can_decide(user, application):
+        raise DomainError(
+            _("Only the round's project leaders can decide, and not on their own practice."),
+            code="not_allowed",
+        )
+    if not round_obj.review_is_open(now):
+        raise DomainError(_("Decisions can be made after the application deadline."))
+    if application.status not in DECIDABLE_FROM:
+        raise DomainError(
+            _("An application that is “%(status)s” cannot be decided on.")
+            % {"status": application.get_status_display()}
+        )
+    if application.status == outcome:
+        raise DomainError(_("The application already has this decision."), code="same_decision")
+    if outcome == ApplicationStatus.SELECTED:
+        _require_confirmed_practice(application)
+        _check_place_free(round_obj, now)
+
+
+def _check_reason(application: Application, outcome: str, reason: str) -> None:
+    if application.decision_needs_reason(outcome) and not (reason or "").strip():
+        raise DomainError(
+            _(
+                "Give a reason: a rejection or a changed decision is explained to the practice "
+                "(the reason is e-mailed to it and shown in its history)."
+            ),
+            field="reason",
+            code="reason_required",
+        )
+
+
+@dataclass
+class DecisionPreview:
+    """What a decision will do, for the page that asks the leader to confirm it."""
+
+    application: Application
+    outcome: str
+    outcome_label: str
+    reason_required: bool
+    recipients: list[str]
+    places: int
+    places_taken: int
+    waitlist_rank: int | None = None  # the place it gets on the waiting list
+    gives_logins: bool = False  # the coordinators get a login to the portal
+    frees_place: bool = False  # it held one of the round's places
+
+
+def decision_preview(*, application: Application, user, outcome: str, now=None) -> DecisionPreview:
+    """The same checks as application_decide, without changing anything: what will happen and who
+    gets mail. The reason is checked when the decision is confirmed."""
+    now = now or timezone.now()
+    application = Application.objects.select_related("round", "practice", "created_by").get(pk=application.pk)
+    round_obj = application.round
+    _check_decision(application, round_obj, user=user, outcome=outcome, now=now)
+    waitlisted = Application.objects.filter(round=round_obj, status=ApplicationStatus.WAITLISTED)
+    return DecisionPreview(
+        application=application,
+        outcome=outcome,
+        outcome_label=ApplicationStatus(outcome).label,
+        reason_required=application.decision_needs_reason(outcome),
+        recipients=notifications.recipients(application),
+        places=round_obj.places,
+        places_taken=selectors.places_taken(round_obj, now),
+        waitlist_rank=waitlisted.count() + 1 if outcome == ApplicationStatus.WAITLISTED else None,
+        gives_logins=outcome == ApplicationStatus.SELECTED,
+        frees_place=application.holds_place(),
+    )
+
+
 def application_decide(
     *, application: Application, user, outcome: str, reason: str = "", now=None
 ) -> Application:
-    """A project leader's decision: selected, waiting list or rejected. Places are never exceeded."""
+    """A project leader's decision: selected, waiting list or rejected. Places are never exceeded; a
+    rejection or a changed decision needs a reason, which is mailed to the practice."""
     now = now or timezone.now()
     if outcome not in OUTCOMES:
-        raise DomainError(_("Unknown decision."))
+        raise DomainError(_("Unknown decision."), field="outcome")
     with transaction.atomic():
         round_obj = _lock_round(application.round_id)  # serialises every decision in the round
         application = _lock_application(application.pk)
-        if not permissions.can_decide(user, application):
-            raise DomainError(
-                _("Only the round's project leaders can decide, and not on their own practice.")
-            )
-        if not round_obj.review_is_open(now):
-            raise DomainError(_("Decisions can be made after the application deadline."))
-        if application.status not in DECIDABLE_FROM:
-            raise DomainError(
-                _("An application that is “%(status)s” cannot be decided on.")
-                % {"status": application.get_status_display()}
-            )
-        if application.status == outcome:
-            raise DomainError(_("The application already has this decision."))
-        if outcome == ApplicationStatus.SELECTED:
-            _require_confirmed_practice(application)
-            _check_place_free(round_obj, now)
+        _check_decision(application, round_obj, user=user, outcome=outcome, now=now)
+        _check_reason(application, outcome, reason)
         event = _record(
             application, actor=user, to_status=outcome, reason=reason, kind=ApplicationEvent.Kind.DECISION
         )
@@ -509,6 +571,70 @@ def application_decide(
             _give_coordinators_accounts(application)
         _notify(event)
     return application
+
+
+@dataclass
+class SuggestionPreview:
+    """The balanced suggestion and what applying it changes: who becomes selected and gets mail."""
+
+    suggestion: object  # applications.selection.Suggestion
+    to_select: list[Application]
+    recipients: dict[int, list[str]]
+
+    @property
+    def keys(self) -> list[int]:
+        return [a.pk for a in self.to_select]
+
+    @property
+    def changes(self) -> list[dict]:
+        label = ApplicationStatus.SELECTED.label
+        return [
+            {"application": a, "outcome_label": label, "recipients": self.recipients.get(a.pk, [])}
+            for a in self.to_select
+        ]
+
+
+def suggestion_preview(*, round_obj: ProgrammeRound) -> SuggestionPreview:
+    """The balanced suggestion of the round as it stands; the picks not selected yet are what
+    applying it would select (nothing changes here)."""
+    groups = selectors.round_groups(round_obj)
+    applications = list(selectors.applications_for_selection(round_obj))
+    suggestion = selectors.balanced_suggestion(round_obj, applications, groups)
+    by_pk = {a.pk: a for a in applications}
+    to_select = [by_pk[p.candidate.key] for p in suggestion.picks if not p.candidate.fixed]
+    return SuggestionPreview(
+        suggestion=suggestion,
+        to_select=to_select,
+        recipients={a.pk: notifications.recipients(a) for a in to_select},
+    )
+
+
+def suggestion_apply(*, round_obj: ProgrammeRound, user, expected: list[int], now=None) -> list[Application]:
+    """Select the practices of the balanced suggestion that the leader confirmed in its preview. If
+    the suggestion has changed since (someone decided in the meantime), nothing is decided."""
+    now = now or timezone.now()
+    if not permissions.is_leader(user, round_obj):
+        raise DomainError(_("Only the round's project leaders can decide."), code="not_allowed")
+    with transaction.atomic():
+        _lock_round(round_obj.pk)
+        preview = suggestion_preview(round_obj=round_obj)
+        if sorted(preview.keys) != sorted(expected):
+            raise DomainError(
+                _(
+                    "The suggestion has changed since you saw it. "
+                    "Look at the new suggestion before you confirm."
+                ),
+                code="suggestion_changed",
+            )
+        if not preview.to_select:
+            raise DomainError(_("The suggestion selects nobody new."), code="nothing_to_do")
+        reason = str(_("Selected from the balanced suggestion of the selection workspace."))
+        return [
+            application_decide(
+                application=application, user=user, outcome=ApplicationStatus.SELECTED, reason=reason, now=now
+            )
+            for application in preview.to_select
+        ]
 
 
 def _require_confirmed_practice(application: Application) -> None:
@@ -574,8 +700,12 @@ def waitlist_offer(*, application: Application, user, reason: str = "", now=None
         skipped = _waitlist(round_obj).filter(waitlist_position__lt=application.waitlist_position).count()
         if skipped and not reason.strip():
             raise DomainError(
-                _("%(count)s practice(s) are ahead on the waiting list. Give a reason for skipping them.")
-                % {"count": skipped},
+                ngettext(
+                    "%(count)s practice is ahead on the waiting list. Give a reason for skipping it.",
+                    "%(count)s practices are ahead on the waiting list. Give a reason for skipping them.",
+                    skipped,
+                )
+                % {"count": formatting.number(skipped)},
                 field="reason",
             )
         _offer(application, actor=user, reason=reason, now=now)
@@ -643,7 +773,7 @@ def application_accept(*, application: Application, user, terms: TermsVersion, n
         if application.offer_has_expired(now):
             raise DomainError(
                 _("The offer expired on %(date)s and can no longer be accepted.")
-                % {"date": timezone.localtime(application.offer_expires_at).strftime("%d.%m.%Y %H:%M")}
+                % {"date": formatting.when(application.offer_expires_at)}
             )
         if not application.can_accept(now):
             raise DomainError(_("Only a selected practice can accept the participation terms."))

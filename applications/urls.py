@@ -24,5 +24,6 @@ urlpatterns = [
     path("ansoegninger/<int:pk>/tilbud/", views.offer, name="offer"),
     path("runder/<int:round_id>/ansoegninger/", views.round_list, name="round_list"),
     path("runder/<int:round_id>/udvaelgelse/", views.selection, name="selection"),
+    path("runder/<int:round_id>/udvaelgelse/forslag/", views.apply_suggestion, name="apply_suggestion"),
     path("runder/<int:round_id>/eksport/", views.export, name="export"),
 ]

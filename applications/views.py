@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from applications import permissions, selectors, services
@@ -26,10 +27,10 @@ from applications.forms import (
     SelectionFilterForm,
 )
 from applications.models import ApplicationStatus, Recommendation
-from ligepraksis import signin, throttle
+from ligepraksis import formatting, signin, throttle
 from ligepraksis.email_links import link_page, send_login_link
 from ligepraksis.errors import DomainError
-from ligepraksis.forms import EmailForm
+from ligepraksis.forms import EmailForm, add_domain_error
 from ligepraksis.models import ProgrammeRound, Role
 from practices import selectors as practice_selectors
 from practices import services as practice_services
@@ -40,10 +41,22 @@ def _open_rounds():
     return ProgrammeRound.objects.open_for_applications(timezone.now())
 
 
+def _form_errors_text(form) -> str:
+    """A form's errors as one message that names each field by its label (Danish by default), e.g.
+    "Begrundelse: Teksten ser ud til at indeholde et CPR-nummer …", never by its code name."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = str(field.label) if field is not None and field.label else ""
+        for error in errors:
+            parts.append(f"{label}: {error}" if label and label.lower() not in error.lower() else str(error))
+    return " ".join(parts)
+
+
 def _post_action(request, form, action, success: str) -> None:
     """The shape of every small POST: validate the form, call one service with its data, say how it went."""
     if not form.is_valid():
-        messages.error(request, form.errors.as_text())
+        messages.error(request, _form_errors_text(form))
         return
     try:
         action(**form.cleaned_data)
@@ -302,12 +315,13 @@ def detail(request, pk: int):
     context = {
         "application": application,
         "is_owner": is_owner,
-        "history": selectors.application_history(application),
+        "history": selectors.application_history(application, user),
+        "waitlist_rank": selectors.waitlist_rank(application),
         "can_review": permissions.can_review(user, application),
         "can_recommend": permissions.can_recommend(user, application),
         "can_decide": is_leader,
         "recommendations": application.recommendations.select_related("recorded_by")
-        if (is_leader or permissions.is_steering(user, application.round))
+        if permissions.sees_assessment(user, application)
         else [],
         "reviews": selectors.application_detail_scores(application) if is_leader else [],
         "decision_form": DecisionForm() if is_leader else None,
@@ -415,22 +429,55 @@ def recommend(request, pk: int):
     return redirect("applications:detail", pk=pk)
 
 
+def _next_url(request, default: str) -> str:
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return default
+
+
 @login_required
 @require_POST
 def decide(request, pk: int):
+    """A decision in two steps: the chosen decision first shows what will happen and who gets mail
+    (nothing changes), and only its confirmation (`confirm`) records it."""
     application = permissions.get_application_for_user(request.user, pk, "decide")
-    _post_action(
+    next_url = _next_url(request, reverse("applications:detail", args=[pk]))
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    if "outcome" in form.errors:
+        messages.error(request, _form_errors_text(form))
+        return HttpResponseRedirect(next_url)
+    outcome = form.cleaned_data["outcome"]
+    if form.is_valid() and request.POST.get("confirm"):
+        try:
+            services.application_decide(
+                application=application,
+                user=request.user,
+                outcome=outcome,
+                reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            if exc.field != "reason":
+                messages.error(request, exc.message)
+                return HttpResponseRedirect(next_url)
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("The decision is recorded and the practice informed by e-mail."))
+            return HttpResponseRedirect(next_url)
+    try:
+        preview = services.decision_preview(application=application, user=request.user, outcome=outcome)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return HttpResponseRedirect(next_url)
+    form.fields["reason"].required = preview.reason_required  # shown as required; the service enforces it
+    return render(
         request,
-        DecisionForm(request.POST),
-        lambda **data: services.application_decide(application=application, user=request.user, **data),
-        _("The decision is recorded and the practice informed by e-mail."),
+        "applications/decide_confirm.html",
+        {"application": application, "preview": preview, "form": form, "next_url": next_url},
     )
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = reverse("applications:detail", args=[pk])
-    return HttpResponseRedirect(next_url)
 
 
 @login_required
@@ -478,7 +525,7 @@ def selection(request, round_id: int):
     """The project leaders' selection workspace: scores, recommendations, spread and a suggestion."""
     round_obj = permissions.get_round_for_user(request.user, round_id, roles=(Role.PROJECT_LEADER,))
     groups = selectors.round_groups(round_obj)
-    all_apps = list(selectors.applications_for_round(round_obj))
+    all_apps = list(selectors.applications_for_selection(round_obj))
     means = selectors.criterion_means(round_obj)
     criteria = list(round_obj.criteria.all())
     selected = [a for a in all_apps if a.holds_place()]
@@ -504,9 +551,10 @@ def selection(request, round_id: int):
         }
         for a in shown
     ]
-    suggestion = suggestion_rows = suggestion_uncovered = None
+    suggestion = suggestion_rows = suggestion_uncovered = preview = None
     if request.GET.get("suggest"):
-        suggestion = selectors.balanced_suggestion(round_obj, all_apps, groups)
+        preview = services.suggestion_preview(round_obj=round_obj)
+        suggestion = preview.suggestion
         suggestion_rows, suggestion_uncovered = _describe_suggestion(suggestion, groups)
     return render(
         request,
@@ -521,14 +569,44 @@ def selection(request, round_id: int):
             "suggestion": suggestion,
             "suggestion_rows": suggestion_rows,
             "suggestion_uncovered": suggestion_uncovered,
+            "suggestion_preview": preview,
             "decision_form": DecisionForm(),
             "waitlist": [
                 a
-                for a in sorted(all_apps, key=lambda a: a.waitlist_position or 0)
+                for a in sorted(all_apps, key=lambda a: a.waitlist_rank or 0)
                 if a.status == ApplicationStatus.WAITLISTED
             ],
         },
     )
+
+
+@login_required
+@require_POST
+def apply_suggestion(request, round_id: int):
+    """Select the practices of the balanced suggestion the leader saw in its preview and confirmed."""
+    round_obj = permissions.get_round_for_user(request.user, round_id, roles=(Role.PROJECT_LEADER,))
+    try:
+        expected = [int(v) for v in request.POST.getlist("application")]
+    except ValueError:
+        expected = None
+    if not expected:
+        messages.error(request, _("Look at the suggestion and confirm it there."))
+        return redirect(reverse("applications:selection", args=[round_obj.pk]) + "?suggest=1")
+    try:
+        selected = services.suggestion_apply(round_obj=round_obj, user=request.user, expected=expected)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(reverse("applications:selection", args=[round_obj.pk]) + "?suggest=1")
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s practice is selected and informed by e-mail.",
+            "%(count)s practices are selected and informed by e-mail.",
+            len(selected),
+        )
+        % {"count": formatting.number(len(selected))},
+    )
+    return redirect("applications:selection", round_id=round_obj.pk)
 
 
 def _describe_suggestion(suggestion, groups):

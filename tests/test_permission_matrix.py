@@ -184,6 +184,9 @@ MATRIX = [
          row(LOGIN, 404, 404, 200, 200, 404, 404, 404, 404, 404, 404)),
     Case("applications:selection", "GET", "closed",
          row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)),
+    Case("applications:apply_suggestion", "GET", "closed", logged_in(405)),
+    Case("applications:apply_suggestion", "POST", "closed",  # nothing confirmed: back to the suggestion
+         row(LOGIN, 404, 404, 404, 302, 404, 404, 404, 404, 404, 404)),
     Case("applications:export", "GET", "closed",
          row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404), query="?format=csv"),
     Case("applications:export", "GET", "closed",

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 
 from applications import permissions, selection, selectors, services
 from applications.models import Application, ApplicationEvent, ApplicationStatus, Participation, Review, Score
+from ligepraksis import formatting
 from ligepraksis.errors import DomainError
 from ligepraksis.models import OutboxMessage, Role, TermsVersion
 from practices.models import Person, PracticeType
@@ -222,7 +223,7 @@ def test_submit_at_the_copenhagen_deadline_is_refused(region):
             application=app, user=app.created_by, now=dt.datetime(2026, 3, 1, 12, 0, 0, tzinfo=CPH)
         )
     assert "deadline" in str(err.value)
-    assert "01.03.2026 12:00" in str(err.value)
+    assert "1 March 2026 at 12:00" in str(err.value)
     app.refresh_from_db()
     assert app.status == ApplicationStatus.DRAFT
     assert app.submitted_at is None
@@ -249,7 +250,7 @@ def test_deadline_on_the_day_summer_time_starts_is_ten_utc(region):
         late = make_application(round_obj, submit=False)
         with pytest.raises(DomainError) as err:
             services.application_submit(application=late, user=late.created_by, now=late_utc)
-        assert "29.03.2026 12:00" in str(err.value)
+        assert "29 March 2026 at 12:00" in str(err.value)
         late.refresh_from_db()
         assert late.status == ApplicationStatus.DRAFT
 
@@ -539,7 +540,7 @@ def test_offering_to_number_two_while_number_one_waits_needs_a_reason(closed_rou
     with pytest.raises(DomainError) as err:
         services.waitlist_offer(application=second, user=leader, reason="  ")
     assert err.value.field == "reason"
-    assert "1 practice(s) are ahead" in str(err.value)
+    assert "1 practice is ahead" in str(err.value)
     second.refresh_from_db()
     assert second.status == ApplicationStatus.WAITLISTED
 
@@ -599,7 +600,7 @@ def test_accepting_an_offer_after_it_expired_is_refused(closed_round, leader):
     first.refresh_from_db()
     terms = closed_round.current_terms()
     too_late = first.offer_expires_at + dt.timedelta(minutes=1)
-    expiry = timezone.localtime(first.offer_expires_at).strftime("%d.%m.%Y %H:%M")
+    expiry = formatting.when(first.offer_expires_at)  # in running text: "29 January 2027 at 12:00"
 
     # Before the expiry job has run ...
     with pytest.raises(DomainError) as err:
@@ -828,7 +829,7 @@ def test_balanced_suggestion_from_the_database_equals_brute_force(closed_round, 
 def test_balanced_suggestion_keeps_already_selected_applications(closed_round, scored_round, leader):
     apps = scored_round
     decide(apps["G"], leader, ApplicationStatus.SELECTED)  # the lowest score, but already selected
-    decide(apps["A"], leader, ApplicationStatus.REJECTED)  # rejected ones are not candidates
+    decide(apps["A"], leader, ApplicationStatus.REJECTED, reason="Uden for målgruppen")  # not a candidate
     groups = selectors.round_groups(closed_round)
     suggestion = selectors.balanced_suggestion(
         closed_round, selectors.applications_for_round(closed_round), groups

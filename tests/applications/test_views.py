@@ -130,9 +130,12 @@ def test_outsider_gets_404_on_review(client, submitted, outsider):
 
 @pytest.mark.django_db
 def test_leader_selects_an_application(client, submitted, leader):
-    response = login(client, leader).post(
-        reverse("applications:decide", args=[submitted.pk]), {"outcome": ApplicationStatus.SELECTED}
-    )
+    url = reverse("applications:decide", args=[submitted.pk])
+    response = login(client, leader).post(url, {"outcome": ApplicationStatus.SELECTED})
+    assert response.status_code == 200  # first what will happen, to confirm
+    submitted.refresh_from_db()
+    assert submitted.status == ApplicationStatus.SUBMITTED
+    response = client.post(url, {"outcome": ApplicationStatus.SELECTED, "confirm": "1"})
     assert response.status_code == 302
     assert response["Location"] == reverse("applications:detail", args=[submitted.pk])
     submitted.refresh_from_db()

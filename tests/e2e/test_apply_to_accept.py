@@ -187,7 +187,10 @@ def test_practice_applies_is_selected_and_accepts(live_server, new_context, regi
 
     row = lead.get_by_test_id("selection-table").get_by_role("row").filter(has_text=PRACTICE_NAME)
     row.get_by_label(da("Decision for %(p)s", p=PRACTICE_NAME)).select_option("selected")
-    row.get_by_role("button", name=da("OK")).click()
+    row.get_by_role("button", name=da("Decide …")).click()
+    # Nothing is decided yet: the page says what will happen and who gets mail, and asks to confirm.
+    expect(lead.get_by_test_id("decision-recipients")).to_contain_text(applicant_email)
+    lead.get_by_role("button", name=da("Confirm: %(to)s", to=da("Selected"))).click()
     decided = da("The decision is recorded and the practice informed by e-mail.")
     expect(lead.get_by_text(decided)).to_be_visible()
     places_msg = "%(taken)s of %(places)s places taken (selected, participating or offered)."
