@@ -47,7 +47,8 @@ class ApplicationResource(resources.ModelResource):
     reviews = _number("review_count", pgettext_lazy("export column", "Number of reviews"))
     mean = fields.Field(column_name=pgettext_lazy("export column", "Mean score"))
     recommendation = fields.Field(column_name=pgettext_lazy("export column", "Recommendation"))
-    waitlist = _number("waitlist_position", pgettext_lazy("export column", "Waiting list no."))
+    # The rank among those still waiting (1, 2, 3 without gaps), as on the pages and in the e-mail.
+    waitlist = _number("waitlist_rank", pgettext_lazy("export column", "Waiting list no."))
 
     class Meta:
         model = Application

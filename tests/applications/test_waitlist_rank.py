@@ -91,3 +91,25 @@ def test_rank_is_per_round(region, closed_round, leader):
     b = _waitlist(other, leader, 1)
     assert selectors.waitlist_rank(a[1]) == 2
     assert selectors.waitlist_rank(b[0]) == 1
+
+
+@pytest.mark.django_db
+def test_the_export_writes_the_rank_not_the_stored_position(client, closed_round, leader):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    first, second, third = _waitlist(closed_round, leader, 3)
+    _withdraw_first(first)
+    response = english(login(client, leader)).get(
+        reverse("applications:export", args=[closed_round.pk]) + "?format=xlsx"
+    )
+    sheet = load_workbook(
+        BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)
+    ).active
+    header = [c.value for c in sheet[1]]
+    column = header.index("Waiting list no.")
+    by_practice = {row[0].value: row[column].value for row in sheet.iter_rows(min_row=2)}
+    assert by_practice[second.practice.name] == 1
+    assert by_practice[third.practice.name] == 2
+    assert by_practice[first.practice.name] is None
