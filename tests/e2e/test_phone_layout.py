@@ -45,13 +45,14 @@ OVERFLOW_JS = """() => {
   const root = document.documentElement, width = window.innerWidth;
   const wide = [...document.querySelectorAll('body *')]
     .filter(e => e.getBoundingClientRect().right > width + 0.5 && !e.closest('.table-responsive'))
-    .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : ''));
+    .slice(0, 5)
+    .map(e => e.tagName.toLowerCase() + (e.className ? '.' + String(e.className).split(' ').join('.') : ''));
   return {scroll: root.scrollWidth, width: width, wide: wide};
 }"""
 
 
 @pytest.fixture
-def phone_world(world):
+def phone_world(world):  # noqa: F811 (the fixture imported above)
     """`world`, plus what its pages lack: a selected practice that has still to accept, a draft in the
     open round, a provider's login for the activity's organisation and a claim awaiting approval."""
     leader = world.actors["leader"]
@@ -94,7 +95,10 @@ def nothing(w: World) -> dict:
 
 # (URL name, actor or None for anonymous, URL kwargs, query string)
 PAGES: list[tuple[str, str | None, Callable[[World], dict], str]] = [
-    *[("home", actor, nothing, "") for actor in (None, "owner", "selected", "practice", "steering", "leader", "provider")],
+    *[
+        ("home", actor, nothing, "")
+        for actor in (None, "owner", "selected", "practice", "steering", "leader", "provider")
+    ],
     ("login", None, nothing, ""),
     ("signin_link", None, nothing, ""),
     ("signin_link_confirm", None, lambda w: {"token": signin_link_token()}, ""),
@@ -218,7 +222,9 @@ def test_no_main_page_scrolls_sideways_on_a_phone(live_server, new_context, phon
             continue
         found = measure(page)
         if found["scroll"] > found["width"]:
-            problems.append(f"{path}: {found['scroll']}px wide in a {found['width']}px window; {found['wide']}")
+            problems.append(
+                f"{path}: {found['scroll']}px wide in a {found['width']}px window; {found['wide']}"
+            )
         violations = axe_violations(page)
         if violations:
             problems.append(f"{path}: axe\n{describe(violations)}")
@@ -265,7 +271,10 @@ def test_error_pages_are_clean_for_axe_and_fit_a_phone(live_server, new_context,
         status, body = _render_error(kind)
         url = f"{base}/fejlside-{kind}/"
         expected = status
-        page.route(url, lambda route: route.fulfill(status=status, body=body, content_type="text/html; charset=utf-8"))
+        page.route(
+            url,
+            lambda route: route.fulfill(status=status, body=body, content_type="text/html; charset=utf-8"),
+        )
     response = page.goto(url)
     assert response is not None and response.status == expected
     assert page.locator("html").get_attribute("lang") == "da"

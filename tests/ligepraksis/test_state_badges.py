@@ -10,7 +10,9 @@ from ligepraksis.templatetags.states import STATE_TONE, state_tone
 
 def render(value, label, **kw):
     extra = "".join(f' {k}="{v}"' for k, v in kw.items())
-    return Template(f"{{% state_badge value label{extra} %}}").render(Context({"value": value, "label": label}))
+    return Template(f"{{% state_badge value label{extra} %}}").render(
+        Context({"value": value, "label": label})
+    )
 
 
 def test_a_selected_practice_is_not_grey_and_the_badge_carries_its_text():
@@ -23,7 +25,9 @@ def test_a_selected_practice_is_not_grey_and_the_badge_carries_its_text():
 
 
 @pytest.mark.parametrize(
-    "choices", [ApplicationStatus, RegistrationStatus, ClaimStatus], ids=["application", "registration", "claim"]
+    "choices",
+    [ApplicationStatus, RegistrationStatus, ClaimStatus],
+    ids=["application", "registration", "claim"],
 )
 def test_every_state_of_the_apps_has_a_tone(choices):
     assert not [c.value for c in choices if c.value not in STATE_TONE]
