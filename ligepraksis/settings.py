@@ -130,7 +130,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "ligepraksis.context_processors.portal",
             ],
-            "builtins": ["ligepraksis.templatetags.danish"],
+            "builtins": ["ligepraksis.templatetags.danish", "ligepraksis.templatetags.states"],
         },
     },
 ]
