@@ -405,6 +405,8 @@ def pages():
         (grant.user, reverse("activities:catalogue")),
         (grant.user, reverse("activities:overview", args=[grant.round_id])),
         (grant.user, reverse("activities:claims", args=[grant.round_id])),
+        (grant.user, reverse("activities:mine")),
+        (grant.user, reverse("home")),  # the start page, whose leader cards count activities and hours
     ]
     participation = Participation.objects.active().filter(round_id=grant.round_id).order_by("pk").first()
     if participation:

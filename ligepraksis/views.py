@@ -15,7 +15,8 @@ def home(request):
     with where the user stands and the next thing to do."""
     context = {"parts": registry.collect_parts(request)}
     if request.user.is_authenticated:
-        context["roles"] = permissions.role_grants(request.user)
+        grants = permissions.role_grants(request.user)
+        context["roles"] = list(dict.fromkeys(str(g.get_role_display()) for g in grants))
     return render(request, "home.html", context)
 
 
