@@ -123,7 +123,10 @@ def test_participating_practice_sees_hours_startup_signups_and_claims(today_wind
         hours=Decimal("2"),
         submitted_by=user,
     )
+    other, _other_user = participate(today_window, leader)  # another practice of the round
     html = home(user)
+    assert other.practice.name not in html
+    assert reverse("activities:practice_hours", args=[other.practice_id]) not in html
     hours = card(html, f"practice-hours-{participation.pk}")
     assert "0 of 10 hours" in hours
     assert "Hour deadline:" in hours
