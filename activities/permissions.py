@@ -4,6 +4,7 @@ that answer 404 to outsiders (the permission-matrix test is the specification)."
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from activities.models import Activity, HourClaim, Registration, Session
@@ -13,6 +14,7 @@ from ligepraksis.permissions import (  # noqa: F401  (re-exported for the views)
     has_role,
     is_leader,
     provider_ids,
+    round_ids_with_role,
 )
 from practices.permissions import acts_for, get_practice_for_user, own_practice_ids  # noqa: F401
 
@@ -88,3 +90,18 @@ def get_claim_for_user(user, pk: int) -> HourClaim:
     if acts_for(user, claim.practice_id) or is_leader(user, claim.round):
         return claim
     raise Http404
+
+
+def keeps_activities(user) -> bool:
+    """Project leaders and activity providers keep activities (the my-activities page is theirs)."""
+    return bool(round_ids_with_role(user, Role.PROJECT_LEADER) or provider_ids(user))
+
+
+def editable_activities(user):
+    """The activities `can_edit_activity` lets the user edit (and take attendance for): those of the
+    rounds they lead and those their provider organisations run. The my-activities page lists these."""
+    rounds = round_ids_with_role(user, Role.PROJECT_LEADER)
+    providers = provider_ids(user)
+    if not rounds and not providers:
+        return Activity.objects.none()
+    return Activity.objects.filter(Q(round_id__in=rounds) | Q(provider_id__in=providers))

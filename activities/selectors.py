@@ -6,12 +6,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from activities import permissions
 from activities.models import Activity, ClaimStatus, HourClaim, Registration, RegistrationStatus, Session
 from applications.models import Participation
+from ligepraksis.models import ProgrammeRound
 from practices.models import Membership, PersonKind, Practice
 from practices.permissions import own_practice_ids
 
@@ -263,3 +265,245 @@ def participating_practices(round_obj):
     return Practice.objects.filter(
         pk__in=Participation.objects.active().filter(round=round_obj).values("practice_id")
     ).order_by("name")
+
+
+# --- Attendance to take, "my activities" and the start page -----------------------------------------
+# One rule, one home: a session "needs attendance" once it has started, is not cancelled and has a
+# confirmed sign-up whose attendance is not recorded. The start page's counts and the my-activities
+# page both use `needs_attendance_q`.
+
+
+def needs_attendance_q(now) -> Q:
+    unmarked = Registration.objects.filter(
+        session=OuterRef("pk"), status=RegistrationStatus.CONFIRMED, attended__isnull=True
+    )
+    return Q(starts_at__lte=now, cancelled_at__isnull=True) & Q(Exists(unmarked))
+
+
+def needs_attendance(sessions, *, now=None):
+    """The sessions of `sessions` whose attendance is still to be taken."""
+    return sessions.filter(needs_attendance_q(now or timezone.now()))
+
+
+class AttendanceState:
+    UPCOMING = "upcoming"  # not yet started: attendance opens at the start
+    CANCELLED = "cancelled"
+    NEEDED = "needed"  # started, attendance open and not (fully) taken
+    TAKEN = "taken"
+    NOBODY = "nobody"  # started, nobody was confirmed
+
+
+def attendance_state(session, now) -> str:
+    """A session's attendance state (on a session from `sessions_with_attendance`)."""
+    if session.is_cancelled:
+        return AttendanceState.CANCELLED
+    if session.starts_at > now:
+        return AttendanceState.UPCOMING
+    if session.needs_attendance:
+        return AttendanceState.NEEDED
+    return AttendanceState.TAKEN if session.confirmed_count else AttendanceState.NOBODY
+
+
+def sessions_with_attendance(sessions, *, now=None):
+    """Sessions with their activity, confirmed and present counts and whether attendance is needed."""
+    now = now or timezone.now()
+    return (
+        sessions.select_related("activity__provider", "activity__round")
+        .annotate(
+            confirmed_count=Count(
+                "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
+            ),
+            present_count=Count("registrations", filter=Q(registrations__attended=True)),
+            needs_attendance=ExpressionWrapper(needs_attendance_q(now), output_field=BooleanField()),
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+def my_activities(user):
+    """The activities a user may edit and take attendance for (permissions.editable_activities),
+    with their sessions (past and upcoming) and each session's attendance state: two queries."""
+    now = timezone.now()
+    activities = list(
+        permissions.editable_activities(user)
+        .select_related("round", "provider")
+        .order_by("-round__year", "title", "pk")
+    )
+    by_activity: dict[int, list] = defaultdict(list)
+    sessions = sessions_with_attendance(
+        Session.objects.filter(activity__in=[a.pk for a in activities]), now=now
+    )
+    for s in sessions:
+        s.attendance_state = attendance_state(s, now)
+        by_activity[s.activity_id].append(s)
+    for a in activities:
+        a.session_rows = by_activity.get(a.pk, [])
+        a.needs_attendance_count = sum(
+            1 for s in a.session_rows if s.attendance_state == AttendanceState.NEEDED
+        )
+    return activities
+
+
+def rounds_for_new_activity(user, *, today=None):
+    """Rounds the user may add an activity to now: a leader's rounds; for a provider, every round whose
+    hour window has not ended (leaders and providers keep the catalogue, permissions.can_manage_catalogue)."""
+    today = today or timezone.localdate()
+    rounds = list(ProgrammeRound.objects.order_by("-year", "name"))
+    return [
+        r
+        for r in rounds
+        if permissions.can_manage_catalogue(user, r)
+        and (permissions.is_leader(user, r) or r.hour_window()[1] >= today)
+    ]
+
+
+@dataclass
+class EditorSummary:
+    """What a provider's (or a leader's) start page says about the activities they run."""
+
+    activities: int = 0
+    upcoming: int = 0
+    needs_attendance: int = 0
+    first_needing_attendance: Session | None = None
+
+
+def editor_summary(activities, *, now=None) -> EditorSummary:
+    """Counts over `activities` (a queryset) in three queries, whatever their number."""
+    now = now or timezone.now()
+    sessions = Session.objects.filter(activity__in=activities)
+    counts = sessions.aggregate(
+        upcoming=Count("pk", filter=Q(starts_at__gt=now, cancelled_at__isnull=True)),
+    )
+    needing = needs_attendance(sessions, now=now).order_by("starts_at", "pk")
+    return EditorSummary(
+        activities=activities.count(),
+        upcoming=counts["upcoming"],
+        needs_attendance=needing.count(),
+        first_needing_attendance=needing.select_related("activity").first(),
+    )
+
+
+def needs_attendance_by_round(round_ids, *, now=None) -> dict[int, int]:
+    """round id -> how many of its sessions need attendance (one query)."""
+    rows = (
+        needs_attendance(Session.objects.filter(activity__round_id__in=round_ids), now=now)
+        .values("activity__round_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {r["activity__round_id"]: r["n"] for r in rows}
+
+
+def pending_claims_by_round(round_ids) -> dict[int, int]:
+    """round id -> how many hour claims wait for a leader (the rule of `pending_claims`; one query)."""
+    rows = (
+        HourClaim.objects.filter(round_id__in=round_ids, status=ClaimStatus.PENDING)
+        .values("round_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {r["round_id"]: r["n"] for r in rows}
+
+
+def is_behind(ledger: Ledger, today) -> bool:
+    """Behind on hours: fewer hours than the target's share of the hour window gone by (the whole
+    target once the deadline has passed); never before the window opens or once the target is met."""
+    if ledger.done:
+        return False
+    start, end = ledger.participation.round.hour_window()
+    if today < start:
+        return False
+    if today >= end:
+        return True
+    share = Decimal((today - start).days) / Decimal((end - start).days or 1)
+    return ledger.total < ledger.target * share
+
+
+def behind_by_round(round_ids, *, today=None) -> dict[int, int]:
+    """round id -> how many active participations are behind on hours (the ledger's fixed queries)."""
+    today = today or timezone.localdate()
+    out: dict[int, int] = defaultdict(int)
+    for ledger in ledgers(Participation.objects.active().filter(round_id__in=round_ids)):
+        if is_behind(ledger, today):
+            out[ledger.participation.round_id] += 1
+    return out
+
+
+@dataclass
+class PracticeSummary:
+    """A practice's state on its start page, per round it takes part in (from the ledger)."""
+
+    ledger: Ledger
+    startup_signed_up: Session | None = None  # the start-up meeting session a coordinator is signed up for
+    pending_claims: int = 0
+
+
+def practice_summaries(practice_ids, *, now=None) -> list[PracticeSummary]:
+    """Hours toward the target with the start-up meeting and claims waiting, for each active
+    participation of the practices; a fixed number of queries."""
+    now = now or timezone.now()
+    result = [
+        PracticeSummary(ledger=lg)
+        for lg in ledgers(
+            Participation.objects.active()
+            .filter(practice_id__in=practice_ids)
+            .order_by("practice__name", "-round__year")
+        )
+    ]
+    if not result:
+        return result
+    signed = (
+        Registration.objects.filter(
+            practice_id__in=practice_ids,
+            status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED],
+            session__activity__required=True,
+            session__cancelled_at__isnull=True,
+            session__starts_at__gt=now,
+        )
+        .select_related("session__activity")
+        .order_by("session__starts_at")
+    )
+    first_signed: dict[tuple[int, int], Session] = {}
+    for reg in signed:
+        first_signed.setdefault((reg.practice_id, reg.session.activity.round_id), reg.session)
+    claims = pending_claims_by_practice(practice_ids)
+    for s in result:
+        p = s.ledger.participation
+        s.startup_signed_up = first_signed.get((p.practice_id, p.round_id))
+        s.pending_claims = claims.get((p.practice_id, p.round_id), 0)
+    return result
+
+
+def pending_claims_by_practice(practice_ids) -> dict[tuple[int, int], int]:
+    rows = (
+        HourClaim.objects.filter(practice_id__in=practice_ids, status=ClaimStatus.PENDING)
+        .values("practice_id", "round_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(r["practice_id"], r["round_id"]): r["n"] for r in rows}
+
+
+def upcoming_signups_by_practice(practice_ids, *, now=None) -> dict[int, int]:
+    """practice id -> its people's sign-ups (confirmed or waiting) for sessions to come (one query)."""
+    now = now or timezone.now()
+    rows = (
+        Registration.objects.filter(
+            practice_id__in=practice_ids,
+            status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED],
+            session__starts_at__gt=now,
+            session__cancelled_at__isnull=True,
+        )
+        .values("practice_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {r["practice_id"]: r["n"] for r in rows}
+
+
+def startup_sessions_open(round_ids, *, now=None):
+    """Upcoming start-up meetings still open for sign-up, per round: round id -> first session."""
+    out: dict[int, Session] = {}
+    for s in open_sessions(round_ids=round_ids, now=now).filter(activity__required=True):
+        out.setdefault(s.activity.round_id, s)
+    return out

@@ -27,4 +27,6 @@ urlpatterns = [
     path("aktiviteter/hold/<int:pk>/rediger/", views.session_edit, name="session_edit"),
     path("aktiviteter/hold/<int:pk>/aflys/", views.session_cancel, name="session_cancel"),
     path("aktiviteter/hold/<int:pk>/fremmoede/", views.attendance, name="attendance"),
+    # Leaders' and providers' own activities with past sessions and their attendance
+    path("aktiviteter/mine/", views.my_activities, name="mine"),
 ]

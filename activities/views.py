@@ -569,3 +569,25 @@ def catalogue_import(request, round_id: int):
                             "path": path,
                         }
     return render(request, "activities/catalogue_import.html", context)
+
+
+# --- My activities (project leaders and providers) ------------------------------------------------
+
+
+@login_required
+def my_activities(request):
+    """The activities a leader (of their rounds) or a provider (of its organisation) keeps, with past
+    and upcoming sessions, each session's attendance state and a link to take attendance."""
+    if not permissions.keeps_activities(request.user):
+        raise PermissionDenied
+    activities = selectors.my_activities(request.user)
+    return render(
+        request,
+        "activities/my_activities.html",
+        {
+            "activities": activities,
+            "needing": [s for a in activities for s in a.session_rows if s.attendance_state == "needed"],
+            "new_rounds": selectors.rounds_for_new_activity(request.user),
+            "states": selectors.AttendanceState,
+        },
+    )

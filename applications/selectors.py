@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from applications import permissions, selection
@@ -74,8 +75,7 @@ def waitlist_rank(application: Application) -> int | None:
 
 def applications_for_reviewer(round_obj: ProgrammeRound, user) -> list[Application]:
     """The round's submitted applications a reviewer may see: never their own practice's."""
-    own = own_practice_ids(user)
-    return [a for a in applications_for_round(round_obj) if a.practice_id not in own]
+    return list(applications_for_round(round_obj).filter(pk__in=_reviewable([round_obj.pk], user)))
 
 
 def own_review_state(round_obj: ProgrammeRound, user) -> tuple[set[int], set[int]]:
@@ -256,3 +256,87 @@ def requests_for_my_practices(user):
         .select_related("practice", "round", "created_by")
         .order_by("-created_at")
     )
+
+
+# --- The start page's counts (aggregate queries: their number does not grow with the rows) -------------
+
+# An offer expiring sooner than this is flagged on the leaders' start page.
+OFFER_EXPIRY_WARNING = dt.timedelta(days=2)
+
+
+@dataclass
+class LeaderCounts:
+    to_decide: int = 0  # submitted, waiting for a decision
+    open_offers: int = 0  # offered places not yet answered nor expired
+    first_offer_expires: object = None
+    requests: int = 0  # requests to apply that wait for confirmation
+
+
+def leader_counts(round_ids, *, now=None) -> dict[int, LeaderCounts]:
+    """round id -> what waits for its project leaders among the applications (one query)."""
+    now = now or timezone.now()
+    open_offer = Q(status=ApplicationStatus.OFFERED, offer_expires_at__gt=now)
+    rows = (
+        Application.objects.filter(round_id__in=round_ids)
+        .values("round_id")
+        .annotate(
+            to_decide=Count("pk", filter=Q(status=ApplicationStatus.SUBMITTED)),
+            open_offers=Count("pk", filter=open_offer),
+            first_offer_expires=Min("offer_expires_at", filter=open_offer),
+            requests=Count("pk", filter=Q(status=ApplicationStatus.DRAFT, is_request=True)),
+        )
+        .order_by()
+    )
+    out = {rid: LeaderCounts() for rid in round_ids}
+    for r in rows:
+        out[r["round_id"]] = LeaderCounts(
+            r["to_decide"], r["open_offers"], r["first_offer_expires"], r["requests"]
+        )
+    return out
+
+
+@dataclass
+class ReviewProgress:
+    round: ProgrammeRound
+    total: int = 0  # the round's submitted applications the member may review
+    done: int = 0  # of those, scored (or a conflict declared) by the member
+    next_application: Application | None = None
+
+
+def _reviewable(round_ids, user):
+    """Submitted applications a reviewer sees in the round list: never their own practice's
+    (`applications_for_reviewer`)."""
+    return (
+        Application.objects.filter(round_id__in=round_ids)
+        .exclude(status=ApplicationStatus.DRAFT)
+        .exclude(practice_id__in=own_practice_ids(user))
+    )
+
+
+def review_progress(rounds, user) -> list[ReviewProgress]:
+    """Per round: how many of its submitted applications the member has scored, and the next one to
+    score in the round list's order (a query for the counts and one per round for the next)."""
+    rounds = list(rounds)
+    mine = Review.objects.filter(application=OuterRef("pk"), reviewer=user)
+    rows = (
+        _reviewable([r.pk for r in rounds], user)
+        .annotate(mine=Exists(mine))
+        .values("round_id")
+        .annotate(total=Count("pk"), done=Count("pk", filter=Q(mine=True)))
+        .order_by()
+    )
+    counts = {r["round_id"]: r for r in rows}
+    out = []
+    for r in rounds:
+        c = counts.get(r.pk, {"total": 0, "done": 0})
+        progress = ReviewProgress(round=r, total=c["total"], done=c["done"])
+        if progress.done < progress.total:
+            progress.next_application = (
+                _reviewable([r.pk], user)
+                .exclude(Exists(mine))
+                .select_related("practice")
+                .order_by("practice__name", "pk")
+                .first()
+            )
+        out.append(progress)
+    return out

@@ -84,5 +84,7 @@ def when(value) -> str:
     local = timezone.localtime(value) if timezone.is_aware(value) else value
     return _("%(date)s at %(time)s") % {
         "date": formats.date_format(local.date(), "DATE_FORMAT", use_l10n=True),
-        "time": formats.time_format(local.time(), pgettext("time format in running text", "H:i"), use_l10n=True),
+        "time": formats.time_format(
+            local.time(), pgettext("time format in running text", "H:i"), use_l10n=True
+        ),
     }

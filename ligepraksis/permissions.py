@@ -27,6 +27,11 @@ def _grants(user) -> list[RoleGrant]:
     return cached
 
 
+def role_grants(user) -> list[RoleGrant]:
+    """The user's role grants (cached for the request)."""
+    return list(_grants(user))
+
+
 def forget_grants(user) -> None:
     """Drop the per-request caches after a grant was added or removed."""
     for attr in _CACHE_ATTRS:

@@ -13,19 +13,41 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Link:
+    """A link on the start page or in a menu.
+
+    On a card it may carry a `state` shown beside it ("12 af 40 vurderet", "3 ansøgninger venter på
+    beslutning") and be marked `urgent` (a badge with text, not colour alone). An item without a `url`
+    is a plain line of state (say, what comes with a later module).
+    """
+
     label: str
-    url: str
+    url: str = ""
     description: str = ""
+    state: str = ""
+    urgent: bool = False
 
 
 @dataclass(frozen=True)
 class Card:
-    """A section of the start page: a heading and its links, in `order`."""
+    """A section of the start page: a heading, a line of text, its items and one `next_step` (the
+    primary button), in `order`. Cards with the same `part` (a role and its scope, see `role_part`)
+    are shown together under that heading, so someone with several roles sees each part."""
 
     title: str
     links: tuple[Link, ...] = ()
     text: str = ""
     order: int = 100
+    next_step: Link | None = None
+    part: str = ""
+    key: str = ""  # a stable name for tests and anchors ("leader-12")
+
+
+@dataclass(frozen=True)
+class Part:
+    """A role's part of the start page: its heading and cards."""
+
+    title: str
+    cards: tuple[Card, ...]
 
 
 @dataclass(frozen=True)
@@ -127,6 +149,26 @@ def collect_round_menu(user, round_obj, *, is_leader: bool) -> list[Link]:
 def collect_cards(request) -> list[Card]:
     cards = [card for fn in registry.cards for card in fn(request)]
     return sorted(cards, key=lambda c: c.order)
+
+
+def collect_parts(request) -> list[Part]:
+    """The cards grouped by their `part`, each part where its first card falls in `order`."""
+    groups: dict[str, list[Card]] = {}
+    for card in collect_cards(request):
+        groups.setdefault(str(card.part), []).append(card)
+    return [Part(title=title, cards=tuple(cards)) for title, cards in groups.items()]
+
+
+def practice_part() -> str:
+    """The heading of the part for someone acting for a practice."""
+    from django.utils.translation import gettext
+
+    return gettext("Your practice")
+
+
+def role_part(role_label, scope: str = "") -> str:
+    """The heading of a role's part of the start page: "Projektleder · Lige Praksis i Midt 2026"."""
+    return f"{role_label} · {scope}" if scope else str(role_label)
 
 
 def personal_data(name: str, *, export: Callable, erase=None, rounds=None, order: int = 100) -> None:

@@ -3,23 +3,20 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from ligepraksis import registry, signin, throttle
+from ligepraksis import permissions, registry, signin, throttle
 from ligepraksis.email_links import link_page, send_login_link
 from ligepraksis.forms import EmailForm
-from ligepraksis.models import ProgrammeRound, RoleGrant
 
 
 def home(request):
-    """The start page: open rounds, then each app's cards for this user (``<app>/portal.py``)."""
-    context = {
-        "open_rounds": ProgrammeRound.objects.open_for_applications(timezone.now()),
-        "cards": registry.collect_cards(request),
-    }
+    """The start page: each app's cards for this user (``<app>/portal.py``), grouped by role, each
+    with where the user stands and the next thing to do."""
+    context = {"parts": registry.collect_parts(request)}
     if request.user.is_authenticated:
-        context["roles"] = RoleGrant.objects.filter(user=request.user)
+        grants = permissions.role_grants(request.user)
+        context["roles"] = list(dict.fromkeys(str(g.get_role_display()) for g in grants))
     return render(request, "home.html", context)
 
 

@@ -257,6 +257,10 @@ MATRIX = [
          row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404)),
     Case("activities:attendance", "POST", "session",
          row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404)),
+    # --- My activities: leaders (their rounds' activities) and providers (their organisation's) -------
+    # What each sees is tested in tests/activities/test_my_activities.py.
+    Case("activities:mine", "GET", None,
+         row(LOGIN, 403, 403, 403, 200, 403, 403, 200, 403, 403, 200)),
     # --- Light accounts and a practice's people ---------------------------------------------------------
     # A logged-in user skips the e-mail step; someone with a practice is sent to its people page.
     Case("practices:join", "GET", None, logged_in(302, anonymous=200)),

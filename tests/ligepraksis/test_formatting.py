@@ -132,7 +132,13 @@ from ligepraksis import formatting  # noqa: E402
 
 @pytest.mark.parametrize(
     ("language", "value", "expected"),
-    [("da", 5370, "5.370"), ("en", 5370, "5,370"), ("da", 12, "12"), ("da", 1700000, "1.700.000"), ("da", None, "")],
+    [
+        ("da", 5370, "5.370"),
+        ("en", 5370, "5,370"),
+        ("da", 12, "12"),
+        ("da", 1700000, "1.700.000"),
+        ("da", None, ""),
+    ],
 )
 def test_counts_have_a_thousands_separator(language, value, expected):
     with translation.override(language):
@@ -158,8 +164,8 @@ def test_hours_read_with_the_right_plural(language, value, expected):
 
 def test_moments_read_in_danish_time_in_running_text():
     # 11:00 UTC in winter is 12:00 in Copenhagen; in summer 10:00 UTC is 12:00.
-    winter = dt.datetime(2027, 1, 29, 11, 0, tzinfo=dt.timezone.utc)
-    summer = dt.datetime(2026, 6, 5, 10, 0, tzinfo=dt.timezone.utc)
+    winter = dt.datetime(2027, 1, 29, 11, 0, tzinfo=dt.UTC)
+    summer = dt.datetime(2026, 6, 5, 10, 0, tzinfo=dt.UTC)
     with translation.override("da"):
         assert formatting.when(winter) == "29. januar 2027 kl. 12.00"
         assert formatting.when(summer) == "5. juni 2026 kl. 12.00"
@@ -170,6 +176,8 @@ def test_moments_read_in_danish_time_in_running_text():
 
 def test_filters_render_like_the_module():
     template = Template("{{ n|num }} · {{ h|hours_text }} · {{ t|when }}")
-    context = Context({"n": 5370, "h": Decimal("1.5"), "t": dt.datetime(2027, 1, 29, 11, 0, tzinfo=dt.timezone.utc)})
+    context = Context(
+        {"n": 5370, "h": Decimal("1.5"), "t": dt.datetime(2027, 1, 29, 11, 0, tzinfo=dt.UTC)}
+    )
     with translation.override("da"):
         assert template.render(context) == "5.370 · 1,5 timer · 29. januar 2027 kl. 12.00"

@@ -12,8 +12,9 @@ def test_measure_queries_reports_every_page_answering_200(closed_round, leader):
     out = io.StringIO()
     call_command("measure_queries", stdout=out)
     lines = [line for line in out.getvalue().splitlines() if "queries" in line]
-    # 4 pages of applications/ and 3 of activities/ (no participation yet: no practice hours page)
-    assert len(lines) == 7
+    # 4 pages of applications/ and 5 of activities/ (with my activities and the start page; no
+    # participation yet: no practice hours page)
+    assert len(lines) == 9
     assert all(line.strip().startswith("200") for line in lines)
 
 
