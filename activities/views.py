@@ -39,6 +39,7 @@ from activities.resources import catalogue_import as import_catalogue
 from ligepraksis import throttle
 from ligepraksis.cpr import CPR_MESSAGE
 from ligepraksis.errors import DomainError
+from ligepraksis.forms import form_errors_message
 from ligepraksis.models import ProgrammeRound, ProviderOrganisation, Role
 from practices.selectors import current_members
 
@@ -278,13 +279,23 @@ def claim_new(request, pk: int):
     return render(request, "activities/claim_new.html", {"practice": practice, "form": form})
 
 
+def _claims_page(request, round_obj, *, bound_claim_id: int | None = None, bound_form=None):
+    """The pending claims, each with its decision form; a refused decision shows its own form again,
+    bound, so the problem stands at its field."""
+    pending = [
+        (
+            claim,
+            bound_form if claim.pk == bound_claim_id else ClaimDecisionForm(prefix=f"c{claim.pk}"),
+        )
+        for claim in selectors.pending_claims(round_obj)
+    ]
+    return render(request, "activities/claims.html", {"round": round_obj, "pending": pending})
+
+
 @login_required
 def claims(request, round_id: int):
     round_obj = permissions.get_round_for_user(request.user, round_id, roles=(Role.PROJECT_LEADER,))
-    pending = [
-        (claim, ClaimDecisionForm(prefix=f"c{claim.pk}")) for claim in selectors.pending_claims(round_obj)
-    ]
-    return render(request, "activities/claims.html", {"round": round_obj, "pending": pending})
+    return _claims_page(request, round_obj)
 
 
 @login_required
@@ -299,7 +310,10 @@ def claim_decide(request, pk: int):
                 user=request.user, claim=claim, approve=approve, reason=form.cleaned_data["reason"]
             )
         except DomainError as exc:
-            messages.error(request, exc.message)
+            if not (exc.field and exc.field in form.fields):  # decided meanwhile, or not theirs
+                messages.error(request, exc.message)
+                return redirect("activities:claims", round_id=claim.round_id)
+            _error_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -310,9 +324,9 @@ def claim_decide(request, pk: int):
                 )
                 % {"practice": claim.practice.name},
             )
-    else:
-        messages.error(request, _("Choose approve or reject."))
-    return redirect("activities:claims", round_id=claim.round_id)
+            return redirect("activities:claims", round_id=claim.round_id)
+    messages.error(request, _("The decision was not recorded; see the claim below."))
+    return _claims_page(request, claim.round, bound_claim_id=claim.pk, bound_form=form)
 
 
 @login_required
@@ -480,7 +494,7 @@ def session_cancel(request, pk: int):
         else:
             messages.success(request, _("The session is cancelled; those signed up are told by e-mail."))
     else:
-        messages.error(request, _("Give a reason for cancelling; it is sent to those signed up."))
+        messages.error(request, form_errors_message(form))
     return redirect("activities:activity", pk=session.activity_id)
 
 

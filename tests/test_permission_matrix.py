@@ -217,8 +217,8 @@ MATRIX = [
     Case("activities:claims", "GET", "closed",
          row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)),
     Case("activities:claim_decide", "GET", "claim", logged_in(405)),
-    Case("activities:claim_decide", "POST", "claim",  # no decision chosen: an error message
-         row(LOGIN, 403, 403, 404, 302, 404, 404, 404, 404, 404, 404)),
+    Case("activities:claim_decide", "POST", "claim",  # no decision chosen: the claims page again
+         row(LOGIN, 403, 403, 404, 200, 404, 404, 404, 404, 404, 404)),
     Case("activities:overview", "GET", "closed",
          row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)),
     Case("activities:catalogue_export", "GET", "closed",
