@@ -115,6 +115,10 @@ class Session(models.Model):
     signup_deadline = models.DateTimeField(_("sign-up deadline"), validators=[validate_programme_date])
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancel_reason = GuardedCharField(_("reason for cancelling"), max_length=300, blank=True)
+    # The iCalendar SEQUENCE of the session's event (RFC 5545): raised each time its time, place or
+    # online link changes and when it is cancelled, so a calendar applies the newer version over the
+    # one it holds. The e-mailed invitations and the feeds write the same number.
+    sequence = models.PositiveIntegerField(_("calendar version"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("session")
@@ -137,6 +141,13 @@ class Session(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
+
+    # What a person signed up must be told about when it changes (a new calendar version).
+    CALENDAR_FIELDS = ("starts_at", "ends_at", "place", "online_link")
+
+    def calendar_changes(self, stored: Session) -> list[str]:
+        """The fields of CALENDAR_FIELDS whose value differs from the stored version of the session."""
+        return [name for name in self.CALENDAR_FIELDS if getattr(self, name) != getattr(stored, name)]
 
     def confirmed_count(self) -> int:
         return self.registrations.filter(status=RegistrationStatus.CONFIRMED).count() if self.pk else 0

@@ -67,16 +67,24 @@ def activity_save(*, user, activity: Activity) -> Activity:
 
 
 @transaction.atomic
-def session_save(*, user, session: Session) -> Session:
+def session_save(*, user, session: Session, now=None) -> Session:
+    """Create or change a session. Moving it (a new start or end, place or online link) raises its
+    calendar version and tells everyone signed up: the confirmed get an updated invitation (the same
+    UID, the higher SEQUENCE), the waiting list a note. Any other change tells nobody."""
     if session.pk:  # nor can a session be moved away from an activity the user may not edit
         stored = Session.objects.select_related("activity").filter(pk=session.pk).first()
         if stored is not None:
             _require_catalogue_editor(user, stored.activity)
     _require_catalogue_editor(user, session.activity)
-    if session.pk:
-        _lock_session(session.pk)  # sign-ups wait while the capacity changes
+    stored = _lock_session(session.pk) if session.pk else None  # sign-ups wait while it changes
     _full_clean(session)  # Session.clean: never below the confirmed sign-ups
+    moved = stored is not None and bool(session.calendar_changes(stored))
+    if stored is not None:
+        # The stored version counts, not the one the form was loaded with (two editors at once).
+        session.sequence = stored.sequence + 1 if moved else stored.sequence
     session.save()
+    if moved:
+        notifications.session_moved_enqueue(session, previous=stored, now=now)
     waitlist_promote(session=session)
     return session
 
@@ -115,8 +123,9 @@ def session_cancel(*, user, session: Session, reason: str, now=None) -> Session:
             )
         session.cancelled_at = now
         session.cancel_reason = reason
+        session.sequence += 1  # the cancelling .ics must win over every invitation sent before
         _full_clean(session)
-        session.save(update_fields=["cancelled_at", "cancel_reason"])
+        session.save(update_fields=["cancelled_at", "cancel_reason", "sequence"])
         notifications.session_cancelled_enqueue(session)
     return session
 

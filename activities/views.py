@@ -456,13 +456,19 @@ def activity_edit(request, pk: int):
 
 def _save_session(request, session: Session, context: dict):
     form = SessionForm(request.POST or None, instance=session)
+    version = session.sequence
     if request.method == "POST" and form.is_valid():
         try:
             services.session_save(user=request.user, session=form.instance)
         except DomainError as exc:
             _error_to_form(form, exc)
         else:
-            messages.success(request, _("The session is saved."))
+            if form.instance.sequence > version:  # moved: the service told those signed up
+                messages.success(
+                    request, _("The session is saved; those signed up are sent the change by e-mail.")
+                )
+            else:
+                messages.success(request, _("The session is saved."))
             return redirect("activities:activity", pk=session.activity_id)
     return render(request, "activities/session_form.html", {"form": form, **context})
 
