@@ -23,6 +23,8 @@ from ligepraksis.cpr import (
     GuardedURLField,
     validate_no_cpr_in_filename,
 )
+from ligepraksis.errors import DomainError
+from ligepraksis.formatting import when
 from ligepraksis.validators import validate_programme_date
 
 MAX_HOURS = Decimal("24")  # one attendance or one claim never credits more than a day
@@ -217,6 +219,38 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.person} · {self.session}"
+
+    @property
+    def shown_status(self) -> str:
+        """The status as a page shows it: a sign-up for a cancelled session reads as cancelled."""
+        if self.status != RegistrationStatus.CANCELLED and self.session.is_cancelled:
+            return str(_("Session cancelled"))
+        return self.get_status_display()
+
+    def cancel_refusal(self, now=None) -> DomainError | None:
+        """Why the registration cannot be cancelled now, or None when it can: the one rule behind the
+        pages' "Cancel" button and `services.registration_cancel` (which raises what this returns)."""
+        now = now or timezone.now()
+        if self.status == RegistrationStatus.CANCELLED:
+            return DomainError(_("The registration is already cancelled."), code="already_cancelled")
+        if self.session.is_cancelled:
+            return DomainError(
+                _("The session is cancelled, so there is no place to give up."), code="session_cancelled"
+            )
+        if self.session.signup_deadline <= now:
+            return DomainError(
+                _(
+                    "The sign-up deadline (%(deadline)s) has passed, so the registration can no longer "
+                    "be cancelled "
+                    "here. Please contact the organiser."
+                )
+                % {"deadline": when(self.session.signup_deadline)},
+                code="deadline_passed",
+            )
+        return None
+
+    def can_cancel(self, now=None) -> bool:
+        return self.cancel_refusal(now) is None
 
 
 class ClaimStatus(models.TextChoices):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from activities import notifications, permissions, selectors
 from activities.models import (
@@ -30,6 +31,7 @@ from practices.models import Membership, Person, PersonKind, Practice
 
 # Error codes a view may branch on (never on the translated text).
 PRACTICE_SESSION_LIMIT = "practice_session_limit"
+ALREADY_SIGNED_UP = "already_signed_up"
 
 
 def _full_clean(obj, exclude=None):
@@ -173,7 +175,16 @@ def registration_signup(
         )
         if already:
             raise DomainError(
-                _("Already signed up for this session: %(names)s.") % {"names": ", ".join(sorted(already))}
+                ngettext(
+                    "%(names)s is already signed up for this session (confirmed or on the waiting list) "
+                    "and cannot be signed up again.",
+                    "%(names)s are already signed up for this session (confirmed or on the waiting list) "
+                    "and cannot be signed up again.",
+                    len(already),
+                )
+                % {"names": selectors.and_list(sorted(already))},
+                field="persons",
+                code=ALREADY_SIGNED_UP,
             )
         # No practice fills a session alone (a made-up practice could otherwise take every seat):
         # confirmed and waiting sign-ups of the practice count together, under the session's lock.
@@ -223,17 +234,10 @@ def registration_cancel(*, user, registration: Registration, now=None) -> Regist
             user, session.activity.round
         ):
             raise DomainError(_("You cannot cancel this registration."))
-        if registration.status == RegistrationStatus.CANCELLED:
-            raise DomainError(_("The registration is already cancelled."))
-        if session.signup_deadline <= now:
-            raise DomainError(
-                _(
-                    "The sign-up deadline (%(deadline)s) has passed, so the registration can no longer "
-                    "be cancelled "
-                    "here. Please contact the organiser."
-                )
-                % {"deadline": _fmt(session.signup_deadline)}
-            )
+        registration.session = session  # the locked row
+        refusal = registration.cancel_refusal(now)  # the rule the page's button asks too
+        if refusal is not None:
+            raise refusal
         freed = registration.status == RegistrationStatus.CONFIRMED
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = now

@@ -110,7 +110,7 @@ def activity(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @throttle.session_signup
 def signup(request, pk: int):
-    session = get_object_or_404(Session.objects.select_related("activity__provider"), pk=pk)
+    session = get_object_or_404(selectors.catalogue_sessions(upcoming_only=False), pk=pk)
     own = permissions.own_practice_ids(request.user)
     if not own:
         return render(request, "activities/signup_no_practice.html", {"session": session})
@@ -118,7 +118,8 @@ def signup(request, pk: int):
     chosen = request.POST.get("practice") or request.GET.get("practice")
     practice = next((p for p in practices if str(p.pk) == chosen), practices[0])
     members = _members(practice)
-    form = SignupForm(request.POST or None, members=members)
+    already = list(selectors.session_signups_of_practice(session, practice))
+    form = SignupForm(request.POST or None, members=members, signed_up=already)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         new_person = (
@@ -147,11 +148,6 @@ def signup(request, pk: int):
                 )
             return redirect("activities:practice_hours", pk=practice.pk)
     now = timezone.now()
-    already = (
-        session.registrations.filter(practice=practice)
-        .exclude(status=RegistrationStatus.CANCELLED)
-        .select_related("person")
-    )
     return render(
         request,
         "activities/signup.html",
@@ -161,15 +157,28 @@ def signup(request, pk: int):
             "practice": practice,
             "practices": practices,
             "already": already,
+            "free": selectors.free_places(session),
             "closed": session.is_cancelled or session.signup_deadline <= now or session.starts_at <= now,
         },
     )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def registration_cancel(request, pk: int):
+    """GET: say what cancelling does (who gets the place) and ask; POST: cancel."""
     registration = permissions.get_registration_for_user(request.user, pk)
+    if request.method == "GET":
+        return render(
+            request,
+            "activities/registration_cancel.html",
+            {
+                "registration": registration,
+                "session": registration.session,
+                "refusal": registration.cancel_refusal(),
+                "waiting": selectors.waiting_count(registration.session),
+            },
+        )
     try:
         promoted = services.registration_cancel(user=request.user, registration=registration)
     except DomainError as exc:
@@ -217,10 +226,13 @@ def practice_hours(request, pk: int):
     for ledger in ledgers:
         ledger.people = sorted(ledger.by_person.values(), key=lambda row: row.name)
     registrations = list(selectors.practice_registrations(practice))
+    for registration in registrations:
+        registration.cancellable = registration.can_cancel(now)
     upcoming = [r for r in registrations if r.session.starts_at >= now]
     past = [r for r in registrations if r.session.starts_at < now]
     is_own = permissions.acts_for(request.user, practice.pk)
     open_rows = [(s, selectors.free_places(s)) for s in selectors.open_sessions(now=now)] if is_own else []
+    selectors.mark_counting(ledgers, registrations=registrations, sessions=[s for s, _free in open_rows])
     return render(
         request,
         "activities/practice_hours.html",
