@@ -176,7 +176,8 @@ def session_moved_enqueue(session, *, previous, now=None) -> int:
                 "previous_when": session_when(previous),
                 "previous_place": previous.place,
                 "previous_online_link": previous.online_link,
-                "time_changed": (previous.starts_at, previous.ends_at) != (session.starts_at, session.ends_at),
+                "time_changed": (previous.starts_at, previous.ends_at)
+                != (session.starts_at, session.ends_at),
                 "place_changed": previous.place != session.place,
                 "link_changed": previous.online_link != session.online_link,
             }

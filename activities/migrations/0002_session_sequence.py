@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('activities', '0001_initial'),
+        ("activities", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='session',
-            name='sequence',
-            field=models.PositiveIntegerField(default=0, editable=False, verbose_name='calendar version'),
+            model_name="session",
+            name="sequence",
+            field=models.PositiveIntegerField(default=0, editable=False, verbose_name="calendar version"),
         ),
     ]

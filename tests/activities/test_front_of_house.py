@@ -162,9 +162,14 @@ def test_a_full_session_says_the_sign_up_goes_on_the_waiting_list(client, world)
 def test_people_already_signed_up_are_shown_disabled_on_the_sign_up_form(client, world):
     _register(world["session"], world["doctor"], world["practice"])
     _register(world["session"], world["staff"], world["practice"], status=RegistrationStatus.WAITLISTED)
-    response = login(english(client), world["user"]).get(reverse("activities:signup", args=[world["session"].pk]))
+    response = login(english(client), world["user"]).get(
+        reverse("activities:signup", args=[world["session"].pk])
+    )
     page = html(response)
-    for person, note in ((world["doctor"], "already signed up"), (world["staff"], "already on the waiting list")):
+    for person, note in (
+        (world["doctor"], "already signed up"),
+        (world["staff"], "already on the waiting list"),
+    ):
         box = re.search(rf'<input[^>]*value="{person.pk}"[^>]*>\s*<label[^>]*>([^<]*)</label>', page)
         assert box and "disabled" in box.group(0) and note in box.group(1), box
     # a crafted POST is refused by the service, on the field, in Danish by default
@@ -190,7 +195,9 @@ def test_cancel_asks_first_and_says_who_gets_the_place(client, world):
 
     session = make_session(world["activity"], capacity=1)
     reg = _register(session, world["doctor"], world["practice"])
-    _register(session, make_person(world["practice"]), world["practice"], status=RegistrationStatus.WAITLISTED)
+    _register(
+        session, make_person(world["practice"]), world["practice"], status=RegistrationStatus.WAITLISTED
+    )
     client = login(english(client), world["user"])
     hours = html(client.get(reverse("activities:practice_hours", args=[world["practice"].pk])))
     url = reverse("activities:registration_cancel", args=[reg.pk])
@@ -211,7 +218,9 @@ def test_cancel_asks_first_and_says_who_gets_the_place(client, world):
 def test_the_cancel_page_after_the_deadline_offers_no_button(client, world):
     session = make_session(world["activity"], deadline_before=dt.timedelta(days=20))  # deadline passed
     reg = _register(session, world["doctor"], world["practice"])
-    page = html(login(english(client), world["user"]).get(reverse("activities:registration_cancel", args=[reg.pk])))
+    page = html(
+        login(english(client), world["user"]).get(reverse("activities:registration_cancel", args=[reg.pk]))
+    )
     assert "has passed" in page and "Yes, cancel the registration" not in page
 
 
@@ -256,7 +265,10 @@ def test_the_hours_page_explains_whose_hours_count_what_does_not_and_the_deadlin
 
     round_obj = world["round"]
     today = timezone.localdate()
-    round_obj.hour_window_start, round_obj.hour_window_end = today - dt.timedelta(days=60), today - dt.timedelta(days=5)
+    round_obj.hour_window_start, round_obj.hour_window_end = (
+        today - dt.timedelta(days=60),
+        today - dt.timedelta(days=5),
+    )
     round_obj.save()
     start, end = round_obj.hour_window()
     inside = timezone.make_aware(dt.datetime.combine(end, dt.time(12))) - dt.timedelta(days=2)
@@ -273,7 +285,9 @@ def test_the_hours_page_explains_whose_hours_count_what_does_not_and_the_deadlin
     too_late = _attended(late, world["staff"], world["practice"])
     not_counting_kind = _attended(startup, world["staff"], world["practice"])
 
-    response = login(client, world["user"]).get(reverse("activities:practice_hours", args=[world["practice"].pk]))
+    response = login(client, world["user"]).get(
+        reverse("activities:practice_hours", args=[world["practice"].pk])
+    )
     page = html(response)
     rules = page[page.index('data-testid="hour-rules"') :].split("</ul>")[0]
     assert "koordinatorer" in rules and world["doctor"].name in rules and world["staff"].name in rules

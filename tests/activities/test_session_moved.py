@@ -64,8 +64,14 @@ def test_moving_the_time_sends_an_updated_invitation_to_the_confirmed_and_a_note
     _, first = _event(original)
     later = (session.starts_at + dt.timedelta(days=2)).replace(microsecond=0)
 
-    moved = _move(session, leader, django_capture_on_commit_callbacks, starts_at=later,
-                  ends_at=later + dt.timedelta(hours=2), signup_deadline=later - dt.timedelta(days=1))  # fmt: skip
+    moved = _move(
+        session,
+        leader,
+        django_capture_on_commit_callbacks,
+        starts_at=later,
+        ends_at=later + dt.timedelta(hours=2),
+        signup_deadline=later - dt.timedelta(days=1),
+    )
 
     assert Session.objects.get(pk=session.pk).sequence == moved.sequence == 1
     by_to = {m.to[0]: m for m in mail.outbox}
@@ -90,11 +96,15 @@ def test_each_move_raises_the_version_and_is_written_once_per_person_and_version
     _move(session, leader, django_capture_on_commit_callbacks, place="MidtKraft, Olof Palmes Allé 15")
     _move(session, leader, django_capture_on_commit_callbacks, online_link="https://møde.example/abc")
     assert Session.objects.get(pk=session.pk).sequence == 2
-    keys = sorted(OutboxMessage.objects.filter(key__startswith="session-moved:").values_list("key", flat=True))
-    assert len(keys) == 4 and sum(k.endswith(":1") for k in keys) == 2 and sum(k.endswith(":2") for k in keys) == 2
-    sequences = [
-        int(_event(m.attachments[0][1])[1]["SEQUENCE"]) for m in mail.outbox if m.attachments
-    ]
+    keys = sorted(
+        OutboxMessage.objects.filter(key__startswith="session-moved:").values_list("key", flat=True)
+    )
+    assert (
+        len(keys) == 4
+        and sum(k.endswith(":1") for k in keys) == 2
+        and sum(k.endswith(":2") for k in keys) == 2
+    )
+    sequences = [int(_event(m.attachments[0][1])[1]["SEQUENCE"]) for m in mail.outbox if m.attachments]
     assert sequences == [1, 2]
 
 
@@ -116,7 +126,9 @@ def test_the_stored_version_counts_not_the_one_the_form_loaded(signed_up, django
     assert Session.objects.get(pk=session.pk).sequence == 2
 
 
-def test_cancelling_raises_the_version_above_the_last_invitation(signed_up, django_capture_on_commit_callbacks):
+def test_cancelling_raises_the_version_above_the_last_invitation(
+    signed_up, django_capture_on_commit_callbacks
+):
     session, leader, _ida, _bo = signed_up
     _move(session, leader, django_capture_on_commit_callbacks, place="Lokale 1")
     mail.outbox.clear()
@@ -136,7 +148,9 @@ def test_a_cancelled_or_ended_session_moved_tells_nobody(region, django_capture_
     person.email = "p@praksis.example"
     person.save()
     past = make_session(make_activity(round_obj), starts_at=timezone.now() - dt.timedelta(days=3))
-    Registration.objects.create(session=past, person=person, practice=practice, status=RegistrationStatus.CONFIRMED)
+    Registration.objects.create(
+        session=past, person=person, practice=practice, status=RegistrationStatus.CONFIRMED
+    )
     mail.outbox.clear()
     _move(past, leader, django_capture_on_commit_callbacks, place="Rettet efter mødet")
     assert mail.outbox == []

@@ -43,7 +43,9 @@ def test_a_moved_session_sends_an_updated_invitation_to_everyone_confirmed(
     participation, practice_user = participate(round_obj, leader)
     practice = participation.practice
     activity = make_activity(round_obj, org=provider("VID"), title=TITLE, online=False)
-    starts = (timezone.localtime() + dt.timedelta(days=10)).replace(hour=17, minute=0, second=0, microsecond=0)
+    starts = (timezone.localtime() + dt.timedelta(days=10)).replace(
+        hour=17, minute=0, second=0, microsecond=0
+    )
     session = make_session(activity, starts_at=starts, capacity=2, place="Aarhus Rådhus")
     people = [make_person(practice, name=name) for name in ("Ida Jensen", "Bo Hansen", "Eva Lund")]
     for n, person in enumerate(people):
@@ -62,7 +64,9 @@ def test_a_moved_session_sends_an_updated_invitation_to_everyone_confirmed(
     page.wait_for_url(f"**/aktiviteter/hold/{session.pk}/rediger/")
     later = starts + dt.timedelta(days=1, hours=1)
     page.get_by_label(label(SessionForm, "starts_at")).fill(later.strftime("%d.%m.%Y %H:%M"))
-    page.get_by_label(label(SessionForm, "ends_at")).fill((later + dt.timedelta(hours=2)).strftime("%d.%m.%Y %H:%M"))
+    page.get_by_label(label(SessionForm, "ends_at")).fill(
+        (later + dt.timedelta(hours=2)).strftime("%d.%m.%Y %H:%M")
+    )
     page.get_by_role("button", name=da("Save"), exact=True).click()
     page.wait_for_url(f"**/aktiviteter/{activity.pk}/")
     expect(
