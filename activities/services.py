@@ -80,15 +80,24 @@ def session_save(*, user, session: Session, now=None) -> Session:
     _require_catalogue_editor(user, session.activity)
     stored = _lock_session(session.pk) if session.pk else None  # sign-ups wait while it changes
     _full_clean(session)  # Session.clean: never below the confirmed sign-ups
-    moved = stored is not None and bool(session.calendar_changes(stored))
     if stored is not None:
-        # The stored version counts, not the one the form was loaded with (two editors at once).
-        session.sequence = stored.sequence + 1 if moved else stored.sequence
+        session_move_announce(session=session, stored=stored, now=now)
     session.save()
-    if moved:
-        notifications.session_moved_enqueue(session, previous=stored, now=now)
     waitlist_promote(session=session)
     return session
+
+
+def session_move_announce(*, session: Session, stored: Session, now=None) -> bool:
+    """The one home of "a moved session gets a new calendar version and tells those signed up" (the
+    session form through session_save, and the admin). Call it in the transaction that saves
+    `session`, with `stored` its locked row as it was: when the time, place or online link changed,
+    `session.sequence` is raised above the stored one (not the one a form loaded: two editors at
+    once) and the updated invitations and notes are put in the outbox. Returns whether it moved."""
+    moved = bool(session.calendar_changes(stored))
+    session.sequence = stored.sequence + 1 if moved else stored.sequence
+    if moved:
+        notifications.session_moved_enqueue(session, previous=stored, now=now)
+    return moved
 
 
 def waitlist_promote(*, session: Session) -> list[Registration]:

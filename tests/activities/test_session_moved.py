@@ -166,3 +166,22 @@ def test_the_feed_writes_the_stored_sequence(client, signed_up, django_capture_o
     assert str(event["UID"]) == f"session-{session.pk}@lige-praksis"
     assert int(event["SEQUENCE"]) == 2
     assert str(event["LOCATION"]) == "Lokale 2"
+
+
+def test_a_move_in_the_admin_tells_those_signed_up_too(signed_up, rf, django_capture_on_commit_callbacks):
+    from django.contrib import admin
+
+    session, _leader, _ida, _bo = signed_up
+    request = rf.post("/admin/")
+    model_admin = admin.site._registry[Session]
+    obj = Session.objects.get(pk=session.pk)
+    obj.place = "Lokale 7"
+    with django_capture_on_commit_callbacks(execute=True):
+        model_admin.save_model(request, obj, form=None, change=True)
+    assert Session.objects.get(pk=session.pk).sequence == 1
+    assert sorted(m.to[0] for m in mail.outbox) == ["bo@praksis.example", "ida@praksis.example"]
+    obj.capacity = 2  # not a move
+    with django_capture_on_commit_callbacks(execute=True):
+        model_admin.save_model(request, obj, form=None, change=True)
+    assert Session.objects.get(pk=session.pk).sequence == 1
+    assert len(mail.outbox) == 2
