@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from activities import services
 from activities.models import (
     Activity,
     HourClaim,
@@ -55,6 +56,17 @@ class SessionAdminForm(forms.ModelForm):
         return capacity
 
 
+def _save_session(obj: Session, save) -> None:
+    """Save a session from the admin as the portal's form does: a move (time, place or online link)
+    raises its calendar version and tells those signed up (services.session_move_announce). The
+    admin's change view runs in a transaction, so the outbox rows go with the change or not at all."""
+    if obj.pk:
+        stored = Session.objects.select_for_update().select_related("activity").filter(pk=obj.pk).first()
+        if stored is not None:
+            services.session_move_announce(session=obj, stored=stored)
+    save()
+
+
 class SessionInline(admin.TabularInline):
     model = Session
     form = SessionAdminForm
@@ -80,6 +92,15 @@ class ActivityAdmin(admin.ModelAdmin):
     autocomplete_fields = ("provider", "round")
     inlines = (SessionInline,)
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Session:
+            return super().save_formset(request, form, formset, change)
+        for obj in formset.save(commit=False):
+            _save_session(obj, obj.save)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
 
 class RegistrationInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Registration
@@ -101,6 +122,9 @@ class SessionAdmin(admin.ModelAdmin):
     autocomplete_fields = ("activity",)
     date_hierarchy = "starts_at"
     inlines = (RegistrationInline,)
+
+    def save_model(self, request, obj, form, change):
+        _save_session(obj, lambda: super(SessionAdmin, self).save_model(request, obj, form, change))
 
     def get_queryset(self, request):
         return (

@@ -54,12 +54,10 @@ def session_event(session, *, uid_suffix: str = "", note: str = "", now=None) ->
         parts.append(note)
     if parts:
         event.add("description", "\n\n".join(parts))
-    if session.is_cancelled:
-        event.add("status", "CANCELLED")
-        event.add("sequence", 1)  # a change the calendar must apply over the earlier version
-    else:
-        event.add("status", "CONFIRMED")
-        event.add("sequence", 0)
+    event.add("status", "CANCELLED" if session.is_cancelled else "CONFIRMED")
+    # The version stored on the session, raised by each move and by cancelling: a calendar applies an
+    # event with the same UID and a higher SEQUENCE over the one it holds (feeds and e-mails alike).
+    event.add("sequence", session.sequence)
     return event
 
 
@@ -80,8 +78,9 @@ def calendar_bytes(
 ) -> bytes:
     """A VCALENDAR of the sessions with the VTIMEZONE they need.
 
-    method: None for a feed, "PUBLISH" for an e-mail attachment, "CANCEL" to withdraw an event the
-    reader already has (the same UID with a higher SEQUENCE); notes: extra text per session pk.
+    method: None for a feed, "PUBLISH" for an e-mail attachment, "REQUEST" for an updated invitation
+    after a move and "CANCEL" to withdraw an event the reader already has (both the same UID with a
+    higher SEQUENCE); notes: extra text per session pk.
     """
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)

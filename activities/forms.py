@@ -9,7 +9,7 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import MAX_HOURS, Activity, ActivityKind, Audience, Session
+from activities.models import MAX_HOURS, Activity, ActivityKind, Audience, RegistrationStatus, Session
 from ligepraksis.cpr import validate_no_cpr, validate_single_line
 from ligepraksis.formats.da import formats as da_formats
 from ligepraksis.forms import CrispyFormMixin
@@ -91,12 +91,30 @@ class CatalogueFilterForm(forms.Form):
 # --- Sign-up --------------------------------------------------------------------------------------
 
 
+class PersonsWidget(forms.CheckboxSelectMultiple):
+    """Checkboxes of the practice's people; those already signed up for the session are shown, ticked
+    and disabled, with a note (the service refuses them too)."""
+
+    def __init__(self, *args, signed_up=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.signed_up: dict[int, str] = signed_up or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex=subindex, attrs=attrs)
+        pk = getattr(value, "value", value)
+        if pk in self.signed_up:
+            option["attrs"]["disabled"] = True
+            option["attrs"]["checked"] = True
+            option["label"] = f"{label} – {self.signed_up[pk]}"
+        return option
+
+
 class SignupForm(CrispyFormMixin, forms.Form):
     persons = forms.ModelMultipleChoiceField(
         label=_("Who is coming?"),
         queryset=None,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=PersonsWidget,
         help_text=_("The first are confirmed while places last; the rest go on the waiting list."),
     )
     new_name = forms.CharField(label=_("Name"), max_length=200, required=False, validators=[validate_no_cpr])
@@ -105,10 +123,19 @@ class SignupForm(CrispyFormMixin, forms.Form):
     )
     new_email = forms.EmailField(label=_("E-mail (optional)"), required=False)
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, members, signed_up=(), **kwargs):
+        """signed_up: the practice's active registrations for the session (shown, not choosable)."""
         super().__init__(*args, **kwargs)
         self.fields["persons"].queryset = members
         self.fields["persons"].label_from_instance = lambda p: f"{p.name} ({p.get_kind_display()})"
+        self.fields["persons"].widget.signed_up = {
+            r.person_id: (
+                _("already signed up")
+                if r.status == RegistrationStatus.CONFIRMED
+                else _("already on the waiting list")
+            )
+            for r in signed_up
+        }
 
     def clean(self):
         data = super().clean()
@@ -168,7 +195,9 @@ class ClaimDecisionForm(CrispyFormMixin, forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    """One checkbox per confirmed registration (checked = attended, unchecked = no-show)."""
+    """One checkbox per confirmed registration (checked = attended, unchecked = no-show). Nobody is
+    ticked until attendance is recorded (the page has a "mark all present" button); once recorded,
+    the form shows what was recorded."""
 
     def __init__(self, *args, registrations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -177,7 +206,7 @@ class AttendanceForm(forms.Form):
             self.fields[f"attended_{reg.pk}"] = forms.BooleanField(
                 label=reg.person.name,
                 required=False,
-                initial=True if reg.attended is None else reg.attended,
+                initial=bool(reg.attended),
             )
 
     def rows(self):

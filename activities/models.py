@@ -23,6 +23,8 @@ from ligepraksis.cpr import (
     GuardedURLField,
     validate_no_cpr_in_filename,
 )
+from ligepraksis.errors import DomainError
+from ligepraksis.formatting import when
 from ligepraksis.validators import validate_programme_date
 
 MAX_HOURS = Decimal("24")  # one attendance or one claim never credits more than a day
@@ -115,6 +117,10 @@ class Session(models.Model):
     signup_deadline = models.DateTimeField(_("sign-up deadline"), validators=[validate_programme_date])
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     cancel_reason = GuardedCharField(_("reason for cancelling"), max_length=300, blank=True)
+    # The iCalendar SEQUENCE of the session's event (RFC 5545): raised each time its time, place or
+    # online link changes and when it is cancelled, so a calendar applies the newer version over the
+    # one it holds. The e-mailed invitations and the feeds write the same number.
+    sequence = models.PositiveIntegerField(_("calendar version"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("session")
@@ -137,6 +143,13 @@ class Session(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
+
+    # What a person signed up must be told about when it changes (a new calendar version).
+    CALENDAR_FIELDS = ("starts_at", "ends_at", "place", "online_link")
+
+    def calendar_changes(self, stored: Session) -> list[str]:
+        """The fields of CALENDAR_FIELDS whose value differs from the stored version of the session."""
+        return [name for name in self.CALENDAR_FIELDS if getattr(self, name) != getattr(stored, name)]
 
     def confirmed_count(self) -> int:
         return self.registrations.filter(status=RegistrationStatus.CONFIRMED).count() if self.pk else 0
@@ -206,6 +219,38 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.person} · {self.session}"
+
+    @property
+    def shown_status(self) -> str:
+        """The status as a page shows it: a sign-up for a cancelled session reads as cancelled."""
+        if self.status != RegistrationStatus.CANCELLED and self.session.is_cancelled:
+            return str(_("Session cancelled"))
+        return self.get_status_display()
+
+    def cancel_refusal(self, now=None) -> DomainError | None:
+        """Why the registration cannot be cancelled now, or None when it can: the one rule behind the
+        pages' "Cancel" button and `services.registration_cancel` (which raises what this returns)."""
+        now = now or timezone.now()
+        if self.status == RegistrationStatus.CANCELLED:
+            return DomainError(_("The registration is already cancelled."), code="already_cancelled")
+        if self.session.is_cancelled:
+            return DomainError(
+                _("The session is cancelled, so there is no place to give up."), code="session_cancelled"
+            )
+        if self.session.signup_deadline <= now:
+            return DomainError(
+                _(
+                    "The sign-up deadline (%(deadline)s) has passed, so the registration can no longer "
+                    "be cancelled "
+                    "here. Please contact the organiser."
+                )
+                % {"deadline": when(self.session.signup_deadline)},
+                code="deadline_passed",
+            )
+        return None
+
+    def can_cancel(self, now=None) -> bool:
+        return self.cancel_refusal(now) is None
 
 
 class ClaimStatus(models.TextChoices):

@@ -1,4 +1,4 @@
-"""E-mails about sign-ups, cancelled sessions and hour claims: who gets them and what they say.
+"""E-mails about sign-ups, moved and cancelled sessions and hour claims: who gets them and what they say.
 
 The services call these inside the transaction that makes the change; each writes outbox rows
 (ligepraksis/mail.py) with a key, so a message is written once and sent after commit.
@@ -143,6 +143,58 @@ def session_cancelled_enqueue(session) -> int:
                 context=context,
                 attachments=attachments,
                 key=f"session-cancelled:{registration.pk}",
+            )
+        )
+    return written
+
+
+# --- A moved session ------------------------------------------------------------------------------
+
+
+def session_moved_enqueue(session, *, previous, now=None) -> int:
+    """The session's time, place or online link changed (its `sequence` already raised): the
+    confirmed get an updated invitation (METHOD:REQUEST, the same UID, the new SEQUENCE), the waiting
+    list a note without one. Once per registration and calendar version. Nobody is told about a
+    cancelled session (they were told it is cancelled) or one that has ended. Returns how many
+    messages were written."""
+    now = now or timezone.now()
+    if session.is_cancelled or session.ends_at <= now:
+        return 0
+    registrations = session.registrations.filter(
+        status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED]
+    ).select_related("person", "registered_by")
+    written = 0
+    for registration in registrations:
+        to = registration_recipient(registration)
+        if not to:
+            continue
+
+        def build(registration=registration, to=to):
+            context = session_context(session) | {
+                "registration": registration,
+                "person": registration.person,
+                "previous_when": session_when(previous),
+                "previous_place": previous.place,
+                "previous_online_link": previous.online_link,
+                "time_changed": (previous.starts_at, previous.ends_at)
+                != (session.starts_at, session.ends_at),
+                "place_changed": previous.place != session.place,
+                "link_changed": previous.online_link != session.online_link,
+            }
+            attachments = []
+            if registration.status == RegistrationStatus.CONFIRMED:
+                ics = calendar_bytes([session], session.activity.title, method="REQUEST", attendee=to)
+                attachments.append((ICS_NAME, ics, ICS_TYPE))
+            return context, attachments
+
+        context, attachments = _in_danish(build)
+        written += bool(
+            mail.enqueue(
+                to=to,
+                template="activity_session_moved",
+                context=context,
+                attachments=attachments,
+                key=f"session-moved:{registration.pk}:{session.sequence}",
             )
         )
     return written

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from activities import permissions
 from activities.models import Activity, ClaimStatus, HourClaim, Registration, RegistrationStatus, Session
@@ -71,6 +72,7 @@ class Ledger:
     by_person: dict[int, PersonHours] = field(default_factory=dict)
     startup_attended: set[int] = field(default_factory=set)
     coordinator_ids: set[int] = field(default_factory=set)
+    member_ids: set[int] = field(default_factory=set)
 
     @property
     def remaining(self) -> Decimal:
@@ -90,6 +92,37 @@ class Ledger:
     def startup_done(self) -> bool:
         return bool(self.coordinator_ids) and self.coordinator_ids <= self.startup_attended
 
+    @property
+    def round(self):
+        return self.participation.round
+
+    @property
+    def members_count(self) -> bool:
+        """The round's setting: every member's hours count (else only the two coordinators')."""
+        return self.round.hours_count_for == "members"
+
+    @property
+    def coordinators(self):
+        return self.participation.application.coordinators
+
+    @property
+    def window_start(self):
+        return self.round.hour_window()[0]
+
+    @property
+    def window_end(self):
+        """The hour deadline: activities up to and including this day count."""
+        return self.round.hour_window()[1]
+
+    @property
+    def coordinator_names(self) -> str:
+        return and_list([person.name for person in self.coordinators])
+
+    def counts_person(self, person_id: int) -> bool:
+        if self.members_count:
+            return person_id in self.member_ids
+        return person_id in self.coordinator_ids
+
     def add(self, person, hours: Decimal) -> None:
         row = self.by_person.setdefault(person.pk, PersonHours(person.pk, person.name, person.kind))
         row.hours += hours
@@ -100,12 +133,54 @@ class Ledger:
             self.staff += hours
 
 
+def and_list(names: list[str]) -> str:
+    """'Ida, Bo og Eva' in the active language."""
+    if len(names) < 2:
+        return "".join(names)
+    return _("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
+
+
+class NotCounting:
+    """Why hours do not count toward a participation's target (codes the pages explain)."""
+
+    KIND = "kind"  # the start-up meeting or the theme day: in addition to the target
+    OUTSIDE_WINDOW = "outside_window"  # before or after the round's hour window
+    PERSON = "person"  # not one of the people whose hours count (the round's setting)
+    OTHER_ROUND = "other_round"  # an activity of a round the practice does not take part in
+
+
+def not_counting(ledger: Ledger | None, *, activity, day, person_id: int | None) -> str | None:
+    """The ledger's one rule: None when hours of `activity` on `day` by the person count toward the
+    ledger's target, else why not (a NotCounting code). `ledgers()` adds hours by it and the hours
+    page marks sessions by it (person_id None: a session nobody is signed up for yet)."""
+    if ledger is None:
+        return NotCounting.OTHER_ROUND
+    if activity is not None and not activity.counts_toward_target:
+        return NotCounting.KIND
+    start, end = ledger.round.hour_window()
+    if not start <= day <= end:
+        return NotCounting.OUTSIDE_WINDOW
+    if person_id is not None and not ledger.counts_person(person_id):
+        return NotCounting.PERSON
+    return None
+
+
+def registration_not_counting(ledger: Ledger | None, registration) -> str | None:
+    """not_counting() for an attended registration (the day it was held, in Danish time)."""
+    return not_counting(
+        ledger,
+        activity=registration.session.activity,
+        day=timezone.localtime(registration.session.starts_at).date(),
+        person_id=registration.person_id,
+    )
+
+
 def ledgers(participations) -> list[Ledger]:
     """Hours for many participations in a fixed number of queries (whatever their number).
 
     Counted: attended registrations of activities that count toward the target, held inside the
     round's hour window, plus approved claims in the window; only for the people whose hours count
-    (the two coordinators, or every member, a setting of the round).
+    (the two coordinators, or every member, a setting of the round). The rule: `not_counting()`.
     """
     parts = list(
         participations.select_related(
@@ -128,11 +203,8 @@ def ledgers(participations) -> list[Ledger]:
     members: dict[int, set[int]] = defaultdict(set)
     for m in Membership.objects.filter(practice_id__in=practice_ids).values("practice_id", "person_id"):
         members[m["practice_id"]].add(m["person_id"])
-
-    def counts(ledger: Ledger, person_id: int) -> bool:
-        if ledger.participation.round.hours_count_for == "members":
-            return person_id in members[ledger.participation.practice_id]
-        return person_id in ledger.coordinator_ids
+    for ledger in result:
+        ledger.member_ids = members[ledger.participation.practice_id]
 
     regs = Registration.objects.filter(
         practice_id__in=practice_ids,
@@ -147,9 +219,7 @@ def ledgers(participations) -> list[Ledger]:
         activity = reg.session.activity
         if activity.required and reg.person_id in ledger.coordinator_ids:
             ledger.startup_attended.add(reg.person_id)
-        start, end = ledger.participation.round.hour_window()
-        day = timezone.localtime(reg.session.starts_at).date()
-        if activity.counts_toward_target and start <= day <= end and counts(ledger, reg.person_id):
+        if registration_not_counting(ledger, reg) is None:
             ledger.add(reg.person, activity.hours)
     claims = HourClaim.objects.filter(
         practice_id__in=practice_ids,
@@ -158,18 +228,34 @@ def ledgers(participations) -> list[Ledger]:
     ).select_related("person", "activity")
     for claim in claims:
         ledger = by_key.get((claim.practice_id, claim.round_id))
-        if ledger is None or not counts(ledger, claim.person_id):
+        if ledger is None:
             continue
-        if claim.activity is not None and not claim.activity.counts_toward_target:
-            continue
-        start, end = ledger.participation.round.hour_window()
-        if not start <= claim.occurred_on <= end:
+        if not_counting(ledger, activity=claim.activity, day=claim.occurred_on, person_id=claim.person_id):
             continue
         if claim.status == ClaimStatus.APPROVED:
             ledger.add(claim.person, claim.hours)
         else:
             ledger.pending_claims += claim.hours
     return result
+
+
+def mark_counting(ledgers_: list[Ledger], registrations=(), sessions=()) -> None:
+    """Set `not_counting` (a NotCounting code, or None when the hours count) on each registration and
+    session, by the ledger's own rule, for the hours page; a practice without a target has no marks."""
+    if not ledgers_:
+        return
+    by_round = {lg.participation.round_id: lg for lg in ledgers_}
+    for registration in registrations:
+        registration.ledger = by_round.get(registration.session.activity.round_id)
+        registration.not_counting = registration_not_counting(registration.ledger, registration)
+    for session in sessions:
+        session.ledger = by_round.get(session.activity.round_id)
+        session.not_counting = not_counting(
+            session.ledger,
+            activity=session.activity,
+            day=timezone.localtime(session.starts_at).date(),
+            person_id=None,
+        )
 
 
 def round_overview(round_obj) -> list[Ledger]:
@@ -193,6 +279,21 @@ def practice_registrations(practice):
         .select_related("person", "session__activity__provider")
         .order_by("-session__starts_at", "person__name", "pk")
     )
+
+
+def session_signups_of_practice(session, practice):
+    """The practice's active sign-ups (confirmed or waiting) for the session, with the person."""
+    return (
+        session.registrations.filter(practice=practice)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .select_related("person")
+        .order_by("person__name", "pk")
+    )
+
+
+def waiting_count(session) -> int:
+    """How many wait for a place on the session."""
+    return session.registrations.filter(status=RegistrationStatus.WAITLISTED).count()
 
 
 def practice_claims(practice):

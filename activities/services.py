@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from activities import notifications, permissions, selectors
 from activities.models import (
@@ -30,6 +31,7 @@ from practices.models import Membership, Person, PersonKind, Practice
 
 # Error codes a view may branch on (never on the translated text).
 PRACTICE_SESSION_LIMIT = "practice_session_limit"
+ALREADY_SIGNED_UP = "already_signed_up"
 
 
 def _full_clean(obj, exclude=None):
@@ -67,18 +69,35 @@ def activity_save(*, user, activity: Activity) -> Activity:
 
 
 @transaction.atomic
-def session_save(*, user, session: Session) -> Session:
+def session_save(*, user, session: Session, now=None) -> Session:
+    """Create or change a session. Moving it (a new start or end, place or online link) raises its
+    calendar version and tells everyone signed up: the confirmed get an updated invitation (the same
+    UID, the higher SEQUENCE), the waiting list a note. Any other change tells nobody."""
     if session.pk:  # nor can a session be moved away from an activity the user may not edit
         stored = Session.objects.select_related("activity").filter(pk=session.pk).first()
         if stored is not None:
             _require_catalogue_editor(user, stored.activity)
     _require_catalogue_editor(user, session.activity)
-    if session.pk:
-        _lock_session(session.pk)  # sign-ups wait while the capacity changes
+    stored = _lock_session(session.pk) if session.pk else None  # sign-ups wait while it changes
     _full_clean(session)  # Session.clean: never below the confirmed sign-ups
+    if stored is not None:
+        session_move_announce(session=session, stored=stored, now=now)
     session.save()
     waitlist_promote(session=session)
     return session
+
+
+def session_move_announce(*, session: Session, stored: Session, now=None) -> bool:
+    """The one home of "a moved session gets a new calendar version and tells those signed up" (the
+    session form through session_save, and the admin). Call it in the transaction that saves
+    `session`, with `stored` its locked row as it was: when the time, place or online link changed,
+    `session.sequence` is raised above the stored one (not the one a form loaded: two editors at
+    once) and the updated invitations and notes are put in the outbox. Returns whether it moved."""
+    moved = bool(session.calendar_changes(stored))
+    session.sequence = stored.sequence + 1 if moved else stored.sequence
+    if moved:
+        notifications.session_moved_enqueue(session, previous=stored, now=now)
+    return moved
 
 
 def waitlist_promote(*, session: Session) -> list[Registration]:
@@ -115,8 +134,9 @@ def session_cancel(*, user, session: Session, reason: str, now=None) -> Session:
             )
         session.cancelled_at = now
         session.cancel_reason = reason
+        session.sequence += 1  # the cancelling .ics must win over every invitation sent before
         _full_clean(session)
-        session.save(update_fields=["cancelled_at", "cancel_reason"])
+        session.save(update_fields=["cancelled_at", "cancel_reason", "sequence"])
         notifications.session_cancelled_enqueue(session)
     return session
 
@@ -164,7 +184,16 @@ def registration_signup(
         )
         if already:
             raise DomainError(
-                _("Already signed up for this session: %(names)s.") % {"names": ", ".join(sorted(already))}
+                ngettext(
+                    "%(names)s is already signed up for this session (confirmed or on the waiting list) "
+                    "and cannot be signed up again.",
+                    "%(names)s are already signed up for this session (confirmed or on the waiting list) "
+                    "and cannot be signed up again.",
+                    len(already),
+                )
+                % {"names": selectors.and_list(sorted(already))},
+                field="persons",
+                code=ALREADY_SIGNED_UP,
             )
         # No practice fills a session alone (a made-up practice could otherwise take every seat):
         # confirmed and waiting sign-ups of the practice count together, under the session's lock.
@@ -214,17 +243,10 @@ def registration_cancel(*, user, registration: Registration, now=None) -> Regist
             user, session.activity.round
         ):
             raise DomainError(_("You cannot cancel this registration."))
-        if registration.status == RegistrationStatus.CANCELLED:
-            raise DomainError(_("The registration is already cancelled."))
-        if session.signup_deadline <= now:
-            raise DomainError(
-                _(
-                    "The sign-up deadline (%(deadline)s) has passed, so the registration can no longer "
-                    "be cancelled "
-                    "here. Please contact the organiser."
-                )
-                % {"deadline": _fmt(session.signup_deadline)}
-            )
+        registration.session = session  # the locked row
+        refusal = registration.cancel_refusal(now)  # the rule the page's button asks too
+        if refusal is not None:
+            raise refusal
         freed = registration.status == RegistrationStatus.CONFIRMED
         registration.status = RegistrationStatus.CANCELLED
         registration.cancelled_at = now

@@ -39,6 +39,7 @@ from activities.resources import catalogue_import as import_catalogue
 from ligepraksis import throttle
 from ligepraksis.cpr import CPR_MESSAGE
 from ligepraksis.errors import DomainError
+from ligepraksis.forms import form_errors_message
 from ligepraksis.models import ProgrammeRound, ProviderOrganisation, Role
 from practices.selectors import current_members
 
@@ -109,7 +110,7 @@ def activity(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @throttle.session_signup
 def signup(request, pk: int):
-    session = get_object_or_404(Session.objects.select_related("activity__provider"), pk=pk)
+    session = get_object_or_404(selectors.catalogue_sessions(upcoming_only=False), pk=pk)
     own = permissions.own_practice_ids(request.user)
     if not own:
         return render(request, "activities/signup_no_practice.html", {"session": session})
@@ -117,7 +118,8 @@ def signup(request, pk: int):
     chosen = request.POST.get("practice") or request.GET.get("practice")
     practice = next((p for p in practices if str(p.pk) == chosen), practices[0])
     members = _members(practice)
-    form = SignupForm(request.POST or None, members=members)
+    already = list(selectors.session_signups_of_practice(session, practice))
+    form = SignupForm(request.POST or None, members=members, signed_up=already)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         new_person = (
@@ -146,11 +148,6 @@ def signup(request, pk: int):
                 )
             return redirect("activities:practice_hours", pk=practice.pk)
     now = timezone.now()
-    already = (
-        session.registrations.filter(practice=practice)
-        .exclude(status=RegistrationStatus.CANCELLED)
-        .select_related("person")
-    )
     return render(
         request,
         "activities/signup.html",
@@ -160,15 +157,28 @@ def signup(request, pk: int):
             "practice": practice,
             "practices": practices,
             "already": already,
+            "free": selectors.free_places(session),
             "closed": session.is_cancelled or session.signup_deadline <= now or session.starts_at <= now,
         },
     )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def registration_cancel(request, pk: int):
+    """GET: say what cancelling does (who gets the place) and ask; POST: cancel."""
     registration = permissions.get_registration_for_user(request.user, pk)
+    if request.method == "GET":
+        return render(
+            request,
+            "activities/registration_cancel.html",
+            {
+                "registration": registration,
+                "session": registration.session,
+                "refusal": registration.cancel_refusal(),
+                "waiting": selectors.waiting_count(registration.session),
+            },
+        )
     try:
         promoted = services.registration_cancel(user=request.user, registration=registration)
     except DomainError as exc:
@@ -216,10 +226,13 @@ def practice_hours(request, pk: int):
     for ledger in ledgers:
         ledger.people = sorted(ledger.by_person.values(), key=lambda row: row.name)
     registrations = list(selectors.practice_registrations(practice))
+    for registration in registrations:
+        registration.cancellable = registration.can_cancel(now)
     upcoming = [r for r in registrations if r.session.starts_at >= now]
     past = [r for r in registrations if r.session.starts_at < now]
     is_own = permissions.acts_for(request.user, practice.pk)
     open_rows = [(s, selectors.free_places(s)) for s in selectors.open_sessions(now=now)] if is_own else []
+    selectors.mark_counting(ledgers, registrations=registrations, sessions=[s for s, _free in open_rows])
     return render(
         request,
         "activities/practice_hours.html",
@@ -278,13 +291,23 @@ def claim_new(request, pk: int):
     return render(request, "activities/claim_new.html", {"practice": practice, "form": form})
 
 
+def _claims_page(request, round_obj, *, bound_claim_id: int | None = None, bound_form=None):
+    """The pending claims, each with its decision form; a refused decision shows its own form again,
+    bound, so the problem stands at its field."""
+    pending = [
+        (
+            claim,
+            bound_form if claim.pk == bound_claim_id else ClaimDecisionForm(prefix=f"c{claim.pk}"),
+        )
+        for claim in selectors.pending_claims(round_obj)
+    ]
+    return render(request, "activities/claims.html", {"round": round_obj, "pending": pending})
+
+
 @login_required
 def claims(request, round_id: int):
     round_obj = permissions.get_round_for_user(request.user, round_id, roles=(Role.PROJECT_LEADER,))
-    pending = [
-        (claim, ClaimDecisionForm(prefix=f"c{claim.pk}")) for claim in selectors.pending_claims(round_obj)
-    ]
-    return render(request, "activities/claims.html", {"round": round_obj, "pending": pending})
+    return _claims_page(request, round_obj)
 
 
 @login_required
@@ -299,7 +322,10 @@ def claim_decide(request, pk: int):
                 user=request.user, claim=claim, approve=approve, reason=form.cleaned_data["reason"]
             )
         except DomainError as exc:
-            messages.error(request, exc.message)
+            if not (exc.field and exc.field in form.fields):  # decided meanwhile, or not theirs
+                messages.error(request, exc.message)
+                return redirect("activities:claims", round_id=claim.round_id)
+            _error_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -310,9 +336,9 @@ def claim_decide(request, pk: int):
                 )
                 % {"practice": claim.practice.name},
             )
-    else:
-        messages.error(request, _("Choose approve or reject."))
-    return redirect("activities:claims", round_id=claim.round_id)
+            return redirect("activities:claims", round_id=claim.round_id)
+    messages.error(request, _("The decision was not recorded; see the claim below."))
+    return _claims_page(request, claim.round, bound_claim_id=claim.pk, bound_form=form)
 
 
 @login_required
@@ -442,13 +468,19 @@ def activity_edit(request, pk: int):
 
 def _save_session(request, session: Session, context: dict):
     form = SessionForm(request.POST or None, instance=session)
+    version = session.sequence
     if request.method == "POST" and form.is_valid():
         try:
             services.session_save(user=request.user, session=form.instance)
         except DomainError as exc:
             _error_to_form(form, exc)
         else:
-            messages.success(request, _("The session is saved."))
+            if form.instance.sequence > version:  # moved: the service told those signed up
+                messages.success(
+                    request, _("The session is saved; those signed up are sent the change by e-mail.")
+                )
+            else:
+                messages.success(request, _("The session is saved."))
             return redirect("activities:activity", pk=session.activity_id)
     return render(request, "activities/session_form.html", {"form": form, **context})
 
@@ -480,7 +512,7 @@ def session_cancel(request, pk: int):
         else:
             messages.success(request, _("The session is cancelled; those signed up are told by e-mail."))
     else:
-        messages.error(request, _("Give a reason for cancelling; it is sent to those signed up."))
+        messages.error(request, form_errors_message(form))
     return redirect("activities:activity", pk=session.activity_id)
 
 

@@ -36,6 +36,19 @@ def add_domain_error(form, exc) -> None:
     form.add_error(exc.field if exc.field and exc.field in form.fields else None, exc.message)
 
 
+def form_errors_message(form) -> str:
+    """A form's errors as one message for a page that cannot show the form again, each naming its
+    field by the field's (translated) label: "Begrundelse: Teksten ser ud til ..." rather than
+    Django's `errors.as_text()` ("* reason * ..."), which shows the field's code name."""
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        for error in errors:
+            text = str(error)
+            parts.append(f"{label}: {text}" if label and str(label).lower() not in text.lower() else text)
+    return " ".join(parts)
+
+
 def _same_address(a: str, b: str) -> bool:
     return unicodedata.normalize("NFKC", a).casefold() == unicodedata.normalize("NFKC", b).casefold()
 

@@ -201,7 +201,8 @@ MATRIX = [
     # --- Sign-up: any logged-in user gets a page (the form, or how to get access to a practice) -------
     Case("activities:signup", "GET", "session", logged_in(200)),
     Case("activities:signup", "POST", "session", logged_in(200)),  # nobody chosen: the form again
-    Case("activities:registration_cancel", "GET", "registration", logged_in(405)),
+    Case("activities:registration_cancel", "GET", "registration",  # the page that asks first
+         row(LOGIN, 200, 200, 404, 200, 404, 404, 404, 404, 404, 404)),
     Case("activities:registration_cancel", "POST", "registration",
          row(LOGIN, 302, 302, 404, 302, 404, 404, 404, 404, 404, 404)),
     # --- A practice's hours and claims ----------------------------------------------------------------
@@ -220,8 +221,8 @@ MATRIX = [
     Case("activities:claims", "GET", "closed",
          row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)),
     Case("activities:claim_decide", "GET", "claim", logged_in(405)),
-    Case("activities:claim_decide", "POST", "claim",  # no decision chosen: an error message
-         row(LOGIN, 403, 403, 404, 302, 404, 404, 404, 404, 404, 404)),
+    Case("activities:claim_decide", "POST", "claim",  # no decision chosen: the claims page again
+         row(LOGIN, 403, 403, 404, 200, 404, 404, 404, 404, 404, 404)),
     Case("activities:overview", "GET", "closed",
          row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)),
     Case("activities:catalogue_export", "GET", "closed",

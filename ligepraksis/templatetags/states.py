@@ -2,8 +2,8 @@
 
 `{% state_badge value label %}` shows `label` (the translated display of the state) on the colour of
 `value`'s tone. The core imports no app, so the mapping is by the state's value name, for every state
-the portal shows: an application's status, a registration's, an hour claim's, a session's and the
-start-up meeting's. A value that is not listed is shown on the neutral colour; add new states here.
+the portal shows: an application's status, a registration's, an hour claim's, a session's, a
+session's attendance state and the start-up meeting's. A value that is not listed is shown on the neutral colour; add new states here.
 The colours are in static/css/portal.css (`.lp-state-*`), each with a text contrast of at least 4.5:1.
 """
 
@@ -15,15 +15,15 @@ register = template.Library()
 # tone -> the values shown in it
 TONES = {
     # done, or going ahead: selected, participating, confirmed, approved
-    "success": ("selected", "accepted", "confirmed", "approved", "done"),
+    "success": ("selected", "accepted", "confirmed", "approved", "done", "taken"),
     # in progress, waiting on someone: submitted, offered a place
     "info": ("submitted", "offered"),
     # waiting: a waiting list, a claim awaiting approval, a full session
-    "warning": ("waitlisted", "pending", "full"),
+    "warning": ("waitlisted", "pending", "full", "needed"),
     # called off
     "danger": ("cancelled",),
     # not (or no longer) going ahead, or not started: draft, withdrawn, not selected, expired, held, not yet
-    "neutral": ("draft", "withdrawn", "rejected", "expired", "held", "not_yet"),
+    "neutral": ("draft", "withdrawn", "rejected", "expired", "held", "not_yet", "nobody", "not_started"),
 }
 STATE_TONE = {value: tone for tone, values in TONES.items() for value in values}
 

@@ -9,11 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from activities import services
 from activities.calendar import calendar_bytes, session_event
 from activities.feeds import person_feed_url, person_token, practice_token
 from activities.models import Registration, RegistrationStatus
 from tests.activities.service_factories import make_activity, make_person, make_session
-from tests.conftest import make_practice, make_round
+from tests.conftest import make_practice, make_round, make_user
 
 CPH = ZoneInfo("Europe/Copenhagen")
 UTC = dt.UTC
@@ -86,8 +87,8 @@ def test_cancelled_session_stays_in_the_feed_as_cancelled(client, catalogue):
     person = make_person(practice)
     session = make_session(activity, place="MidtKraft, Olof Palmes Allé 15, Aarhus")
     _register(session, person, practice)
-    session.cancelled_at, session.cancel_reason = session.starts_at - dt.timedelta(days=3), "Underviser syg"
-    session.save()
+    leader = make_user(role="project_leader", round=activity.round)
+    services.session_cancel(user=leader, session=session, reason="Underviser syg")  # raises the version
 
     events = _events(client.get(person_feed_url(person)).content)
 

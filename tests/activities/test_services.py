@@ -19,6 +19,7 @@ from activities.models import (
     RegistrationStatus,
     Session,
 )
+from ligepraksis import formatting
 from ligepraksis.errors import DomainError
 from ligepraksis.models import Role
 from practices import services as practice_services
@@ -149,7 +150,8 @@ def test_cancelling_after_the_deadline_is_refused_with_a_clear_message(activity,
         services.registration_cancel(user=puser, registration=reg, now=after_deadline)
 
     assert "deadline" in str(exc.value) and "can no longer be cancelled" in str(exc.value)
-    assert timezone.localtime(session.signup_deadline).strftime("%d.%m.%Y %H:%M") in str(exc.value)
+    assert formatting.when(session.signup_deadline) in str(exc.value)  # in running text
+    assert exc.value.code == "deadline_passed"
     reg.refresh_from_db()
     assert reg.status == RegistrationStatus.CONFIRMED
     assert session.registrations.get(person=b).status == RegistrationStatus.WAITLISTED
@@ -183,7 +185,11 @@ def test_signing_up_someone_twice_is_refused(activity, practice, puser):
     signup(puser, session, practice, person)
     with pytest.raises(DomainError) as exc:
         signup(puser, session, practice, person)
-    assert "Already signed up for this session: Dorte Dobbelt." == str(exc.value)
+    assert str(exc.value) == (
+        "Dorte Dobbelt is already signed up for this session (confirmed or on the waiting list) and "
+        "cannot be signed up again."
+    )
+    assert (exc.value.code, exc.value.field) == (services.ALREADY_SIGNED_UP, "persons")
     assert session.registrations.count() == 1
 
 

@@ -180,7 +180,7 @@ def test_refused_sign_up_shows_the_error_and_keeps_no_new_person(client, world):
         },
     )
     assert response.status_code == 200
-    assert "Already signed up for this session" in body(response)
+    assert "is already signed up for this session" in body(response)
     assert not Person.objects.filter(name="Ny Vikar").exists()  # nothing half-saved
 
 
@@ -474,7 +474,7 @@ def test_provider_takes_attendance_with_a_no_show_and_a_walk_in(client, world, o
     url = reverse("activities:attendance", args=[session.pk])
     page = client.get(url)
     assert page.status_code == 200 and body(page).count('data-row="attendee"') == 2
-    assert "checked" in body(page)  # ticked by default: attended
+    assert "checked" not in body(page)  # nobody ticked until attendance is taken
     response = client.post(
         url,
         {

@@ -16,10 +16,11 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import Page, expect
 
 from activities.models import Registration, RegistrationStatus, Session
+from ligepraksis import formatting
 from ligepraksis.models import Role
 from practices.models import Person
 from tests.activities.service_factories import make_activity, make_session, participate, provider
@@ -27,6 +28,12 @@ from tests.conftest import make_round, make_user
 from tests.e2e.test_apply_to_accept import da, log_in
 
 TITLE = "Webinar om multisygdom i almen praksis"
+
+
+def danish_hours(value: str) -> str:
+    """'10 timer', '2,5 timer' as the page writes them (ligepraksis.formatting.hours_text, in Danish)."""
+    with translation.override("da"):
+        return formatting.hours_text(Decimal(value))
 
 
 def progress(page: Page):
@@ -78,7 +85,7 @@ def test_signup_attendance_moves_the_progress_bar(live_server, new_context, regi
     assert Decimal(progress(practice_page).get_attribute("aria-valuemax")) == Decimal("10")
     expect(progress(practice_page)).to_have_text("0 %")
     expect(progress(practice_page)).to_have_attribute(
-        "aria-valuetext", da("%(done)s of %(target)s hours", done="0", target="10")
+        "aria-valuetext", da("%(done)s of %(target)s", done="0", target=danish_hours("10"))
     )
 
     # --- (1) The practice user finds the session in the catalogue and signs the doctor up ------------
@@ -112,13 +119,15 @@ def test_signup_attendance_moves_the_progress_bar(live_server, new_context, regi
         starts_at=starts, ends_at=now - dt.timedelta(hours=1), signup_deadline=starts - dt.timedelta(hours=1)
     )
 
-    # --- (3) The leader takes attendance: the doctor stays ticked as present --------------------------
+    # --- (3) The leader takes attendance: nobody is ticked until the leader ticks the doctor ----------
     lead = new_context().new_page()
     log_in(lead, base, leader.email, f"/aktiviteter/{activity.pk}/")
     lead.get_by_role("link", name=da("Attendance"), exact=True).click()
     lead.wait_for_url(f"**/aktiviteter/hold/{session.pk}/fremmoede/")
     expect(lead.get_by_text(da("Attendance can be taken once the session has started."))).to_have_count(0)
     present = lead.get_by_label(doctor.name, exact=True)
+    expect(present).not_to_be_checked()
+    lead.get_by_role("button", name=da("Mark all present")).click()  # static/js/attendance.js
     expect(present).to_be_checked()
     lead.get_by_role("button", name=da("Record attendance")).click()
     lead.wait_for_url(f"**/aktiviteter/hold/{session.pk}/fremmoede/")
@@ -134,13 +143,13 @@ def test_signup_attendance_moves_the_progress_bar(live_server, new_context, regi
     assert hours_now(practice_page) == Decimal("2.5")
     expect(progress(practice_page)).to_have_text("25 %")
     expect(progress(practice_page)).to_have_attribute(
-        "aria-valuetext", da("%(done)s of %(target)s hours", done="2,5", target="10")
+        "aria-valuetext", da("%(done)s of %(target)s", done="2,5", target=danish_hours("10"))
     )
-    expect(practice_page.get_by_text(da("%(left)s hours to go", left="7,5"))).to_be_visible()
+    expect(practice_page.get_by_text(da("%(left)s to go", left=danish_hours("7.5")))).to_be_visible()
     by_person = practice_page.get_by_role("table", name=da("Hours by person"), exact=True)
     expect(by_person.get_by_role("row").filter(has_text=doctor.name)).to_contain_text("2,5")
     past = practice_page.get_by_role("table", name=da("Past sessions"), exact=True)
     expect(past.get_by_role("row").filter(has_text=TITLE)).to_contain_text(
-        da("Attended (%(h)s hours)", h="2,5")
+        da("Attended (%(h)s)", h=danish_hours("2.5"))
     )
     practice_page.screenshot(path=str(tmp_path / "hours.png"), full_page=True)
