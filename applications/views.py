@@ -30,7 +30,7 @@ from applications.models import ApplicationStatus, Recommendation
 from ligepraksis import formatting, signin, throttle
 from ligepraksis.email_links import link_page, send_login_link
 from ligepraksis.errors import DomainError
-from ligepraksis.forms import EmailForm, add_domain_error
+from ligepraksis.forms import EmailForm, add_domain_error, form_errors_message
 from ligepraksis.models import ProgrammeRound, Role
 from practices import selectors as practice_selectors
 from practices import services as practice_services
@@ -41,22 +41,10 @@ def _open_rounds():
     return ProgrammeRound.objects.open_for_applications(timezone.now())
 
 
-def _form_errors_text(form) -> str:
-    """A form's errors as one message that names each field by its label (Danish by default), e.g.
-    "Begrundelse: Teksten ser ud til at indeholde et CPR-nummer …", never by its code name."""
-    parts = []
-    for name, errors in form.errors.items():
-        field = form.fields.get(name)
-        label = str(field.label) if field is not None and field.label else ""
-        for error in errors:
-            parts.append(f"{label}: {error}" if label and label.lower() not in error.lower() else str(error))
-    return " ".join(parts)
-
-
 def _post_action(request, form, action, success: str) -> None:
     """The shape of every small POST: validate the form, call one service with its data, say how it went."""
     if not form.is_valid():
-        messages.error(request, _form_errors_text(form))
+        messages.error(request, form_errors_message(form))
         return
     try:
         action(**form.cleaned_data)
@@ -448,7 +436,7 @@ def decide(request, pk: int):
     form = DecisionForm(request.POST)
     form.is_valid()
     if "outcome" in form.errors:
-        messages.error(request, _form_errors_text(form))
+        messages.error(request, form_errors_message(form))
         return HttpResponseRedirect(next_url)
     outcome = form.cleaned_data["outcome"]
     if form.is_valid() and request.POST.get("confirm"):
