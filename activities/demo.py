@@ -289,6 +289,15 @@ def build_activity_demo(round_obj, *, leader, name_for, now=None) -> None:
                     attended_ids=[r.pk for r in confirmed if r.person_id in came],
                 )  # fmt: skip
 
+        # A MidtKraft course that started yesterday, attendance not yet taken: the next step on the
+        # demo provider's and the leaders' start pages and on "my activities".
+        yesterday = today - dt.timedelta(days=1)
+        held_yesterday = session(
+            "k_pdsa", _local(yesterday.year, yesterday.month, yesterday.day, 9), 3, 16, "horsens"
+        )
+        for application, user, extras in practices[:2]:
+            sign_up(held_yesterday, application, user, extras[:1])
+
         # Claims: one approved, one waiting for approval, one rejected.
         def claim(index, person, hours, description, occurred_on, decide=None):
             application, user, _extras = practices[index]
