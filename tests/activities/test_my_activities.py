@@ -66,7 +66,7 @@ def test_provider_sees_only_its_own_activities_with_attendance_states(closed_rou
     status, html = page(user)
     assert status == 200
     assert "Vores webinar" in html and "Andres webinar" not in html
-    states = [s for s in html.split('data-state="')[1:]]
+    states = [s for s in html.split('data-attendance="')[1:]]
     assert sorted(s.split('"')[0] for s in states) == ["needed", "taken", "upcoming"]
     assert reverse("activities:attendance", args=[needs.pk]) in html
     assert "Attendance open, not taken" in html and "Not yet started" in html

@@ -158,7 +158,7 @@ def test_provider_takes_attendance_for_yesterdays_session_from_the_start_page(
     expect(needing).to_be_visible()
     needing.click()
     page.wait_for_url(f"{base}/aktiviteter/mine/")
-    row = page.locator('tr[data-row="my-session"][data-state="needed"]')
+    row = page.locator('tr[data-row="my-session"][data-attendance="needed"]')
     expect(row).to_have_count(1)
     expect(row).to_contain_text(da("Attendance open, not taken"))
     row.get_by_role("link", name=da("Take attendance")).click()
@@ -170,7 +170,7 @@ def test_provider_takes_attendance_for_yesterdays_session_from_the_start_page(
     assert world.registration.attended is True
     # Back on my activities the session reads as taken, and the start page has nothing left to take.
     page.goto(f"{base}/aktiviteter/mine/")
-    expect(page.locator('tr[data-row="my-session"][data-state="taken"]')).to_have_count(1)
+    expect(page.locator('tr[data-row="my-session"][data-attendance="taken"]')).to_have_count(1)
     expect(page.get_by_text(da("No session is waiting for attendance."))).to_be_visible()
     page.goto(f"{base}/")
     expect(page.locator('[data-card="provider"] [data-next-step]')).to_have_attribute(
