@@ -13,3 +13,6 @@ class LigePraksisConfig(AppConfig):
         autodiscover_modules("portal")
         # The outbox's sender task; mail.enqueue queues it after commit.
         import ligepraksis.tasks  # noqa: F401
+
+        # The portal's own system checks (SITE_URL in `check --deploy`).
+        import ligepraksis.checks  # noqa: F401
