@@ -16,3 +16,7 @@ class LigePraksisConfig(AppConfig):
 
         # The portal's own system checks (SITE_URL in `check --deploy`).
         import ligepraksis.checks  # noqa: F401
+        from ligepraksis import field_labels
+
+        # Danish labels for fields declared without a verbose_name (the admin shows them).
+        field_labels.apply()

@@ -88,3 +88,33 @@ def test_the_round_page_reads_timer_taeller_for(admin_client, region):
     round_obj = make_round(region)
     body = admin_client.get(reverse("admin:ligepraksis_programmeround_change", args=[round_obj.pk])).content.decode()
     assert "Timer tæller for" in body and "Hvis timer tæller" not in body
+
+
+def test_every_field_without_a_verbose_name_has_a_danish_label():
+    from ligepraksis import field_labels
+
+    assert field_labels.apply() == []
+    from ligepraksis.models import RoleGrant
+
+    with translation.override("da"):
+        assert str(RoleGrant._meta.get_field("granted_at").verbose_name) == "tildelt"
+        assert str(RoleGrant._meta.get_field("round").verbose_name) == "runde"
+
+
+@pytest.mark.django_db
+def test_labels_given_at_start_up_change_no_migration():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_the_role_page_reads_as_danish(admin_client):
+    body = admin_client.get(reverse("admin:ligepraksis_rolegrant_add")).content.decode()
+    for english in ("User:", "Round:", "Provider:", "Granted at:"):
+        assert english not in body
+    assert "Runde:" in body and "Tildelt:" in body
