@@ -118,3 +118,11 @@ def test_the_role_page_reads_as_danish(admin_client):
     for english in ("User:", "Round:", "Provider:", "Granted at:"):
         assert english not in body
     assert "Runde:" in body and "Tildelt:" in body
+
+
+@pytest.mark.django_db
+def test_the_login_records_read_as_danish(admin_client):
+    body = admin_client.get(reverse("admin:index")).content.decode()
+    assert "Loginforsøg" in body and "Access attempts" not in body and "Access logs" not in body
+    changelist = admin_client.get(reverse("admin:axes_accesslog_changelist")).content.decode()
+    assert "IP-adresse" in changelist and "Attempt Time" not in changelist
