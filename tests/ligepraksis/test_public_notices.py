@@ -91,3 +91,15 @@ def test_the_public_pages_are_in_english_too(client):
     english(client)
     assert "Privacy notice" in client.get(reverse("privacy")).content.decode()
     assert "Get a link to log in by e-mail" in client.get(reverse("login")).content.decode()
+
+
+@pytest.mark.django_db
+def test_signing_up_without_a_practice_offers_the_join_page(client, open_round):
+    from tests.activities.service_factories import make_activity, make_session
+    from tests.conftest import make_user
+    from tests.helpers import login
+
+    session = make_session(make_activity(open_round))
+    login(client, make_user("ingen.praksis@example.org"))
+    body = client.get(reverse("activities:signup", args=[session.pk])).content.decode()
+    assert 'href="/aktiviteter/deltag/"' in body
