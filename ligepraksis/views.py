@@ -74,7 +74,9 @@ def login_locked_out(request, original_response=None, credentials=None):
         # Each attempt while locked starts the cool-off again, so it ends this long after this one.
         "until": timezone.now() + cool_off,
     }
-    return render(request, "login_locked.html", context, status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429))
+    return render(
+        request, "login_locked.html", context, status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429)
+    )
 
 
 def accessibility_statement(request):

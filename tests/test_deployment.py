@@ -157,7 +157,9 @@ def _check_deploy(**env: str) -> subprocess.CompletedProcess:
 
 def test_check_deploy_passes_with_a_secret_key_and_debug_off():
     # SITE_URL must be the public https address (ligepraksis/checks.py; tests/ligepraksis/test_site_url.py).
-    result = _check_deploy(DEBUG="false", SECRET_KEY=_random_secret_key(), SITE_URL="https://ligepraksis.example.org")
+    result = _check_deploy(
+        DEBUG="false", SECRET_KEY=_random_secret_key(), SITE_URL="https://ligepraksis.example.org"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -77,7 +77,9 @@ def open_login(page: Page, base: str) -> None:
 @pytest.mark.e2e
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_an_applicant_not_selected_gets_back_in_by_the_sign_in_link(live_server, new_context, after_deadline, viewport):
+def test_an_applicant_not_selected_gets_back_in_by_the_sign_in_link(
+    live_server, new_context, after_deadline, viewport
+):
     base, email = live_server.url, after_deadline["applicant"].email
     mail.outbox.clear()
     page = new_context(viewport=VIEWPORTS[viewport]).new_page()

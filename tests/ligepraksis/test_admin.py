@@ -66,7 +66,9 @@ def test_the_round_form_shows_and_takes_10_comma_00(admin_client, region):
     round_obj = make_round(region)
     round_obj.hour_target = Decimal("10")
     round_obj.save()
-    body = admin_client.get(reverse("admin:ligepraksis_programmeround_change", args=[round_obj.pk])).content.decode()
+    body = admin_client.get(
+        reverse("admin:ligepraksis_programmeround_change", args=[round_obj.pk])
+    ).content.decode()
     assert 'name="hour_target" value="10,00"' in body
 
 
@@ -86,7 +88,9 @@ def test_admin_labels_read_as_danish(msgid, danish):
 @pytest.mark.django_db
 def test_the_round_page_reads_timer_taeller_for(admin_client, region):
     round_obj = make_round(region)
-    body = admin_client.get(reverse("admin:ligepraksis_programmeround_change", args=[round_obj.pk])).content.decode()
+    body = admin_client.get(
+        reverse("admin:ligepraksis_programmeround_change", args=[round_obj.pk])
+    ).content.decode()
     assert "Timer tæller for" in body and "Hvis timer tæller" not in body
 
 

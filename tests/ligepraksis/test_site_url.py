@@ -44,7 +44,9 @@ def test_no_module_glues_site_url_to_a_path_or_uses_the_host_header():
 
 
 @pytest.mark.django_db
-def test_a_sign_in_link_uses_site_url_not_the_host_it_was_asked_on(client, settings, django_capture_on_commit_callbacks):
+def test_a_sign_in_link_uses_site_url_not_the_host_it_was_asked_on(
+    client, settings, django_capture_on_commit_callbacks
+):
     settings.SITE_URL = SITE
     settings.ALLOWED_HOSTS = ["elsewhere.example"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -140,7 +142,9 @@ def test_check_deploy_refuses_a_local_or_plain_http_site_url():
 
 
 def test_check_deploy_passes_with_the_public_https_site_url():
-    result = _check_deploy(DEBUG="false", SECRET_KEY=_random_secret_key(), SITE_URL="https://ligepraksis.rm.dk")
+    result = _check_deploy(
+        DEBUG="false", SECRET_KEY=_random_secret_key(), SITE_URL="https://ligepraksis.rm.dk"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
