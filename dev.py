@@ -147,8 +147,28 @@ def start(argv: list[str]) -> None:
     _run(str(PY), "manage.py", "migrate", "--noinput")
     _run(str(PY), "manage.py", "demo_data")
     addr = argv[0] if argv else "127.0.0.1:8000"
-    print(f"\nThe portal runs at http://{addr}/  (Ctrl+C stops it)\n", flush=True)
-    os.execv(str(PY), [str(PY), "manage.py", "runserver", addr])
+    site_url = site_url_for(addr)
+    # Links in e-mails and calendar feeds are made from SITE_URL (ligepraksis/links.py): they must
+    # point at the address served here. An environment variable set by hand still wins.
+    env = {**os.environ, "SITE_URL": os.environ.get("SITE_URL") or site_url}
+    print(f"\nThe portal runs at {site_url}/  (Ctrl+C stops it)", flush=True)
+    print(f"Links in e-mails point at {env['SITE_URL']}/\n", flush=True)
+    os.execve(str(PY), [str(PY), "manage.py", "runserver", addr], env)
+
+
+def site_url_for(addr: str) -> str:
+    """The address `manage.py runserver <addr>` serves, as people open it: `8001` -> 127.0.0.1:8001,
+    `0.0.0.0:8000` (every interface) -> this machine's name, since 0.0.0.0 opens nothing elsewhere."""
+    import socket
+
+    host, _sep, port = addr.rpartition(":")
+    if not _sep:
+        host, port = "", addr
+    if not host:
+        host = "127.0.0.1"
+    if host in ("0.0.0.0", "[::]", "0", "::"):
+        host = socket.gethostname() or "127.0.0.1"
+    return f"http://{host}:{port or '8000'}"
 
 
 def test(argv: list[str]) -> None:

@@ -15,15 +15,14 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from activities.calendar import calendar_bytes
 from activities.models import Registration, RegistrationStatus
+from ligepraksis.links import absolute_url
 from practices.models import Membership, Person, Practice
 from practices.services import feed_token_ensure
 
@@ -41,7 +40,7 @@ def practice_token(practice) -> str:
 
 def person_feed_url(person) -> str:
     """The absolute feed address to show the person (or their practice) once they are signed up."""
-    return settings.SITE_URL + reverse("calendar:person", args=[person_token(person)])
+    return absolute_url("calendar:person", person_token(person))
 
 
 def _by_token(queryset, token: str):

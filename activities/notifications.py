@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.template.defaultfilters import floatformat
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
@@ -18,6 +17,7 @@ from activities.calendar import calendar_bytes
 from activities.feeds import person_feed_url
 from activities.models import ClaimStatus, RegistrationStatus
 from ligepraksis import mail
+from ligepraksis.links import absolute_url, site_url
 
 ICS_NAME = "invitation.ics"
 ICS_TYPE = "text/calendar"
@@ -28,7 +28,7 @@ ICS_TYPE = "text/calendar"
 
 def site_link(name: str, *args) -> str:
     """An absolute link to a page of the portal."""
-    return settings.SITE_URL + reverse(name, args=args)
+    return absolute_url(name, *args)
 
 
 def format_hours(value) -> str:
@@ -62,7 +62,7 @@ def session_context(session) -> dict:
         "activity": session.activity,
         "when": session_when(session),
         "deadline": date_format(timezone.localtime(session.signup_deadline), "SHORT_DATETIME_FORMAT"),
-        "site_url": settings.SITE_URL,
+        "site_url": site_url(),
         "catalogue_url": site_link("activities:catalogue"),
         "activity_url": site_link("activities:activity", session.activity_id),
     }
@@ -214,7 +214,7 @@ def claim_decided_enqueue(claim) -> bool:
             "approved": approved,
             "occurred_on": date_format(claim.occurred_on, "SHORT_DATE_FORMAT"),
             "hours": format_hours(claim.hours),
-            "site_url": settings.SITE_URL,
+            "site_url": site_url(),
             "hours_url": site_link("activities:practice_hours", claim.practice_id),
         }
     )

@@ -27,6 +27,7 @@ from activities.notifications import (
 from activities.selectors import ledgers
 from applications.models import Participation
 from ligepraksis import mail
+from ligepraksis.links import site_url
 from ligepraksis.models import ProgrammeRound
 
 log = logging.getLogger(__name__)
@@ -136,7 +137,7 @@ def hour_nudges_send(*, now=None) -> int:
                         "deadline": deadline,
                         "catalogue_url": site_link("activities:catalogue"),
                         "hours_url": site_link("activities:practice_hours", participation.practice_id),
-                        "site_url": settings.SITE_URL,
+                        "site_url": site_url(),
                     }
                     for to in _nudge_recipients(participation):
                         mail.enqueue(

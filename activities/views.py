@@ -13,7 +13,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -40,6 +39,7 @@ from ligepraksis import throttle
 from ligepraksis.cpr import CPR_MESSAGE
 from ligepraksis.errors import DomainError
 from ligepraksis.forms import form_errors_message
+from ligepraksis.links import absolute_url
 from ligepraksis.models import ProgrammeRound, ProviderOrganisation, Role
 from practices.selectors import current_members
 
@@ -196,15 +196,13 @@ def registration_cancel(request, pk: int):
 
 
 def _practice_feed_url(request, practice) -> str:
-    return request.build_absolute_uri(
-        reverse("calendar:practice", kwargs={"token": practice_token(practice)})
-    )
+    return absolute_url("calendar:practice", token=practice_token(practice))
 
 
 def _person_feeds(request, practice) -> list[tuple]:
     """The feed links of the practice's current members who have one (made with their first sign-up)."""
     return [
-        (person, request.build_absolute_uri(reverse("calendar:person", kwargs={"token": person.feed_token})))
+        (person, absolute_url("calendar:person", token=person.feed_token))
         for person in current_members(practice).exclude(feed_token=None)
     ]
 

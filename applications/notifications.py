@@ -3,15 +3,14 @@ services in the same transaction as the change."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from applications import selectors
 from applications.models import ApplicationEvent, ApplicationStatus
 from ligepraksis import mail
+from ligepraksis.links import absolute_url, site_url
 
 # Which status changes mail the practice, and with which template (templates/emails/<name>_*.txt).
 TEMPLATES = {
@@ -46,7 +45,7 @@ def _password_links(application) -> dict[str, str]:
         if user is not None and not user.has_usable_password():
             uid = urlsafe_base64_encode(force_bytes(user.pk))
             token = default_token_generator.make_token(user)
-            links[person.email] = settings.SITE_URL + reverse("password_reset_confirm", args=[uid, token])
+            links[person.email] = absolute_url("password_reset_confirm", uid, token)
     return links
 
 
@@ -64,8 +63,8 @@ def application_event_enqueue(event: ApplicationEvent) -> int:
         context = {
             "application": application,
             "event": event,
-            "site_url": settings.SITE_URL,
-            "detail_url": settings.SITE_URL + reverse("applications:detail", args=[application.pk]),
+            "site_url": site_url(),
+            "detail_url": absolute_url("applications:detail", application.pk),
             "password_link": links.get(email),
             "waitlist_rank": waitlist_rank,
         }

@@ -2,8 +2,11 @@
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import options as admin_options
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ligepraksis.models import (
@@ -18,6 +21,21 @@ from ligepraksis.models import (
     TermsVersion,
     User,
 )
+
+# --- The admin site as a whole ----------------------------------------------------------------------
+
+admin.site.site_header = _("Lige Praksis")
+admin.site.site_title = _("Lige Praksis")
+admin.site.index_title = _("Administration")
+# Roles are RoleGrant rows and practice access PracticeGrant rows; Django's groups are not used.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+# Decimals (hours, hour targets, doctor capacities) are shown and typed the Danish way, "10,00", in
+# every app's admin: a localized text field instead of a number input, which shows "10.00" and
+# refuses a comma. Each ModelAdmin copies these defaults when it is registered, and this module is
+# discovered before the apps above the core (INSTALLED_APPS order; tests/ligepraksis/test_admin.py).
+admin_options.FORMFIELD_FOR_DBFIELD_DEFAULTS[models.DecimalField] = {"localize": True}
+
 
 # --- Users and roles -------------------------------------------------------------------------------
 
@@ -70,7 +88,7 @@ class UserAdmin(DjangoUserAdmin):
         (_("Personal info"), {"fields": ("full_name",)}),
         (
             _("Permissions"),
-            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+            {"fields": ("is_active", "is_staff", "is_superuser", "user_permissions")},
         ),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )

@@ -11,5 +11,11 @@ class LigePraksisConfig(AppConfig):
 
         # Each app's portal.py joins the registries of menu links, start-page cards and demo builders.
         autodiscover_modules("portal")
-        # The outbox's sender task; mail.enqueue queues it after commit.
+        # The portal's own system checks (SITE_URL in `check --deploy`); the outbox's sender task,
+        # which mail.enqueue queues after commit.
+        import ligepraksis.checks  # noqa: F401
         import ligepraksis.tasks  # noqa: F401
+        from ligepraksis import field_labels
+
+        # Danish labels for fields declared without a verbose_name (the admin shows them).
+        field_labels.apply()

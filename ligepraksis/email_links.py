@@ -24,7 +24,6 @@ def send_login_link(
         scope=scope,
         url_name=url_name,
         url_kwargs=url_kwargs,
-        absolute_url=request.build_absolute_uri,
         template=template,
         context=context,
     )

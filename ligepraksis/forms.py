@@ -6,13 +6,15 @@ import unicodedata
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from ligepraksis import mail
+from ligepraksis import links, mail
 from ligepraksis.cpr import validate_email_no_cpr
+from ligepraksis.middleware import login_username
 
 
 class CrispyFormMixin:
@@ -74,6 +76,24 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
-        """Through the outbox (templates/emails/password_reset_*.txt), not straight to the server."""
+        """Through the outbox (templates/emails/password_reset_*.txt), not straight to the server, with
+        the link made from SITE_URL (not from the Host header the request came with)."""
+        context = {
+            **context,
+            "reset_url": links.absolute_url("password_reset_confirm", context["uid"], context["token"]),
+        }
         with transaction.atomic():
             mail.enqueue(to=to_email, template="password_reset", context=context)
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    """Choosing a password by an e-mailed link proves the address is the owner's: django-axes' lock on
+    the account's name is lifted with it, so the lockout page can send a locked-out user here."""
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        if commit:
+            from axes.utils import reset
+
+            reset(username=login_username(None, {settings.AXES_USERNAME_FORM_FIELD: user.email}))
+        return user

@@ -17,6 +17,7 @@ Two switches have no silent default:
   a portal with DEBUG off is a deployment unless DEPLOYED=false says otherwise.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -76,7 +77,15 @@ if DEPLOYED and DEBUG:
 
 ALLOWED_HOSTS = _env(env.list, "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = _env(env.list, "CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The portal's own address (scheme, host and port, no path): every absolute link in e-mails, calendar
+# feeds and invitations is made from it (ligepraksis/links.py). `python3 dev.py start` sets it to the
+# address it serves; a deployment sets its https address, which `check --deploy` insists on
+# (ligepraksis/checks.py).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").strip().rstrip("/")
+if not re.fullmatch(r"https?://[^/\s?#]+", SITE_URL):
+    raise ImproperlyConfigured(
+        f"SITE_URL must be the portal's address such as https://ligepraksis.example.org, not {SITE_URL!r}."
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -372,3 +381,20 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Django's check does not recognise.
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 AXES_VERBOSE = False
+
+# --- Public notices linked in every page's footer ------------------------------------------------------
+# The accessibility statement must be published in Digitaliseringsstyrelsen's WAS-Tool (was.digst.dk);
+# /was redirects there. The region gets the address when it creates the statement: set it here.
+ACCESSIBILITY_STATEMENT_URL = env.str(
+    "ACCESSIBILITY_STATEMENT_URL", default="https://www.was.digst.dk/lige-praksis-i-midt"
+)
+# The data controller named by the privacy notice (/privatliv/). The defaults are placeholders for
+# Region Midtjylland: check them (and the contact of the region's data protection officer) before
+# the portal goes live.
+DATA_CONTROLLER_NAME = env.str("DATA_CONTROLLER_NAME", default="Region Midtjylland")
+DATA_CONTROLLER_CONTACT = env.str(
+    "DATA_CONTROLLER_CONTACT",
+    default="Region Midtjylland, Skottenborg 26, 8800 Viborg, telefon 7841 0000, kontakt@rm.dk",
+)
+# A locked-out login gets a Danish page with a way back (ligepraksis/views.py), not axes' bare text.
+AXES_LOCKOUT_CALLABLE = "ligepraksis.views.login_locked_out"

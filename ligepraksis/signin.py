@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from sesame.utils import get_token
 
-from ligepraksis import mail
+from ligepraksis import links, mail
 from ligepraksis.auth import SigninLinkTokens
 from ligepraksis.errors import DomainError
 from ligepraksis.models import RoleGrant
@@ -68,15 +68,15 @@ def signin_link_send(
     email: str,
     scope: str,
     url_name: str,
-    absolute_url: Callable[[str], str],
     template: str,
+    absolute_url: Callable[[str], str] = links.absolute,
     url_kwargs: dict | None = None,
     context: dict | None = None,
 ) -> None:
     """Mail a sign-in link for `scope`, or tell an account that logs in with its password so.
 
     The link is `url_name` reversed with `url_kwargs` and the token (as `token`), made absolute by
-    `absolute_url` (the request's `build_absolute_uri`). The mail is templates/emails/<template>_*.txt
+    `absolute_url` (SITE_URL, ligepraksis/links.py). The mail is templates/emails/<template>_*.txt
     with `link` and `minutes` added to `context`. A new address gets an account without a password;
     a closed account gets nothing. The caller shows the same page whatever happened.
     """

@@ -4,11 +4,13 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from ligepraksis import views
-from ligepraksis.forms import PasswordResetForm
+from ligepraksis.forms import PasswordResetForm, SetPasswordForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("was", views.accessibility_statement, name="accessibility_statement"),
+    path("privatliv/", views.privacy, name="privacy"),
     path("sprog/", set_language, name="set_language"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -22,7 +24,7 @@ urlpatterns = [
     path("adgangskode/sendt/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "adgangskode/ny/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        auth_views.PasswordResetConfirmView.as_view(form_class=SetPasswordForm),
         name="password_reset_confirm",
     ),
     path(

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
@@ -56,3 +58,36 @@ def signin_link_confirm(request, token: str):
         success_url=reverse(settings.LOGIN_REDIRECT_URL),
         retry_url=reverse("signin_link"),
     )
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked login (settings.AXES_LOCKOUT_CALLABLE): a Danish page that says
+    when the lock ends and the two ways back by e-mail, with axes' status code (429)."""
+    from axes.helpers import get_cool_off
+
+    cool_off = get_cool_off(request) or timedelta(0)
+    context = {
+        "minutes": max(1, int(cool_off.total_seconds() // 60)),
+        # Each attempt while locked starts the cool-off again, so it ends this long after this one.
+        "until": timezone.now() + cool_off,
+    }
+    return render(
+        request, "login_locked.html", context, status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429)
+    )
+
+
+def accessibility_statement(request):
+    """/was: the accessibility statement, published in Digitaliseringsstyrelsen's WAS-Tool."""
+    return redirect(settings.ACCESSIBILITY_STATEMENT_URL)
+
+
+def privacy(request):
+    """The privacy notice: what the portal keeps, why, for how long, and who is responsible."""
+    rounds = ProgrammeRound.objects.order_by("-year", "name")
+    context = {
+        "rounds": [(r, r.ended_on(), r.personal_data_kept_until()) for r in rounds],
+        "retention_months": settings.PERSONAL_DATA_RETENTION_MONTHS,
+        "controller_name": settings.DATA_CONTROLLER_NAME,
+        "controller_contact": settings.DATA_CONTROLLER_CONTACT,
+    }
+    return render(request, "privacy.html", context)

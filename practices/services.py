@@ -5,16 +5,15 @@ Every function validates before it writes and raises DomainError with a message 
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ligepraksis import mail
 from ligepraksis.errors import DomainError, validate_or_refuse
+from ligepraksis.links import absolute_url
 from ligepraksis.permissions import forget_grants
 from ligepraksis.services import user_get_or_create
 from ligepraksis.validators import normalise_digits
@@ -198,7 +197,7 @@ def _ask_consent(*, practice, person, account, requested_by, link_for) -> Access
         defaults={"requested_by": requested_by},
     )  # fmt: skip
     token = signing.dumps({"consent": consent.pk}, salt=CONSENT_SALT)
-    link = link_for(token) if link_for else settings.SITE_URL + reverse("practices:consent", args=[token])
+    link = link_for(token) if link_for else absolute_url("practices:consent", token)
     mail.enqueue(
         to=account.email,
         template="access_consent",

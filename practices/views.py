@@ -18,6 +18,7 @@ from ligepraksis import signin, throttle
 from ligepraksis.email_links import link_page, send_login_link
 from ligepraksis.errors import DomainError
 from ligepraksis.forms import EmailForm, add_domain_error
+from ligepraksis.links import absolute_url
 from ligepraksis.models import Region
 from practices import selectors, services
 from practices.forms import JoinPracticeForm, PersonForm
@@ -154,7 +155,7 @@ def _give_access(request, practice, person) -> None:
         user=request.user,
         practice=practice,
         person=person,
-        link_for=lambda token: request.build_absolute_uri(reverse("practices:consent", args=[token])),
+        link_for=lambda token: absolute_url("practices:consent", token),
     )
     if outcome == services.CONSENT_REQUESTED:
         messages.info(

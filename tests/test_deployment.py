@@ -43,6 +43,7 @@ PORTAL_VARIABLES = (
     "ALLOWED_HOSTS",
     "DJANGO_SETTINGS_MODULE",
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # check --deploy rightly refuses it (async.E001)
+    "SITE_URL",
 )
 # Import the settings without reading a developer's .env, so only the environment given counts.
 NO_DOTENV = "import environ; environ.Env.read_env = staticmethod(lambda *a, **k: None); "
@@ -155,7 +156,10 @@ def _check_deploy(**env: str) -> subprocess.CompletedProcess:
 
 
 def test_check_deploy_passes_with_a_secret_key_and_debug_off():
-    result = _check_deploy(DEBUG="false", SECRET_KEY=_random_secret_key())
+    # SITE_URL must be the public https address (ligepraksis/checks.py; tests/ligepraksis/test_site_url.py).
+    result = _check_deploy(
+        DEBUG="false", SECRET_KEY=_random_secret_key(), SITE_URL="https://ligepraksis.example.org"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -86,6 +86,9 @@ MATRIX = [
     # --- Public pages ---------------------------------------------------------------------------------
     Case("home", "GET", None, everyone(200)),
     Case("health", "GET", None, everyone(200)),
+    # The footer's public notices: /was redirects to the statement in the WAS-Tool (was.digst.dk).
+    Case("accessibility_statement", "GET", None, everyone(302)),
+    Case("privacy", "GET", None, everyone(200)),
     Case("set_language", "POST", None, everyone(302), data={"language": "da", "next": "/"}),
     Case("login", "GET", None, everyone(200)),
     # An empty password never reaches authenticate(), so django-axes counts no failure.

@@ -69,3 +69,11 @@ def new_context(browser):
     yield make
     for context in contexts:
         context.close()
+
+
+@pytest.fixture(autouse=True)
+def _links_point_at_the_live_server(request, settings):
+    """Links in mail are made from SITE_URL (ligepraksis/links.py), as `dev.py start` sets it to the
+    address it serves: in a browser test that is the live server's."""
+    if "live_server" in request.fixturenames:
+        settings.SITE_URL = request.getfixturevalue("live_server").url
