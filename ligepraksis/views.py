@@ -5,11 +5,13 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from ligepraksis import permissions, registry, signin, throttle
 from ligepraksis.email_links import link_page, send_login_link
 from ligepraksis.forms import EmailForm
+from ligepraksis.models import ProgrammeRound
 
 
 def home(request):

@@ -188,6 +188,8 @@ def consent(request, token: str):
         except DomainError as exc:
             messages.error(request, exc.message)
     return render(request, "practices/consent.html", {"consent": found})
+
+
 @login_required
 @require_POST
 def feed_reset(request, pk: int):

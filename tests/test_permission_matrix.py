@@ -111,89 +111,156 @@ MATRIX = [
     # --- Applying -------------------------------------------------------------------------------------
     # A logged-in user skips the e-mail step and is sent on to `start`.
     Case("applications:apply", "GET", "open", logged_in(302, anonymous=200)),
-    Case("applications:apply", "POST", "open", logged_in(302, anonymous=200),
-         data={"email": "ny@example.org"}),
+    Case(
+        "applications:apply", "POST", "open", logged_in(302, anonymous=200), data={"email": "ny@example.org"}
+    ),
     Case("applications:verify", "GET", "apply_token", everyone(200)),
     Case("applications:verify", "GET", "open_bad_token", everyone(302)),
     Case("applications:verify", "POST", "open_bad_token", everyone(302)),
     Case("applications:start", "GET", "open", logged_in(200)),
-    Case("applications:start", "POST", "open", logged_in(200),
-         data={"step": "lookup", "provider_number": "12"}),  # an invalid number: the form again
+    Case(
+        "applications:start", "POST", "open", logged_in(200), data={"step": "lookup", "provider_number": "12"}
+    ),  # an invalid number: the form again
     Case("applications:start", "GET", "closed", logged_in(302)),  # not open: sent home with a message
     Case("applications:mine", "GET", None, logged_in(200)),
     # --- One application ------------------------------------------------------------------------------
-    Case("applications:detail", "GET", "app",
-         row(LOGIN, 200, 200, 200, 200, 404, 404, 404, 404, 404, 404)),
+    Case("applications:detail", "GET", "app", row(LOGIN, 200, 200, 200, 200, 404, 404, 404, 404, 404, 404)),
     # The closed round's steering member and leader are outsiders to a draft in another round.
-    Case("applications:detail", "GET", "draft",
-         row(LOGIN, 200, 200, 404, 404, 404, 404, 404, 404, 404, 404)),
+    Case("applications:detail", "GET", "draft", row(LOGIN, 200, 200, 404, 404, 404, 404, 404, 404, 404, 404)),
     # Submitted: the owner and colleagues are sent to the detail page; reviewers may see, not edit.
-    Case("applications:edit", "GET", "app",
-         row(LOGIN, 302, 302, 403, 403, 404, 404, 404, 404, 404, 404)),
-    Case("applications:edit", "POST", "app",
-         row(LOGIN, 302, 302, 403, 403, 404, 404, 404, 404, 404, 404), data={"motivation": "x", "save": "1"}),
-    Case("applications:edit", "GET", "draft",
-         row(LOGIN, 200, 200, 404, 404, 404, 404, 404, 404, 404, 404)),
-    Case("applications:edit", "POST", "draft",
-         row(LOGIN, 200, 200, 404, 404, 404, 404, 404, 404, 404, 404),
-         data={"motivation": CPR_TEXT, "save": "1"}),
+    Case("applications:edit", "GET", "app", row(LOGIN, 302, 302, 403, 403, 404, 404, 404, 404, 404, 404)),
+    Case(
+        "applications:edit",
+        "POST",
+        "app",
+        row(LOGIN, 302, 302, 403, 403, 404, 404, 404, 404, 404, 404),
+        data={"motivation": "x", "save": "1"},
+    ),
+    Case("applications:edit", "GET", "draft", row(LOGIN, 200, 200, 404, 404, 404, 404, 404, 404, 404, 404)),
+    Case(
+        "applications:edit",
+        "POST",
+        "draft",
+        row(LOGIN, 200, 200, 404, 404, 404, 404, 404, 404, 404, 404),
+        data={"motivation": CPR_TEXT, "save": "1"},
+    ),
     Case("applications:reopen", "GET", "app", logged_in(405)),
     # The round is closed: the owner is told so on the detail page (302); nothing changes.
-    Case("applications:reopen", "POST", "app",
-         row(LOGIN, 302, 302, 403, 403, 404, 404, 404, 404, 404, 404)),
+    Case("applications:reopen", "POST", "app", row(LOGIN, 302, 302, 403, 403, 404, 404, 404, 404, 404, 404)),
     Case("applications:delete", "GET", "app", logged_in(405)),
     # Only a draft can be deleted, and only by its author: refused with a message here.
-    Case("applications:delete", "POST", "app",
-         row(LOGIN, 302, 302, 403, 403, 404, 404, 404, 404, 404, 404)),
+    Case("applications:delete", "POST", "app", row(LOGIN, 302, 302, 403, 403, 404, 404, 404, 404, 404, 404)),
     Case("applications:confirm_request", "GET", "app", logged_in(405)),
     # Not a request: refused with a message for everyone who may see the application.
-    Case("applications:confirm_request", "POST", "app",
-         row(LOGIN, 302, 302, 302, 302, 404, 404, 404, 404, 404, 404)),
+    Case(
+        "applications:confirm_request",
+        "POST",
+        "app",
+        row(LOGIN, 302, 302, 302, 302, 404, 404, 404, 404, 404, 404),
+    ),
     Case("applications:confirm_practice", "GET", "app", logged_in(405)),
-    Case("applications:confirm_practice", "POST", "app",
-         row(LOGIN, 403, 403, 403, 302, 404, 404, 404, 404, 404, 404)),
+    Case(
+        "applications:confirm_practice",
+        "POST",
+        "app",
+        row(LOGIN, 403, 403, 403, 302, 404, 404, 404, 404, 404, 404),
+    ),
     Case("applications:hand_over", "GET", "app", logged_in(405)),
-    Case("applications:hand_over", "POST", "app",  # no address: an error message, nothing changes
-         row(LOGIN, 403, 403, 403, 302, 404, 404, 404, 404, 404, 404)),
+    Case(
+        "applications:hand_over",
+        "POST",
+        "app",  # no address: an error message, nothing changes
+        row(LOGIN, 403, 403, 403, 302, 404, 404, 404, 404, 404, 404),
+    ),
     Case("applications:lift_conflict", "GET", "app", logged_in(405)),
-    Case("applications:lift_conflict", "POST", "app",  # no such review: a message, nothing changes
-         row(LOGIN, 403, 403, 403, 302, 404, 404, 404, 404, 404, 404), data={"review": "0", "reason": "x"}),
-    Case("applications:accept", "GET", "app",
-         row(LOGIN, 200, 200, 403, 403, 404, 404, 404, 404, 404, 404)),
-    Case("applications:accept", "POST", "app",  # no confirmation ticked: the form is shown again
-         row(LOGIN, 200, 200, 403, 403, 404, 404, 404, 404, 404, 404)),
+    Case(
+        "applications:lift_conflict",
+        "POST",
+        "app",  # no such review: a message, nothing changes
+        row(LOGIN, 403, 403, 403, 302, 404, 404, 404, 404, 404, 404),
+        data={"review": "0", "reason": "x"},
+    ),
+    Case("applications:accept", "GET", "app", row(LOGIN, 200, 200, 403, 403, 404, 404, 404, 404, 404, 404)),
+    Case(
+        "applications:accept",
+        "POST",
+        "app",  # no confirmation ticked: the form is shown again
+        row(LOGIN, 200, 200, 403, 403, 404, 404, 404, 404, 404, 404),
+    ),
     Case("applications:withdraw", "GET", "app", logged_in(405)),
     # The practice, or a leader on its behalf (the CPR text in the reason keeps it from happening).
-    Case("applications:withdraw", "POST", "app",
-         row(LOGIN, 302, 302, 403, 302, 404, 404, 404, 404, 404, 404), data={"reason": CPR_TEXT}),
+    Case(
+        "applications:withdraw",
+        "POST",
+        "app",
+        row(LOGIN, 302, 302, 403, 302, 404, 404, 404, 404, 404, 404),
+        data={"reason": CPR_TEXT},
+    ),
     # --- Review, recommendation, decision -------------------------------------------------------------
-    Case("applications:review", "GET", "app",
-         row(LOGIN, 403, 403, 200, 200, 404, 404, 404, 404, 404, 404)),
-    Case("applications:review", "POST", "app",  # no scores: the form is shown again
-         row(LOGIN, 403, 403, 200, 200, 404, 404, 404, 404, 404, 404)),
-    Case("applications:review", "GET", "draft",
-         row(LOGIN, 403, 403, 404, 404, 404, 404, 404, 404, 404, 404)),
+    Case("applications:review", "GET", "app", row(LOGIN, 403, 403, 200, 200, 404, 404, 404, 404, 404, 404)),
+    Case(
+        "applications:review",
+        "POST",
+        "app",  # no scores: the form is shown again
+        row(LOGIN, 403, 403, 200, 200, 404, 404, 404, 404, 404, 404),
+    ),
+    Case("applications:review", "GET", "draft", row(LOGIN, 403, 403, 404, 404, 404, 404, 404, 404, 404, 404)),
     Case("applications:recommend", "GET", "app", logged_in(405)),
-    Case("applications:recommend", "POST", "app",  # no outcome: an error message on the detail page
-         row(LOGIN, 403, 403, 302, 302, 404, 404, 404, 404, 404, 404)),
+    Case(
+        "applications:recommend",
+        "POST",
+        "app",  # no outcome: an error message on the detail page
+        row(LOGIN, 403, 403, 302, 302, 404, 404, 404, 404, 404, 404),
+    ),
     Case("applications:decide", "GET", "app", logged_in(405)),
-    Case("applications:decide", "POST", "app",  # no outcome: an error message on the detail page
-         row(LOGIN, 403, 403, 403, 302, 404, 404, 404, 404, 404, 404)),
+    Case(
+        "applications:decide",
+        "POST",
+        "app",  # no outcome: an error message on the detail page
+        row(LOGIN, 403, 403, 403, 302, 404, 404, 404, 404, 404, 404),
+    ),
     Case("applications:offer", "GET", "app", logged_in(405)),
-    Case("applications:offer", "POST", "app",  # not on the waiting list: an error message
-         row(LOGIN, 403, 403, 403, 302, 404, 404, 404, 404, 404, 404), data={"reason": "Næste"}),
+    Case(
+        "applications:offer",
+        "POST",
+        "app",  # not on the waiting list: an error message
+        row(LOGIN, 403, 403, 403, 302, 404, 404, 404, 404, 404, 404),
+        data={"reason": "Næste"},
+    ),
     # --- Round pages ----------------------------------------------------------------------------------
-    Case("applications:round_list", "GET", "closed",
-         row(LOGIN, 404, 404, 200, 200, 404, 404, 404, 404, 404, 404)),
-    Case("applications:selection", "GET", "closed",
-         row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)),
+    Case(
+        "applications:round_list",
+        "GET",
+        "closed",
+        row(LOGIN, 404, 404, 200, 200, 404, 404, 404, 404, 404, 404),
+    ),
+    Case(
+        "applications:selection",
+        "GET",
+        "closed",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404),
+    ),
     Case("applications:apply_suggestion", "GET", "closed", logged_in(405)),
-    Case("applications:apply_suggestion", "POST", "closed",  # nothing confirmed: back to the suggestion
-         row(LOGIN, 404, 404, 404, 302, 404, 404, 404, 404, 404, 404)),
-    Case("applications:export", "GET", "closed",
-         row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404), query="?format=csv"),
-    Case("applications:export", "GET", "closed",
-         row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404), query="?format=xlsx"),
+    Case(
+        "applications:apply_suggestion",
+        "POST",
+        "closed",  # nothing confirmed: back to the suggestion
+        row(LOGIN, 404, 404, 404, 302, 404, 404, 404, 404, 404, 404),
+    ),
+    Case(
+        "applications:export",
+        "GET",
+        "closed",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404),
+        query="?format=csv",
+    ),
+    Case(
+        "applications:export",
+        "GET",
+        "closed",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404),
+        query="?format=xlsx",
+    ),
     # --- Activities: the public catalogue -------------------------------------------------------------
     # Objects: "activity" of the closed round run by the provider "VID"; "session" an upcoming session
     # of it; "registration" the practice's coordinator signed up for it; "claim" a pending hour claim
@@ -204,67 +271,166 @@ MATRIX = [
     # --- Sign-up: any logged-in user gets a page (the form, or how to get access to a practice) -------
     Case("activities:signup", "GET", "session", logged_in(200)),
     Case("activities:signup", "POST", "session", logged_in(200)),  # nobody chosen: the form again
-    Case("activities:registration_cancel", "GET", "registration",  # the page that asks first
-         row(LOGIN, 200, 200, 404, 200, 404, 404, 404, 404, 404, 404)),
-    Case("activities:registration_cancel", "POST", "registration",
-         row(LOGIN, 302, 302, 404, 302, 404, 404, 404, 404, 404, 404)),
+    Case(
+        "activities:registration_cancel",
+        "GET",
+        "registration",  # the page that asks first
+        row(LOGIN, 200, 200, 404, 200, 404, 404, 404, 404, 404, 404),
+    ),
+    Case(
+        "activities:registration_cancel",
+        "POST",
+        "registration",
+        row(LOGIN, 302, 302, 404, 302, 404, 404, 404, 404, 404, 404),
+    ),
     # --- A practice's hours and claims ----------------------------------------------------------------
-    Case("activities:my_hours", "GET", None,  # one practice: straight to its page
-         row(LOGIN, 302, 302, 200, 200, 200, 200, 200, 200, 200, 200)),
-    Case("activities:practice_hours", "GET", "practice",
-         row(LOGIN, 200, 200, 404, 200, 404, 200, 404, 404, 404, 404)),
+    Case(
+        "activities:my_hours",
+        "GET",
+        None,  # one practice: straight to its page
+        row(LOGIN, 302, 302, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    Case(
+        "activities:practice_hours",
+        "GET",
+        "practice",
+        row(LOGIN, 200, 200, 404, 200, 404, 200, 404, 404, 404, 404),
+    ),
     # Leaders and consultants may see the practice but not claim for it.
-    Case("activities:claim_new", "GET", "practice",
-         row(LOGIN, 200, 200, 404, 403, 404, 403, 404, 404, 404, 404)),
-    Case("activities:claim_new", "POST", "practice",
-         row(LOGIN, 200, 200, 404, 403, 404, 403, 404, 404, 404, 404), data={"description": CPR_TEXT}),
-    Case("activities:claim_evidence", "GET", "claim",
-         row(LOGIN, 200, 200, 404, 200, 404, 404, 404, 404, 404, 404)),
+    Case(
+        "activities:claim_new",
+        "GET",
+        "practice",
+        row(LOGIN, 200, 200, 404, 403, 404, 403, 404, 404, 404, 404),
+    ),
+    Case(
+        "activities:claim_new",
+        "POST",
+        "practice",
+        row(LOGIN, 200, 200, 404, 403, 404, 403, 404, 404, 404, 404),
+        data={"description": CPR_TEXT},
+    ),
+    Case(
+        "activities:claim_evidence",
+        "GET",
+        "claim",
+        row(LOGIN, 200, 200, 404, 200, 404, 404, 404, 404, 404, 404),
+    ),
     # --- Project leaders: claims, overview, import and export ----------------------------------------
-    Case("activities:claims", "GET", "closed",
-         row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)),
+    Case("activities:claims", "GET", "closed", row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)),
     Case("activities:claim_decide", "GET", "claim", logged_in(405)),
-    Case("activities:claim_decide", "POST", "claim",  # no decision chosen: the claims page again
-         row(LOGIN, 403, 403, 404, 200, 404, 404, 404, 404, 404, 404)),
-    Case("activities:overview", "GET", "closed",
-         row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)),
-    Case("activities:catalogue_export", "GET", "closed",
-         row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404), query="?format=csv"),
-    Case("activities:catalogue_export", "GET", "closed",
-         row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404), query="?format=xlsx"),
-    Case("activities:catalogue_import", "GET", "closed",
-         row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)),
-    Case("activities:catalogue_import", "POST", "closed",  # no file: the form again
-         row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)),
+    Case(
+        "activities:claim_decide",
+        "POST",
+        "claim",  # no decision chosen: the claims page again
+        row(LOGIN, 403, 403, 404, 200, 404, 404, 404, 404, 404, 404),
+    ),
+    Case(
+        "activities:overview", "GET", "closed", row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)
+    ),
+    Case(
+        "activities:catalogue_export",
+        "GET",
+        "closed",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404),
+        query="?format=csv",
+    ),
+    Case(
+        "activities:catalogue_export",
+        "GET",
+        "closed",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404),
+        query="?format=xlsx",
+    ),
+    Case(
+        "activities:catalogue_import",
+        "GET",
+        "closed",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404),
+    ),
+    Case(
+        "activities:catalogue_import",
+        "POST",
+        "closed",  # no file: the form again
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404),
+    ),
     # --- Catalogue editing: the round's project leaders and the activity's provider -------------------
-    Case("activities:activity_new", "GET", "closed",
-         row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404)),
-    Case("activities:activity_new", "POST", "closed",
-         row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404), data={"title": CPR_TEXT}),
-    Case("activities:activity_edit", "GET", "activity",
-         row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404)),
-    Case("activities:activity_edit", "POST", "activity",
-         row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404), data={"title": CPR_TEXT}),
-    Case("activities:session_new", "GET", "activity",
-         row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404)),
-    Case("activities:session_new", "POST", "activity",
-         row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404), data={"place": CPR_TEXT}),
-    Case("activities:session_edit", "GET", "session",
-         row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404)),
-    Case("activities:session_edit", "POST", "session",
-         row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404), data={"place": CPR_TEXT}),
+    Case(
+        "activities:activity_new",
+        "GET",
+        "closed",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404),
+    ),
+    Case(
+        "activities:activity_new",
+        "POST",
+        "closed",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404),
+        data={"title": CPR_TEXT},
+    ),
+    Case(
+        "activities:activity_edit",
+        "GET",
+        "activity",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404),
+    ),
+    Case(
+        "activities:activity_edit",
+        "POST",
+        "activity",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404),
+        data={"title": CPR_TEXT},
+    ),
+    Case(
+        "activities:session_new",
+        "GET",
+        "activity",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404),
+    ),
+    Case(
+        "activities:session_new",
+        "POST",
+        "activity",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404),
+        data={"place": CPR_TEXT},
+    ),
+    Case(
+        "activities:session_edit",
+        "GET",
+        "session",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404),
+    ),
+    Case(
+        "activities:session_edit",
+        "POST",
+        "session",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404),
+        data={"place": CPR_TEXT},
+    ),
     Case("activities:session_cancel", "GET", "session", logged_in(405)),
-    Case("activities:session_cancel", "POST", "session",  # a CPR number as reason: refused, message
-         row(LOGIN, 404, 404, 404, 302, 404, 404, 302, 404, 404, 404), data={"reason": CPR_TEXT}),
+    Case(
+        "activities:session_cancel",
+        "POST",
+        "session",  # a CPR number as reason: refused, message
+        row(LOGIN, 404, 404, 404, 302, 404, 404, 302, 404, 404, 404),
+        data={"reason": CPR_TEXT},
+    ),
     # Attendance before the session starts: the form again with a message.
-    Case("activities:attendance", "GET", "session",
-         row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404)),
-    Case("activities:attendance", "POST", "session",
-         row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404)),
+    Case(
+        "activities:attendance",
+        "GET",
+        "session",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404),
+    ),
+    Case(
+        "activities:attendance",
+        "POST",
+        "session",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 200, 404, 404, 404),
+    ),
     # --- My activities: leaders (their rounds' activities) and providers (their organisation's) -------
     # What each sees is tested in tests/activities/test_my_activities.py.
-    Case("activities:mine", "GET", None,
-         row(LOGIN, 403, 403, 403, 200, 403, 403, 200, 403, 403, 200)),
+    Case("activities:mine", "GET", None, row(LOGIN, 403, 403, 403, 200, 403, 403, 200, 403, 403, 200)),
     # --- Light accounts and a practice's people ---------------------------------------------------------
     # A logged-in user skips the e-mail step; someone with a practice is sent to its people page.
     Case("practices:join", "GET", None, logged_in(302, anonymous=200)),
@@ -272,29 +438,50 @@ MATRIX = [
     Case("practices:join_verify", "GET", "join_token", everyone(200)),
     Case("practices:join_verify", "GET", "bad_token", everyone(302)),
     Case("practices:join_verify", "POST", "bad_token", everyone(302)),
-    Case("practices:join_practice", "GET", None,
-         row(LOGIN, 302, 302, 200, 200, 200, 200, 200, 200, 200, 200)),
-    Case("practices:join_practice", "POST", None,  # nothing filled in: the form again
-         row(LOGIN, 302, 302, 200, 200, 200, 200, 200, 200, 200, 200)),
-    Case("practices:people", "GET", "practice",
-         row(LOGIN, 200, 200, 404, 200, 404, 200, 404, 404, 404, 404)),
+    Case(
+        "practices:join_practice", "GET", None, row(LOGIN, 302, 302, 200, 200, 200, 200, 200, 200, 200, 200)
+    ),
+    Case(
+        "practices:join_practice",
+        "POST",
+        None,  # nothing filled in: the form again
+        row(LOGIN, 302, 302, 200, 200, 200, 200, 200, 200, 200, 200),
+    ),
+    Case("practices:people", "GET", "practice", row(LOGIN, 200, 200, 404, 200, 404, 200, 404, 404, 404, 404)),
     # The practice gets the form again (a CPR number); a leader or consultant is told it is not theirs.
-    Case("practices:people", "POST", "practice",
-         row(LOGIN, 200, 200, 404, 200, 404, 200, 404, 404, 404, 404),
-         data={"name": CPR_TEXT, "kind": "staff"}),
+    Case(
+        "practices:people",
+        "POST",
+        "practice",
+        row(LOGIN, 200, 200, 404, 200, 404, 200, 404, 404, 404, 404),
+        data={"name": CPR_TEXT, "kind": "staff"},
+    ),
     Case("practices:person_access", "GET", "member", logged_in(405)),
-    Case("practices:person_access", "POST", "member",  # give a login; refused with a message if not theirs
-         row(LOGIN, 302, 302, 404, 302, 404, 302, 404, 404, 404, 404)),
+    Case(
+        "practices:person_access",
+        "POST",
+        "member",  # give a login; refused with a message if not theirs
+        row(LOGIN, 302, 302, 404, 302, 404, 302, 404, 404, 404, 404),
+    ),
     # An access-consent link: a page for everyone; an invalid token says so (nothing changes).
     Case("practices:consent", "GET", "bad_token", everyone(200)),
     Case("practices:consent", "POST", "bad_token", everyone(200)),
-    Case("practices:person_access", "POST", "member",  # a new calendar link for the person (same rule)
-         row(LOGIN, 302, 302, 404, 302, 404, 302, 404, 404, 404, 404), data={"action": "feed"}),
+    Case(
+        "practices:person_access",
+        "POST",
+        "member",  # a new calendar link for the person (same rule)
+        row(LOGIN, 302, 302, 404, 302, 404, 302, 404, 404, 404, 404),
+        data={"action": "feed"},
+    ),
     Case("practices:feed_reset", "GET", "practice", logged_in(405)),
     # A new calendar link for the practice: the practice does it; a leader or consultant who may see
     # the practice is refused with a message.
-    Case("practices:feed_reset", "POST", "practice",
-         row(LOGIN, 302, 302, 404, 302, 404, 302, 404, 404, 404, 404)),
+    Case(
+        "practices:feed_reset",
+        "POST",
+        "practice",
+        row(LOGIN, 302, 302, 404, 302, 404, 302, 404, 404, 404, 404),
+    ),
     # --- Calendar feeds: anonymous; the random key in the URL is the key ---------------------------------
     Case("calendar:person", "GET", "person_token", everyone(200)),
     Case("calendar:person", "GET", "bad_token", everyone(404)),
@@ -344,25 +531,39 @@ def _activity_world(round_obj, app, provider_org, owner) -> dict:
 
     now = timezone.now()
     Participation.objects.create(
-        round=round_obj, practice=app.practice, application=app, terms=round_obj.current_terms(),
+        round=round_obj,
+        practice=app.practice,
+        application=app,
+        terms=round_obj.current_terms(),
         accepted_by=owner,
     )
     activity = Activity.objects.create(
-        round=round_obj, title="Webinar om sårbare patienter", kind="webinar", provider=provider_org,
-        hours=Decimal("2"), online=True,
+        round=round_obj,
+        title="Webinar om sårbare patienter",
+        kind="webinar",
+        provider=provider_org,
+        hours=Decimal("2"),
+        online=True,
     )
     session = Session.objects.create(
-        activity=activity, starts_at=now + dt.timedelta(days=10),
+        activity=activity,
+        starts_at=now + dt.timedelta(days=10),
         ends_at=now + dt.timedelta(days=10, hours=2),
-        capacity=10, signup_deadline=now + dt.timedelta(days=9),
+        capacity=10,
+        signup_deadline=now + dt.timedelta(days=9),
     )
     person = app.doctor_coordinator
     registration = Registration.objects.create(
         session=session, person=person, practice=app.practice, status=RegistrationStatus.CONFIRMED
     )
     claim = HourClaim(
-        round=round_obj, practice=app.practice, person=person, description="Kursus i København",
-        occurred_on=now.date(), hours=Decimal("3"), submitted_by=owner,
+        round=round_obj,
+        practice=app.practice,
+        person=person,
+        description="Kursus i København",
+        occurred_on=now.date(),
+        hours=Decimal("3"),
+        submitted_by=owner,
     )
     claim.evidence.save("bevis.pdf", ContentFile(b"%PDF-1.4 test"), save=False)
     claim.save()

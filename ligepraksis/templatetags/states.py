@@ -3,7 +3,8 @@
 `{% state_badge value label %}` shows `label` (the translated display of the state) on the colour of
 `value`'s tone. The core imports no app, so the mapping is by the state's value name, for every state
 the portal shows: an application's status, a registration's, an hour claim's, a session's, a
-session's attendance state and the start-up meeting's. A value that is not listed is shown on the neutral colour; add new states here.
+session's attendance state and the start-up meeting's. A value that is not listed is shown on the
+neutral colour; add new states here.
 The colours are in static/css/portal.css (`.lp-state-*`), each with a text contrast of at least 4.5:1.
 """
 

@@ -177,8 +177,6 @@ def test_moments_read_in_danish_time_in_running_text():
 
 def test_filters_render_like_the_module():
     template = Template("{{ n|num }} · {{ h|hours_text }} · {{ t|when }}")
-    context = Context(
-        {"n": 5370, "h": Decimal("1.5"), "t": dt.datetime(2027, 1, 29, 11, 0, tzinfo=dt.UTC)}
-    )
+    context = Context({"n": 5370, "h": Decimal("1.5"), "t": dt.datetime(2027, 1, 29, 11, 0, tzinfo=dt.UTC)})
     with translation.override("da"):
         assert template.render(context) == "5.370 · 1,5 timer · 29. januar 2027 kl. 12.00"
