@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from activities.calendar import calendar_bytes
 from activities.feeds import person_feed_url
 from activities.models import ClaimStatus, RegistrationStatus
-from ligepraksis import mail
+from ligepraksis import formatting, mail
 from ligepraksis.links import absolute_url, site_url
 
 ICS_NAME = "invitation.ics"
@@ -61,7 +61,7 @@ def session_context(session) -> dict:
         "session": session,
         "activity": session.activity,
         "when": session_when(session),
-        "deadline": date_format(timezone.localtime(session.signup_deadline), "SHORT_DATETIME_FORMAT"),
+        "deadline": formatting.when(session.signup_deadline),
         "site_url": site_url(),
         "catalogue_url": site_link("activities:catalogue"),
         "activity_url": site_link("activities:activity", session.activity_id),
@@ -212,7 +212,7 @@ def claim_decided_enqueue(claim) -> bool:
         lambda: {
             "claim": claim,
             "approved": approved,
-            "occurred_on": date_format(claim.occurred_on, "SHORT_DATE_FORMAT"),
+            "occurred_on": formatting.day(claim.occurred_on),
             "hours": format_hours(claim.hours),
             "site_url": site_url(),
             "hours_url": site_link("activities:practice_hours", claim.practice_id),

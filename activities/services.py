@@ -23,6 +23,7 @@ from activities.models import (
     RegistrationStatus,
     Session,
 )
+from ligepraksis import formatting
 from ligepraksis.errors import DomainError, validate_or_refuse
 from ligepraksis.models import ProgrammeRound
 from practices import selectors as practice_selectors
@@ -41,10 +42,6 @@ def _full_clean(obj, exclude=None):
 def _lock_session(session_id: int) -> Session:
     """Serialises every sign-up, cancellation and promotion of one session (tests switch it off)."""
     return Session.objects.select_for_update().select_related("activity").get(pk=session_id)
-
-
-def _fmt(when) -> str:
-    return timezone.localtime(when).strftime("%d.%m.%Y %H:%M")
 
 
 # --- Catalogue ---------------------------------------------------------------------------------
@@ -175,7 +172,7 @@ def registration_signup(
         if session.signup_deadline <= now:
             raise DomainError(
                 _("The sign-up deadline (%(deadline)s) has passed.")
-                % {"deadline": _fmt(session.signup_deadline)}
+                % {"deadline": formatting.when(session.signup_deadline)}
             )
         already = set(
             session.registrations.exclude(status=RegistrationStatus.CANCELLED)
