@@ -140,6 +140,15 @@ PAGES: list[tuple[str, str | None, Callable[[World], dict], str]] = [
     ("activities:session_edit", "leader", lambda w: {"pk": w.future_session.pk}, ""),
     ("activities:attendance", "leader", lambda w: {"pk": w.past_session.pk}, ""),
     ("activities:attendance", "provider", lambda w: {"pk": w.past_session.pk}, ""),
+    ("activities:mine", "leader", nothing, ""),
+    ("activities:mine", "provider", nothing, ""),
+    (
+        "activities:registration_cancel",
+        "practice",
+        lambda w: {"pk": w.future_session.registrations.filter(practice=w.practice).first().pk},
+        "",
+    ),
+    ("privacy", None, nothing, ""),
 ]
 
 # URL names that are no page a user reads: what they answer instead.
@@ -162,11 +171,12 @@ NOT_PAGES = {
     "applications:withdraw": "POST only",
     "applications:recommend": "POST only",
     "applications:decide": "POST only",
+    "applications:apply_suggestion": "POST only (the preview is the selection page with ?suggest=1)",
+    "accessibility_statement": "a redirect to the statement published in the WAS-Tool",
     "applications:offer": "POST only",
     "applications:export": "a spreadsheet file",
     "activities:catalogue_export": "a spreadsheet file",
     "activities:claim_evidence": "an uploaded file",
-    "activities:registration_cancel": "POST only",
     "activities:claim_decide": "POST only",
     "activities:session_cancel": "POST only",
     "calendar:person": "an .ics calendar feed",
@@ -303,7 +313,7 @@ def test_the_menu_opens_with_the_toggler_on_a_phone(live_server, new_context, ph
     toggler.click()
     expect(menu).to_be_visible()
     expect(toggler).to_have_attribute("aria-expanded", "true")
-    expect(menu.get_by_role("link", name="Aktiviteter")).to_be_visible()
+    expect(menu.get_by_role("link", name="Aktiviteter", exact=True)).to_be_visible()
     expect(menu.get_by_role("button", name="Log ud")).to_be_visible()
     found = measure(page)
     assert found["scroll"] <= found["width"], found

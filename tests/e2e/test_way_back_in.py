@@ -59,7 +59,12 @@ def after_deadline(region, settings, live_server):
     rejected = make_application(round_obj, user=applicant, municipality="Randers")
     selected = make_application(round_obj, municipality="Herning")
     app_services.practice_registration_confirm(application=selected, user=leader)
-    app_services.application_decide(application=rejected, user=leader, outcome=ApplicationStatus.REJECTED)
+    app_services.application_decide(
+        application=rejected,
+        user=leader,
+        outcome=ApplicationStatus.REJECTED,
+        reason="Praksis ligger uden for årets fokusområder.",
+    )
     app_services.application_decide(application=selected, user=leader, outcome=ApplicationStatus.SELECTED)
     selected.refresh_from_db()
     coordinator = selected.doctor_coordinator.user
