@@ -6,10 +6,7 @@ The services call these inside the transaction that makes the change; each write
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.conf import settings
-from django.template.defaultfilters import floatformat
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
@@ -29,13 +26,6 @@ ICS_TYPE = "text/calendar"
 def site_link(name: str, *args) -> str:
     """An absolute link to a page of the portal."""
     return absolute_url(name, *args)
-
-
-def format_hours(value) -> str:
-    """Hours the Danish way in the active language, without trailing zeros: 10, 7,5, 1,25."""
-    value = Decimal(value)
-    places = next((n for n in (0, 1) if value == round(value, n)), 2)
-    return floatformat(value, places)
 
 
 def session_when(session) -> str:
@@ -213,7 +203,7 @@ def claim_decided_enqueue(claim) -> bool:
             "claim": claim,
             "approved": approved,
             "occurred_on": formatting.day(claim.occurred_on),
-            "hours": format_hours(claim.hours),
+            "hours": formatting.hours_text(claim.hours),
             "site_url": site_url(),
             "hours_url": site_link("activities:practice_hours", claim.practice_id),
         }

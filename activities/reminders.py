@@ -19,14 +19,13 @@ from activities.models import HourNudge, Registration, RegistrationStatus
 from activities.notifications import (
     ICS_NAME,
     ICS_TYPE,
-    format_hours,
     registration_recipient,
     session_context,
     site_link,
 )
 from activities.selectors import ledgers
 from applications.models import Participation
-from ligepraksis import mail
+from ligepraksis import formatting, mail
 from ligepraksis.links import site_url
 from ligepraksis.models import ProgrammeRound
 
@@ -130,10 +129,12 @@ def hour_nudges_send(*, now=None) -> int:
                         "practice": participation.practice,
                         "round": round_obj,
                         "ledger": ledger,
-                        "done": format_hours(ledger.total),
-                        "target": format_hours(ledger.target),
-                        "remaining": format_hours(ledger.remaining),
-                        "pending": format_hours(ledger.pending_claims) if ledger.pending_claims else "",
+                        "done": formatting.hours(ledger.total),
+                        "target": formatting.hours_text(ledger.target),
+                        "remaining": formatting.hours_text(ledger.remaining),
+                        "pending": formatting.hours_text(ledger.pending_claims)
+                        if ledger.pending_claims
+                        else "",
                         "deadline": deadline,
                         "catalogue_url": site_link("activities:catalogue"),
                         "hours_url": site_link("activities:practice_hours", participation.practice_id),

@@ -195,7 +195,7 @@ def test_claim_decision_mails_the_submitter_with_the_reason(setup, django_captur
     assert message.to == [user.email]
     assert "Ingen dokumentation" in message.body
     assert "7,5" in message.subject  # Danish decimals
-    assert "04.05.2026" in message.body
+    assert "den 4. maj 2026" in message.body
     assert notifications.claim_decided_enqueue(claim) is False  # written once
 
     pending = HourClaim.objects.create(
