@@ -108,7 +108,9 @@ class Activity(models.Model):
 class Session(models.Model):
     """One run of an activity."""
 
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="sessions")
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("activity")
+    )
     starts_at = models.DateTimeField(_("starts"), validators=[validate_programme_date])
     ends_at = models.DateTimeField(_("ends"), validators=[validate_programme_date])
     place = GuardedCharField(_("place"), max_length=200, blank=True)
@@ -182,23 +184,42 @@ class RegistrationStatus(models.TextChoices):
 class Registration(models.Model):
     """A person signed up for a session, on behalf of a practice; attendance is taken on it."""
 
-    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="registrations")
-    person = models.ForeignKey("practices.Person", on_delete=models.PROTECT, related_name="registrations")
-    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="registrations")
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("session")
+    )
+    person = models.ForeignKey(
+        "practices.Person", on_delete=models.PROTECT, related_name="registrations", verbose_name=_("person")
+    )
+    practice = models.ForeignKey(
+        "practices.Practice",
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("practice"),
+    )
     status = models.CharField(_("status"), max_length=12, choices=RegistrationStatus.choices)
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("signed up by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
     walk_in = models.BooleanField(_("walk-in"), default=False)
     attended = models.BooleanField(_("attended"), null=True, blank=True)
     attendance_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("attendance recorded by"),
     )
-    attendance_at = models.DateTimeField(null=True, blank=True)
+    attendance_at = models.DateTimeField(_("attendance recorded"), null=True, blank=True)
     # When the reminder was put in the outbox (in the same transaction), so it is written once.
-    reminded_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("registration")
@@ -267,12 +288,24 @@ class HourClaim(models.Model):
     """Hours from an activity outside the portal; counts only when a project leader approves it."""
 
     round = models.ForeignKey(
-        "ligepraksis.ProgrammeRound", on_delete=models.PROTECT, related_name="hour_claims"
+        "ligepraksis.ProgrammeRound",
+        on_delete=models.PROTECT,
+        related_name="hour_claims",
+        verbose_name=_("round"),
     )
-    practice = models.ForeignKey("practices.Practice", on_delete=models.PROTECT, related_name="hour_claims")
-    person = models.ForeignKey("practices.Person", on_delete=models.PROTECT, related_name="hour_claims")
+    practice = models.ForeignKey(
+        "practices.Practice", on_delete=models.PROTECT, related_name="hour_claims", verbose_name=_("practice")
+    )
+    person = models.ForeignKey(
+        "practices.Person", on_delete=models.PROTECT, related_name="hour_claims", verbose_name=_("person")
+    )
     activity = models.ForeignKey(
-        Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="claims"
+        Activity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="claims",
+        verbose_name=_("activity"),
     )
     description = GuardedTextField(_("what the hours were spent on"), max_length=1000)
     occurred_on = models.DateField(_("date"), validators=[validate_programme_date])
@@ -291,12 +324,19 @@ class HourClaim(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.PENDING
     )
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    submitted_at = models.DateTimeField(default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_reason = GuardedTextField(_("reason"), max_length=1000, blank=True)
 
     class Meta:
@@ -361,10 +401,13 @@ class HourNudge(models.Model):
     """A nudge sent to a practice under its target; one per participation."""
 
     participation = models.OneToOneField(
-        "applications.Participation", on_delete=models.CASCADE, related_name="hour_nudge"
+        "applications.Participation",
+        on_delete=models.CASCADE,
+        related_name="hour_nudge",
+        verbose_name=_("participation"),
     )
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
         verbose_name = _("hour nudge")

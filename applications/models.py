@@ -116,17 +116,25 @@ class Application(models.Model):
         verbose_name=_("coordinator (staff)"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications_created"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="applications_created",
+        verbose_name=_("created by"),
     )
     # A draft started by someone who does not act for the practice is a request: it cannot be
     # submitted until someone acting for the practice, or a project leader, confirms it.
     is_request = models.BooleanField(_("request awaiting confirmation"), default=False)
     request_confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("request confirmed by"),
     )
-    request_confirmed_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    request_confirmed_at = models.DateTimeField(_("request confirmed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     waitlist_position = models.PositiveSmallIntegerField(
         _("place on the waiting list"), null=True, blank=True
@@ -251,12 +259,18 @@ class ApplicationEvent(models.Model):
     # Entries about the assessment, kept from the applicant (ApplicationEventQuerySet.for_applicant).
     INTERNAL_KINDS = (Kind.RECOMMENDATION, Kind.REVIEW)
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STATUS)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
-    at = models.DateTimeField(default=timezone.now)
-    from_status = models.CharField(max_length=20, choices=ApplicationStatus.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=ApplicationStatus.choices, blank=True)
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="events", verbose_name=_("application")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.STATUS)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("done by")
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    from_status = models.CharField(
+        _("from status"), max_length=20, choices=ApplicationStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("to status"), max_length=20, choices=ApplicationStatus.choices, blank=True)
     reason = GuardedTextField(_("reason"), max_length=2000, blank=True)
 
     objects = ApplicationEventQuerySet.as_manager()
@@ -278,11 +292,15 @@ class Recommendation(models.Model):
         WAITLIST = "waitlist", _("Waiting list")
         REJECT = "reject", _("Reject")
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="recommendations")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="recommendations", verbose_name=_("application")
+    )
     outcome = models.CharField(_("recommendation"), max_length=10, choices=Outcome.choices)
     reason = GuardedTextField(_("reason"), max_length=2000, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
 
     class Meta:
         verbose_name = _("recommendation")
@@ -294,11 +312,15 @@ class Recommendation(models.Model):
 
 
 class Review(models.Model):
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="reviews")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("application")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews", verbose_name=_("reviewer")
+    )
     conflict_of_interest = models.BooleanField(_("conflict of interest"), default=False)
     comment = GuardedTextField(_("overall comment"), max_length=3000, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("review")
@@ -312,9 +334,14 @@ class Review(models.Model):
 
 
 class Score(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    review = models.ForeignKey(
+        Review, on_delete=models.CASCADE, related_name="scores", verbose_name=_("review")
+    )
     criterion = models.ForeignKey(
-        "ligepraksis.ReviewCriterion", on_delete=models.PROTECT, related_name="scores"
+        "ligepraksis.ReviewCriterion",
+        on_delete=models.PROTECT,
+        related_name="scores",
+        verbose_name=_("criterion"),
     )
     value = models.PositiveSmallIntegerField(_("score"))
     comment = GuardedTextField(_("comment"), max_length=2000, blank=True)
@@ -341,16 +368,25 @@ class Participation(models.Model):
     """A practice in a round, created when it accepts the terms. Hours, milestones, honoraria hang here."""
 
     round = models.ForeignKey(
-        "ligepraksis.ProgrammeRound", on_delete=models.PROTECT, related_name="participations"
+        "ligepraksis.ProgrammeRound",
+        on_delete=models.PROTECT,
+        related_name="participations",
+        verbose_name=_("round"),
     )
-    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="participations")
-    application = models.OneToOneField(Application, on_delete=models.PROTECT, related_name="participation")
+    practice = models.ForeignKey(
+        Practice, on_delete=models.PROTECT, related_name="participations", verbose_name=_("practice")
+    )
+    application = models.OneToOneField(
+        Application, on_delete=models.PROTECT, related_name="participation", verbose_name=_("application")
+    )
     terms = models.ForeignKey(
         "ligepraksis.TermsVersion", on_delete=models.PROTECT, verbose_name=_("terms accepted")
     )
-    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    accepted_at = models.DateTimeField(default=timezone.now)
-    ended_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("accepted by")
+    )
+    accepted_at = models.DateTimeField(_("accepted"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
 
     objects = ParticipationQuerySet.as_manager()
 

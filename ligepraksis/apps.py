@@ -15,7 +15,3 @@ class LigePraksisConfig(AppConfig):
         # which mail.enqueue queues after commit.
         import ligepraksis.checks  # noqa: F401
         import ligepraksis.tasks  # noqa: F401
-        from ligepraksis import field_labels
-
-        # Danish labels for fields declared without a verbose_name (the admin shows them).
-        field_labels.apply()

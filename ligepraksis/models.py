@@ -98,7 +98,9 @@ class Region(models.Model):
 
 
 class Municipality(models.Model):
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="municipalities")
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("region")
+    )
     name = GuardedCharField(_("name"), max_length=100)
 
     class Meta:
@@ -246,7 +248,9 @@ class ProgrammeRound(models.Model):
 class Area(models.Model):
     """A group of municipalities, used to check that the selection spreads over the region."""
 
-    round = models.ForeignKey(ProgrammeRound, on_delete=models.CASCADE, related_name="areas")
+    round = models.ForeignKey(
+        ProgrammeRound, on_delete=models.CASCADE, related_name="areas", verbose_name=_("round")
+    )
     name = GuardedCharField(_("name"), max_length=100)
     municipalities = models.ManyToManyField(
         Municipality, related_name="areas", verbose_name=_("municipalities")
@@ -265,7 +269,9 @@ class Area(models.Model):
 class SizeBand(models.Model):
     """A practice size band by doctor capacities: min <= capacities < max (no max = open-ended)."""
 
-    round = models.ForeignKey(ProgrammeRound, on_delete=models.CASCADE, related_name="size_bands")
+    round = models.ForeignKey(
+        ProgrammeRound, on_delete=models.CASCADE, related_name="size_bands", verbose_name=_("round")
+    )
     name = GuardedCharField(_("name"), max_length=100)
     min_capacities = models.DecimalField(_("from doctor capacities"), max_digits=4, decimal_places=1)
     max_capacities = models.DecimalField(
@@ -294,7 +300,9 @@ class SizeBand(models.Model):
 
 
 class ReviewCriterion(models.Model):
-    round = models.ForeignKey(ProgrammeRound, on_delete=models.CASCADE, related_name="criteria")
+    round = models.ForeignKey(
+        ProgrammeRound, on_delete=models.CASCADE, related_name="criteria", verbose_name=_("round")
+    )
     name = GuardedCharField(_("name"), max_length=150)
     description = GuardedTextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -312,7 +320,9 @@ class ReviewCriterion(models.Model):
 class TermsVersion(models.Model):
     """The participation terms a selected practice accepts; the accepted version is kept."""
 
-    round = models.ForeignKey(ProgrammeRound, on_delete=models.PROTECT, related_name="terms")
+    round = models.ForeignKey(
+        ProgrammeRound, on_delete=models.PROTECT, related_name="terms", verbose_name=_("round")
+    )
     version = GuardedCharField(_("version"), max_length=20)
     text = GuardedTextField(_("terms"))
     published_at = models.DateTimeField(_("published"), default=timezone.now)
@@ -374,16 +384,33 @@ class RoleGrant(models.Model):
     Acting for a practice is not a role here but a `practices.PracticeGrant`, so the core needs no app.
     """
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants", verbose_name=_("login"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     round = models.ForeignKey(
-        ProgrammeRound, on_delete=models.CASCADE, null=True, blank=True, related_name="grants"
+        ProgrammeRound,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="grants",
+        verbose_name=_("round"),
     )
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, null=True, blank=True, related_name="grants")
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="grants",
+        verbose_name=_("region"),
+    )
     provider = models.ForeignKey(
-        ProviderOrganisation, on_delete=models.CASCADE, null=True, blank=True, related_name="grants"
+        ProviderOrganisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="grants",
+        verbose_name=_("activity provider"),
     )
-    granted_at = models.DateTimeField(default=timezone.now)
+    granted_at = models.DateTimeField(_("granted"), default=timezone.now)
 
     class Meta:
         verbose_name = _("role")
@@ -424,18 +451,18 @@ class OutboxMessage(models.Model):
     subject = models.CharField(_("subject"), max_length=998)
     body = models.TextField(_("body"))
     # [{"filename": ..., "mimetype": ..., "content": base64}], e.g. an .ics invitation
-    attachments = models.JSONField(default=list, blank=True)
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
     # A key that makes writing the same message twice a no-op (e.g. "registration:5:confirmed").
-    key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    key = models.CharField(_("key"), max_length=200, null=True, blank=True, unique=True)
     state = models.CharField(
         _("state"), max_length=10, choices=OutboxState.choices, default=OutboxState.PENDING
     )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
-    not_before = models.DateTimeField(default=timezone.now)
-    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    not_before = models.DateTimeField(_("send no earlier than"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("being sent since"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    last_error = models.TextField(blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         verbose_name = _("outgoing e-mail")

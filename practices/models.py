@@ -64,7 +64,7 @@ class Practice(models.Model):
     listed_patients = models.PositiveIntegerField(
         _("listed patients"), validators=[MaxValueValidator(100_000)]
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -104,7 +104,9 @@ class Practice(models.Model):
 class ProviderNumber(models.Model):
     """Ydernummer: six digits kept as text so a leading zero survives. A practice may have several."""
 
-    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="provider_numbers")
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="provider_numbers", verbose_name=_("practice")
+    )
     number = models.CharField(
         _("provider number"), max_length=6, unique=True, validators=[validate_provider_number]
     )
@@ -136,7 +138,12 @@ class Person(models.Model):
     email = models.EmailField(_("e-mail"), blank=True, validators=[validate_email_no_cpr])
     phone = GuardedCharField(_("phone"), max_length=20, blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="persons"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="persons",
+        verbose_name=_("login"),
     )
     feed_token = feed_token_field()
     # Set when the person's name and contact details were erased (practices/personal_data.py); the
@@ -172,8 +179,12 @@ class MembershipQuerySet(models.QuerySet):
 class Membership(models.Model):
     """A person's dated membership of a practice; people can leave (ended_on)."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
-    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
+    )
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("practice")
+    )
     started_on = models.DateField(_("from"), default=timezone.localdate)
     ended_on = models.DateField(_("until"), null=True, blank=True)
 
@@ -204,10 +215,15 @@ class PracticeGrant(models.Model):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_grants"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="practice_grants",
+        verbose_name=_("login"),
     )
-    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="grants")
-    granted_at = models.DateTimeField(default=timezone.now)
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="grants", verbose_name=_("practice")
+    )
+    granted_at = models.DateTimeField(_("granted"), default=timezone.now)
 
     class Meta:
         verbose_name = _("practice access")
@@ -222,14 +238,25 @@ class AccessConsent(models.Model):
     """A practice asks to attach an existing login to one of its people; the login's owner consents by
     an e-mailed link (security finding 8). Until then the login gets no access to the practice."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="access_consents")
-    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="access_consents")
-    account = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="access_consents", verbose_name=_("person")
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    practice = models.ForeignKey(
+        Practice, on_delete=models.CASCADE, related_name="access_consents", verbose_name=_("practice")
+    )
+    account = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("login")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("consent to practice access")
