@@ -17,6 +17,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Q,
@@ -234,21 +235,37 @@ def kind_counts_q(src: HoursSource) -> Q:
     return Q(**{f"{src.activity}__isnull": True}) | q if src.activity_optional else q
 
 
-def in_window_q(src: HoursSource, rounds) -> Q:
+def in_window_q(src: HoursSource, parts) -> Q:
     """The day lies in its round's hour window, both ends included, by the day in Danish time. The
-    window is `ProgrammeRound.hour_window()` (its one home, with the year as the default): one term
-    per round of the page, so the SQL carries the rounds' windows as values."""
+    window is `ProgrammeRound.hour_window()` (its one home, with the year as the default), carried into
+    the SQL as values: one term per round of the page's participations."""
+    rounds = {p.round_id: p.round for p in parts}.values()
     terms = [Q(**{f"{src.round}_id": r.pk, f"{src.day}__range": r.hour_window()}) for r in rounds]
     return reduce(operator.or_, terms)
 
 
-def coordinator_q(src: HoursSource) -> Exists:
-    """The person is one of the two coordinators of the practice's participation in the round."""
-    person = OuterRef(src.person)
-    return Exists(
-        Participation.objects.filter(practice=OuterRef(src.practice), round=OuterRef(src.round)).filter(
-            Q(application__doctor_coordinator=person) | Q(application__staff_coordinator=person)
-        )
+PARTICIPATION = "ledger_participation"  # the row's participation, joined by `with_participation`
+
+
+def with_participation(qs, src: HoursSource):
+    """Join each row's participation: its practice's participation in the row's round (one at most,
+    `one_participation_per_round`), as `ledger_participation`; the row's round id as `ledger_round`."""
+    relation = f"{src.practice}__participations"
+    return qs.annotate(ledger_round=F(f"{src.round}_id")).annotate(
+        **{
+            PARTICIPATION: FilteredRelation(
+                relation, condition=Q(**{f"{relation}__round": F("ledger_round")})
+            ),
+        }
+    )
+
+
+def coordinator_q(src: HoursSource) -> Q:
+    """The person is one of the two coordinators of the practice's participation in the round
+    (`Application.coordinators`; on rows `with_participation`)."""
+    application = f"{PARTICIPATION}__application"
+    return Q(**{f"{application}__doctor_coordinator": F(src.person)}) | Q(
+        **{f"{application}__staff_coordinator": F(src.person)}
     )
 
 
@@ -263,17 +280,18 @@ def member_on_the_day_q(src: HoursSource) -> Exists:
     )
 
 
-def counts_person_q(src: HoursSource) -> Q:
+def counts_person_q(src: HoursSource, parts) -> Q:
     """Whose hours count, the round's setting: every member of the practice (not gone before the day
     the hours were spent, `member_on_the_day_q`), or only the participation's two coordinators."""
     members = Q(**{f"{src.round}__hours_count_for": HOURS_COUNT_FOR_MEMBERS})
     return (members & member_on_the_day_q(src)) | (~members & coordinator_q(src))
 
 
-def counts_q(src: HoursSource, rounds) -> Q:
-    """The ledger's rule: hours of the row count toward the target of its round's participation."""
-    q = kind_counts_q(src) & in_window_q(src, rounds)
-    return q & counts_person_q(src) if src.person else q
+def counts_q(src: HoursSource, parts) -> Q:
+    """The ledger's rule: hours of the row count toward the target of its round's participation
+    (`parts`: the page's participations, with their round and application)."""
+    q = kind_counts_q(src) & in_window_q(src, parts)
+    return q & counts_person_q(src, parts) if src.person else q
 
 
 def startup_attended_q() -> Q:
@@ -282,45 +300,45 @@ def startup_attended_q() -> Q:
     return ATTENDED & Q(session__activity__required=True) & coordinator_q(ATTENDANCE)
 
 
-def not_counting_code(src: HoursSource, rounds) -> Case:
+def not_counting_code(src: HoursSource, parts) -> Case:
     """The first rule a row fails, as a NotCounting code (NULL when its hours count), in the order
     the hours page explains them; the same Q's as `counts_q`."""
     whens = [
         When(~kind_counts_q(src), then=Value(NotCounting.KIND)),
-        When(~in_window_q(src, rounds), then=Value(NotCounting.OUTSIDE_WINDOW)),
+        When(~in_window_q(src, parts), then=Value(NotCounting.OUTSIDE_WINDOW)),
     ]
     if src.person:
-        whens.append(When(~counts_person_q(src), then=Value(NotCounting.PERSON)))
+        whens.append(When(~counts_person_q(src, parts), then=Value(NotCounting.PERSON)))
     return Case(*whens, default=Value(None), output_field=CharField())
 
 
 HOURS = DecimalField(max_digits=9, decimal_places=2)
 
 
-def _hours_rows(practice_ids, rounds):
+def _hours_rows(parts):
     """One grouped query (two grouped SELECTs in a UNION ALL): per practice, round and person, the
     hours that count, the claimed hours awaiting approval that would count, and whether they attended
     the start-up meeting as a coordinator."""
-    round_ids = [r.pk for r in rounds]
-    person = ("practice_id", "person_id", "person__name", "person__kind")
+    pks, practice_ids = [p.pk for p in parts], {p.practice_id for p in parts}
+    person = ("practice_id", "ledger_round", "person_id", "person__name", "person__kind")
     attendance = (
-        Registration.objects.filter(
-            ATTENDED, practice_id__in=practice_ids, session__activity__round_id__in=round_ids
-        )
-        .values(*person, round_key=F("session__activity__round_id"))
+        with_participation(Registration.objects.filter(ATTENDED, practice_id__in=practice_ids), ATTENDANCE)
+        .filter(**{f"{PARTICIPATION}__in": pks})
+        .values(*person)
         .annotate(
-            counted=Sum(ATTENDANCE.hours, filter=counts_q(ATTENDANCE, rounds), output_field=HOURS),
+            counted=Sum(ATTENDANCE.hours, filter=counts_q(ATTENDANCE, parts), output_field=HOURS),
             pending=Value(None, output_field=HOURS),
             startup=Count("pk", filter=startup_attended_q()),
         )
         .order_by()
     )
-    claims_count = counts_q(CLAIMS, rounds)
+    claims_count = counts_q(CLAIMS, parts)
     claims = (
-        HourClaim.objects.filter(
-            practice_id__in=practice_ids, round_id__in=round_ids, status__in=CLAIM_STATUSES
+        with_participation(
+            HourClaim.objects.filter(practice_id__in=practice_ids, status__in=CLAIM_STATUSES), CLAIMS
         )
-        .values(*person, round_key=F("round_id"))
+        .filter(**{f"{PARTICIPATION}__in": pks})
+        .values(*person)
         .annotate(
             counted=Sum(
                 CLAIMS.hours, filter=Q(status=ClaimStatus.APPROVED) & claims_count, output_field=HOURS
@@ -359,9 +377,8 @@ def ledgers(participations) -> list[Ledger]:
         ledger.coordinator_ids = {c.pk for c in p.application.coordinators}
         by_key[(p.practice_id, p.round_id)] = ledger
         result.append(ledger)
-    rounds = list({p.round_id: p.round for p in parts}.values())
-    for row in _hours_rows({p.practice_id for p in parts}, rounds):
-        ledger = by_key.get((row["practice_id"], row["round_key"]))
+    for row in _hours_rows(parts):
+        ledger = by_key.get((row["practice_id"], row["ledger_round"]))
         if ledger is None:
             continue  # a practice of the page signed up for a round it does not take part in
         if row["startup"]:
@@ -373,10 +390,13 @@ def ledgers(participations) -> list[Ledger]:
     return result
 
 
-def _codes(src: HoursSource, rounds, pks) -> dict[int, str | None]:
+def _codes(src: HoursSource, parts, pks) -> dict[int, str | None]:
     if not pks:
         return {}
-    rows = src.model.objects.filter(pk__in=pks).annotate(code=not_counting_code(src, rounds))
+    rows = src.model.objects.filter(pk__in=pks)
+    if src.person:
+        rows = with_participation(rows, src)
+    rows = rows.annotate(code=not_counting_code(src, parts))
     return dict(rows.values_list("pk", "code"))
 
 
@@ -388,14 +408,14 @@ def mark_counting(ledgers_: list[Ledger], registrations=(), sessions=()) -> None
     if not ledgers_:
         return
     by_round = {lg.participation.round_id: lg for lg in ledgers_}
-    rounds = [lg.round for lg in ledgers_]
+    parts = [lg.participation for lg in ledgers_]
     for src, rows, activity_of in (
         (ATTENDANCE, list(registrations), lambda r: r.session.activity),
         (SESSIONS, list(sessions), lambda s: s.activity),
     ):
         for row in rows:
             row.ledger = by_round.get(activity_of(row).round_id)
-        codes = _codes(src, rounds, [row.pk for row in rows if row.ledger is not None])
+        codes = _codes(src, parts, [row.pk for row in rows if row.ledger is not None])
         for row in rows:
             row.not_counting = codes.get(row.pk) if row.ledger is not None else NotCounting.OTHER_ROUND
 
