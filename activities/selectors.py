@@ -280,7 +280,7 @@ def member_on_the_day_q(src: HoursSource) -> Exists:
     )
 
 
-def counts_person_q(src: HoursSource, parts) -> Q:
+def counts_person_q(src: HoursSource) -> Q:
     """Whose hours count, the round's setting: every member of the practice (not gone before the day
     the hours were spent, `member_on_the_day_q`), or only the participation's two coordinators."""
     members = Q(**{f"{src.round}__hours_count_for": HOURS_COUNT_FOR_MEMBERS})
@@ -291,7 +291,7 @@ def counts_q(src: HoursSource, parts) -> Q:
     """The ledger's rule: hours of the row count toward the target of its round's participation
     (`parts`: the page's participations, with their round and application)."""
     q = kind_counts_q(src) & in_window_q(src, parts)
-    return q & counts_person_q(src, parts) if src.person else q
+    return q & counts_person_q(src) if src.person else q
 
 
 def startup_attended_q() -> Q:
@@ -308,7 +308,7 @@ def not_counting_code(src: HoursSource, parts) -> Case:
         When(~in_window_q(src, parts), then=Value(NotCounting.OUTSIDE_WINDOW)),
     ]
     if src.person:
-        whens.append(When(~counts_person_q(src, parts), then=Value(NotCounting.PERSON)))
+        whens.append(When(~counts_person_q(src), then=Value(NotCounting.PERSON)))
     return Case(*whens, default=Value(None), output_field=CharField())
 
 
