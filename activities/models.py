@@ -236,7 +236,12 @@ class Registration(models.Model):
                 name="attendance_only_when_confirmed",
             ),
         ]
-        indexes = [models.Index(fields=["session", "status"])]
+        # (session, status): the catalogue's confirmed places and a session's waiting list.
+        # (practice, status): the hours ledger and a practice's sign-ups read a practice's rows by status.
+        indexes = [
+            models.Index(fields=["session", "status"]),
+            models.Index(fields=["practice", "status"], name="registration_practice_status"),
+        ]
 
     def __str__(self):
         return f"{self.person} · {self.session}"
@@ -350,6 +355,12 @@ class HourClaim(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="rejected") | ~Q(decision_reason=""), name="claim_rejection_has_reason"
             ),
+        ]
+        # (practice, round, status): the hours ledger and a practice's claims waiting for approval.
+        # (round, status, submitted_at): the leaders' queue of pending claims, oldest first.
+        indexes = [
+            models.Index(fields=["practice", "round", "status"], name="claim_practice_round_status"),
+            models.Index(fields=["round", "status", "submitted_at"], name="claim_round_status_submitted"),
         ]
 
     def __str__(self):

@@ -2,17 +2,43 @@
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import reduce
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities import permissions
-from activities.models import Activity, ClaimStatus, HourClaim, Registration, RegistrationStatus, Session
+from activities.models import (
+    COUNTS_TOWARD_TARGET,
+    Activity,
+    ClaimStatus,
+    HourClaim,
+    Registration,
+    RegistrationStatus,
+    Session,
+)
 from applications.models import Participation
 from ligepraksis.models import ProgrammeRound
 from practices.models import Membership, PersonKind, Practice
@@ -51,6 +77,14 @@ def free_places(session) -> int:
     return max(session.capacity - session.confirmed_count, 0)
 
 
+# --- The hours ledger -----------------------------------------------------------------------------
+# The counting rules live here once, as SQL expressions (Q) over a "source" of hours: attended
+# registrations and hour claims for the ledger, sessions and sign-ups for the hours page's marks.
+# `ledgers()` sums with them in one grouped query whatever the year's activity; `mark_counting()`
+# annotates the rows a page shows with the first rule that fails. The former Python ledger is kept in
+# tests/activities/test_ledger_oracle.py as the oracle the SQL is compared with on random data.
+
+
 @dataclass
 class PersonHours:
     person_id: int
@@ -72,7 +106,6 @@ class Ledger:
     by_person: dict[int, PersonHours] = field(default_factory=dict)
     startup_attended: set[int] = field(default_factory=set)
     coordinator_ids: set[int] = field(default_factory=set)
-    member_ids: set[int] = field(default_factory=set)
 
     @property
     def remaining(self) -> Decimal:
@@ -90,6 +123,7 @@ class Ledger:
 
     @property
     def startup_done(self) -> bool:
+        """Both coordinators attended the start-up meeting (who attended: `startup_attended_q`)."""
         return bool(self.coordinator_ids) and self.coordinator_ids <= self.startup_attended
 
     @property
@@ -99,7 +133,7 @@ class Ledger:
     @property
     def members_count(self) -> bool:
         """The round's setting: every member's hours count (else only the two coordinators')."""
-        return self.round.hours_count_for == "members"
+        return self.round.hours_count_for == HOURS_COUNT_FOR_MEMBERS
 
     @property
     def coordinators(self):
@@ -118,16 +152,11 @@ class Ledger:
     def coordinator_names(self) -> str:
         return and_list([person.name for person in self.coordinators])
 
-    def counts_person(self, person_id: int) -> bool:
-        if self.members_count:
-            return person_id in self.member_ids
-        return person_id in self.coordinator_ids
-
-    def add(self, person, hours: Decimal) -> None:
-        row = self.by_person.setdefault(person.pk, PersonHours(person.pk, person.name, person.kind))
+    def add(self, person_id: int, name: str, kind: str, hours: Decimal) -> None:
+        row = self.by_person.setdefault(person_id, PersonHours(person_id, name, kind))
         row.hours += hours
         self.total += hours
-        if person.kind == PersonKind.DOCTOR:
+        if kind == PersonKind.DOCTOR:
             self.doctor += hours
         else:
             self.staff += hours
@@ -149,38 +178,188 @@ class NotCounting:
     OTHER_ROUND = "other_round"  # an activity of a round the practice does not take part in
 
 
-def not_counting(ledger: Ledger | None, *, activity, day, person_id: int | None) -> str | None:
-    """The ledger's one rule: None when hours of `activity` on `day` by the person count toward the
-    ledger's target, else why not (a NotCounting code). `ledgers()` adds hours by it and the hours
-    page marks sessions by it (person_id None: a session nobody is signed up for yet)."""
-    if ledger is None:
-        return NotCounting.OTHER_ROUND
-    if activity is not None and not activity.counts_toward_target:
-        return NotCounting.KIND
-    start, end = ledger.round.hour_window()
-    if not start <= day <= end:
-        return NotCounting.OUTSIDE_WINDOW
-    if person_id is not None and not ledger.counts_person(person_id):
-        return NotCounting.PERSON
-    return None
+HOURS_COUNT_FOR_MEMBERS = "members"  # ProgrammeRound.hours_count_for: every member's hours count
 
 
-def registration_not_counting(ledger: Ledger | None, registration) -> str | None:
-    """not_counting() for an attended registration (the day it was held, in Danish time)."""
-    return not_counting(
-        ledger,
-        activity=registration.session.activity,
-        day=timezone.localtime(registration.session.starts_at).date(),
-        person_id=registration.person_id,
+@dataclass(frozen=True)
+class HoursSource:
+    """Where rows that may credit hours keep what the rules read: ORM paths from the row's model."""
+
+    model: type
+    activity: str  # the activity
+    round: str  # the round the hours would count toward
+    day: str  # the day the hours were spent, in Danish time (the current time zone)
+    hours: str = ""
+    person: str = ""  # "" for a session: nobody's hours yet
+    practice: str = ""
+    activity_optional: bool = False  # a claim may name no activity (it then counts by kind)
+
+
+ATTENDANCE = HoursSource(
+    Registration,
+    activity="session__activity",
+    round="session__activity__round",
+    day="session__starts_at__date",
+    hours="session__activity__hours",
+    person="person",
+    practice="practice",
+)
+CLAIMS = HoursSource(
+    HourClaim,
+    activity="activity",
+    round="round",
+    day="occurred_on",
+    hours="hours",
+    person="person",
+    practice="practice",
+    activity_optional=True,
+)
+SESSIONS = HoursSource(Session, activity="activity", round="activity__round", day="starts_at__date")
+
+# Attendance that credits hours: a confirmed sign-up marked present. Claims: approved (pending ones
+# are shown beside the total). Rejected claims, no-shows and attendance not yet taken never count.
+ATTENDED = Q(status=RegistrationStatus.CONFIRMED, attended=True)
+CLAIM_STATUSES = (ClaimStatus.APPROVED, ClaimStatus.PENDING)
+
+
+def _under(prefix: str, q: Q) -> Q:
+    """A Q written for a model, read through a relation (`COUNTS_TOWARD_TARGET` from a session)."""
+    children = [_under(prefix, c) if isinstance(c, Q) else (f"{prefix}__{c[0]}", c[1]) for c in q.children]
+    return Q(*children, _connector=q.connector, _negated=q.negated)
+
+
+def kind_counts_q(src: HoursSource) -> Q:
+    """The activity's kind counts (NOT_COUNTING_KINDS, models.COUNTS_TOWARD_TARGET); a claim that
+    names no activity counts by this rule."""
+    q = _under(src.activity, COUNTS_TOWARD_TARGET)
+    return Q(**{f"{src.activity}__isnull": True}) | q if src.activity_optional else q
+
+
+def in_window_q(src: HoursSource, parts) -> Q:
+    """The day lies in its round's hour window, both ends included, by the day in Danish time. The
+    window is `ProgrammeRound.hour_window()` (its one home, with the year as the default), carried into
+    the SQL as values: one term per round of the page's participations."""
+    rounds = {p.round_id: p.round for p in parts}.values()
+    terms = [Q(**{f"{src.round}_id": r.pk, f"{src.day}__range": r.hour_window()}) for r in rounds]
+    return reduce(operator.or_, terms)
+
+
+PARTICIPATION = "ledger_participation"  # the row's participation, joined by `with_participation`
+
+
+def with_participation(qs, src: HoursSource):
+    """Join each row's participation: its practice's participation in the row's round (one at most,
+    `one_participation_per_round`), as `ledger_participation`; the row's round id as `ledger_round`."""
+    relation = f"{src.practice}__participations"
+    return qs.annotate(ledger_round=F(f"{src.round}_id")).annotate(
+        **{
+            PARTICIPATION: FilteredRelation(
+                relation, condition=Q(**{f"{relation}__round": F("ledger_round")})
+            ),
+        }
     )
 
 
-def ledgers(participations) -> list[Ledger]:
-    """Hours for many participations in a fixed number of queries (whatever their number).
+def coordinator_q(src: HoursSource) -> Q:
+    """The person is one of the two coordinators of the practice's participation in the round
+    (`Application.coordinators`; on rows `with_participation`)."""
+    application = f"{PARTICIPATION}__application"
+    return Q(**{f"{application}__doctor_coordinator": F(src.person)}) | Q(
+        **{f"{application}__staff_coordinator": F(src.person)}
+    )
 
-    Counted: attended registrations of activities that count toward the target, held inside the
-    round's hour window, plus approved claims in the window; only for the people whose hours count
-    (the two coordinators, or every member, a setting of the round). The rule: `not_counting()`.
+
+def member_on_the_day_q(src: HoursSource) -> Exists:
+    """The person was a member of the practice on the day: a membership that had not ended before it.
+    Its start is not read: `started_on` is the day the person was added to the portal (a walk-in when
+    attendance is taken, a coordinator when the practice accepts), not the day they joined the practice."""
+    return Exists(
+        Membership.objects.filter(practice=OuterRef(src.practice), person=OuterRef(src.person)).filter(
+            Q(ended_on__isnull=True) | Q(ended_on__gte=OuterRef(src.day))
+        )
+    )
+
+
+def counts_person_q(src: HoursSource) -> Q:
+    """Whose hours count, the round's setting: every member of the practice (not gone before the day
+    the hours were spent, `member_on_the_day_q`), or only the participation's two coordinators."""
+    members = Q(**{f"{src.round}__hours_count_for": HOURS_COUNT_FOR_MEMBERS})
+    return (members & member_on_the_day_q(src)) | (~members & coordinator_q(src))
+
+
+def counts_q(src: HoursSource, parts) -> Q:
+    """The ledger's rule: hours of the row count toward the target of its round's participation
+    (`parts`: the page's participations, with their round and application)."""
+    q = kind_counts_q(src) & in_window_q(src, parts)
+    return q & counts_person_q(src) if src.person else q
+
+
+def startup_attended_q() -> Q:
+    """A coordinator attended the start-up meeting (the required activity), whenever it was held;
+    `Ledger.startup_done` asks this of both coordinators."""
+    return ATTENDED & Q(session__activity__required=True) & coordinator_q(ATTENDANCE)
+
+
+def not_counting_code(src: HoursSource, parts) -> Case:
+    """The first rule a row fails, as a NotCounting code (NULL when its hours count), in the order
+    the hours page explains them; the same Q's as `counts_q`."""
+    whens = [
+        When(~kind_counts_q(src), then=Value(NotCounting.KIND)),
+        When(~in_window_q(src, parts), then=Value(NotCounting.OUTSIDE_WINDOW)),
+    ]
+    if src.person:
+        whens.append(When(~counts_person_q(src), then=Value(NotCounting.PERSON)))
+    return Case(*whens, default=Value(None), output_field=CharField())
+
+
+HOURS = DecimalField(max_digits=9, decimal_places=2)
+
+
+def _hours_rows(parts):
+    """One grouped query (two grouped SELECTs in a UNION ALL): per practice, round and person, the
+    hours that count, the claimed hours awaiting approval that would count, and whether they attended
+    the start-up meeting as a coordinator."""
+    pks, practice_ids = [p.pk for p in parts], {p.practice_id for p in parts}
+    person = ("practice_id", "ledger_round", "person_id", "person__name", "person__kind")
+    attendance = (
+        with_participation(Registration.objects.filter(ATTENDED, practice_id__in=practice_ids), ATTENDANCE)
+        .filter(**{f"{PARTICIPATION}__in": pks})
+        .values(*person)
+        .annotate(
+            counted=Sum(ATTENDANCE.hours, filter=counts_q(ATTENDANCE, parts), output_field=HOURS),
+            pending=Value(None, output_field=HOURS),
+            startup=Count("pk", filter=startup_attended_q()),
+        )
+        .order_by()
+    )
+    claims_count = counts_q(CLAIMS, parts)
+    claims = (
+        with_participation(
+            HourClaim.objects.filter(practice_id__in=practice_ids, status__in=CLAIM_STATUSES), CLAIMS
+        )
+        .filter(**{f"{PARTICIPATION}__in": pks})
+        .values(*person)
+        .annotate(
+            counted=Sum(
+                CLAIMS.hours, filter=Q(status=ClaimStatus.APPROVED) & claims_count, output_field=HOURS
+            ),
+            pending=Sum(
+                CLAIMS.hours, filter=Q(status=ClaimStatus.PENDING) & claims_count, output_field=HOURS
+            ),
+            startup=Value(0, output_field=IntegerField()),
+        )
+        .order_by()
+    )
+    return attendance.union(claims, all=True)
+
+
+def ledgers(participations) -> list[Ledger]:
+    """Hours for many participations in two queries (the participations, the grouped hours), however
+    many participations, sessions, sign-ups and claims there are.
+
+    Counted (`counts_q`): attended registrations of activities that count toward the target, held
+    inside the round's hour window, plus approved claims in the window; only for the people whose
+    hours count (the two coordinators, or every member on the day, a setting of the round).
     """
     parts = list(
         participations.select_related(
@@ -198,64 +377,47 @@ def ledgers(participations) -> list[Ledger]:
         ledger.coordinator_ids = {c.pk for c in p.application.coordinators}
         by_key[(p.practice_id, p.round_id)] = ledger
         result.append(ledger)
-    practice_ids = {p.practice_id for p in parts}
-    round_ids = {p.round_id for p in parts}
-    members: dict[int, set[int]] = defaultdict(set)
-    for m in Membership.objects.filter(practice_id__in=practice_ids).values("practice_id", "person_id"):
-        members[m["practice_id"]].add(m["person_id"])
-    for ledger in result:
-        ledger.member_ids = members[ledger.participation.practice_id]
-
-    regs = Registration.objects.filter(
-        practice_id__in=practice_ids,
-        session__activity__round_id__in=round_ids,
-        status=RegistrationStatus.CONFIRMED,
-        attended=True,
-    ).select_related("person", "session__activity")
-    for reg in regs:
-        ledger = by_key.get((reg.practice_id, reg.session.activity.round_id))
+    for row in _hours_rows(parts):
+        ledger = by_key.get((row["practice_id"], row["ledger_round"]))
         if ledger is None:
-            continue
-        activity = reg.session.activity
-        if activity.required and reg.person_id in ledger.coordinator_ids:
-            ledger.startup_attended.add(reg.person_id)
-        if registration_not_counting(ledger, reg) is None:
-            ledger.add(reg.person, activity.hours)
-    claims = HourClaim.objects.filter(
-        practice_id__in=practice_ids,
-        round_id__in=round_ids,
-        status__in=[ClaimStatus.APPROVED, ClaimStatus.PENDING],
-    ).select_related("person", "activity")
-    for claim in claims:
-        ledger = by_key.get((claim.practice_id, claim.round_id))
-        if ledger is None:
-            continue
-        if not_counting(ledger, activity=claim.activity, day=claim.occurred_on, person_id=claim.person_id):
-            continue
-        if claim.status == ClaimStatus.APPROVED:
-            ledger.add(claim.person, claim.hours)
-        else:
-            ledger.pending_claims += claim.hours
+            continue  # a practice of the page signed up for a round it does not take part in
+        if row["startup"]:
+            ledger.startup_attended.add(row["person_id"])
+        if row["counted"] is not None:
+            ledger.add(row["person_id"], row["person__name"], row["person__kind"], row["counted"])
+        if row["pending"] is not None:
+            ledger.pending_claims += row["pending"]
     return result
 
 
+def _codes(src: HoursSource, parts, pks) -> dict[int, str | None]:
+    if not pks:
+        return {}
+    rows = src.model.objects.filter(pk__in=pks)
+    if src.person:
+        rows = with_participation(rows, src)
+    rows = rows.annotate(code=not_counting_code(src, parts))
+    return dict(rows.values_list("pk", "code"))
+
+
 def mark_counting(ledgers_: list[Ledger], registrations=(), sessions=()) -> None:
-    """Set `not_counting` (a NotCounting code, or None when the hours count) on each registration and
-    session, by the ledger's own rule, for the hours page; a practice without a target has no marks."""
+    """Set `not_counting` (a NotCounting code, or None when the hours count) and `ledger` on each
+    registration and session, by the ledger's own rules (`not_counting_code`), for the hours page: one
+    query for the registrations and one for the sessions, whatever their number. A session is marked
+    for nobody in particular (its kind and day); a practice without a target has no marks."""
     if not ledgers_:
         return
     by_round = {lg.participation.round_id: lg for lg in ledgers_}
-    for registration in registrations:
-        registration.ledger = by_round.get(registration.session.activity.round_id)
-        registration.not_counting = registration_not_counting(registration.ledger, registration)
-    for session in sessions:
-        session.ledger = by_round.get(session.activity.round_id)
-        session.not_counting = not_counting(
-            session.ledger,
-            activity=session.activity,
-            day=timezone.localtime(session.starts_at).date(),
-            person_id=None,
-        )
+    parts = [lg.participation for lg in ledgers_]
+    for src, rows, activity_of in (
+        (ATTENDANCE, list(registrations), lambda r: r.session.activity),
+        (SESSIONS, list(sessions), lambda s: s.activity),
+    ):
+        for row in rows:
+            row.ledger = by_round.get(activity_of(row).round_id)
+        codes = _codes(src, parts, [row.pk for row in rows if row.ledger is not None])
+        for row in rows:
+            row.not_counting = codes.get(row.pk) if row.ledger is not None else NotCounting.OTHER_ROUND
 
 
 def round_overview(round_obj) -> list[Ledger]:
