@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0002_session_sequence'),
+        ('activities', '0003_field_labels'),
         ('ligepraksis', '0001_initial'),
         ('practices', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
