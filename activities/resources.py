@@ -42,7 +42,6 @@ from ligepraksis.models import ProviderOrganisation
 from ligepraksis.spreadsheets import (
     DATETIME_SHOWN,
     aware_datetime,
-    export_dataset,
     plain_decimal,
     unneutralise_dataset,
 )
@@ -410,11 +409,18 @@ class SessionResource(resources.ModelResource):
 
 
 def catalogue_export(round_obj, fmt: str) -> tuple[bytes, str]:
-    """(file content, content type) in the active language; CSV with ';' and a UTF-8 BOM for Danish
-    Excel."""
-    dataset = SessionResource(round_obj).export()
-    dataset.title = str(pgettext_lazy("catalogue sheet", "Catalogue"))
-    return export_dataset(dataset, fmt)
+    """(file content, content type) in the active language, made at once (tests, small files); the
+    page streams CSV and sends large XLSX files to the worker (activities/exports.py)."""
+    from activities.exports import catalogue_table
+    from ligepraksis import exports
+    from ligepraksis.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_chunks
+
+    table = catalogue_table(round_obj)
+    if fmt == "csv":
+        return b"".join(csv_chunks(table.header, table.rows)), CSV_CONTENT_TYPE
+    if fmt == "xlsx":
+        return exports.xlsx_bytes(table), XLSX_CONTENT_TYPE
+    raise ValueError(f"Unknown spreadsheet format: {fmt!r}")
 
 
 def _with_column_keys(dataset: tablib.Dataset) -> tablib.Dataset:

@@ -31,6 +31,13 @@ def english(client):
     return client
 
 
+def body(response) -> bytes:
+    """A response's body, whether it was streamed (a CSV export) or not."""
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
 def _close_worker_connections(**kwargs):
     """Runs in the worker thread after each task: leave no connection open to the test database."""
     connections.close_all()
