@@ -19,9 +19,9 @@ from django.utils.translation import pgettext, pgettext_lazy
 
 from activities.models import ActivityKind, Audience, Registration, RegistrationStatus, Session
 from activities.resources import LABELS, _no, _yes
-from ligepraksis.exports import Table, chunk_size
+from ligepraksis.exports import Table, chunk_size, xlsx_bytes
 from ligepraksis.models import ProgrammeRound
-from ligepraksis.spreadsheets import plain_decimal
+from ligepraksis.spreadsheets import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_chunks, plain_decimal
 from practices.models import ProviderNumber
 
 CATALOGUE = "activities.catalogue"
@@ -150,6 +150,17 @@ def signups_table(round_obj: ProgrammeRound) -> Table:
     )
 
 
+def catalogue_export(round_obj, fmt: str) -> tuple[bytes, str]:
+    """(file content, content type) in the active language, made at once (tests, small files); the
+    page streams CSV and sends large XLSX files to the worker (ligepraksis.exports.respond)."""
+    table = catalogue_table(round_obj)
+    if fmt == "csv":
+        return b"".join(csv_chunks(table.header, table.rows)), CSV_CONTENT_TYPE
+    if fmt == "xlsx":
+        return xlsx_bytes(table), XLSX_CONTENT_TYPE
+    raise ValueError(f"Unknown spreadsheet format: {fmt!r}")
+
+
 def catalogue_for_params(params: dict) -> Table:
     return catalogue_table(ProgrammeRound.objects.get(pk=params["round"]))
 
@@ -158,4 +169,4 @@ def signups_for_params(params: dict) -> Table:
     return signups_table(ProgrammeRound.objects.get(pk=params["round"]))
 
 
-__all__ = ["CATALOGUE", "SIGNUPS", "catalogue_table", "signups_table"]
+__all__ = ["CATALOGUE", "SIGNUPS", "catalogue_export", "catalogue_table", "signups_table"]

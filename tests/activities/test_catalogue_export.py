@@ -16,8 +16,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from activities.exports import catalogue_export
 from activities.models import Activity, ActivityKind, Audience, Session
-from activities.resources import catalogue_export, catalogue_import, import_problems
+from activities.resources import catalogue_import, import_problems
 from tests.activities.service_factories import make_activity, make_session, provider
 from tests.helpers import body, login
 
