@@ -54,11 +54,11 @@ QUEUES = ("celery", "mail", "files")
 
 
 @contextlib.contextmanager
-def real_worker(queues=QUEUES):
+def real_worker(queues=QUEUES, *, purge: bool = True):
     """A Celery worker (a thread, pool "solo") consuming `queues` on the configured broker while the
     block runs: by default every queue (in production the mail worker serves "mail" and the files
     worker "files" and "celery"; see docker-compose.yml); a test may start it on one queue to show
-    that its task is routed there.
+    that its task is routed there. `purge=False` keeps what an earlier worker of the test left queued.
 
     Tasks queued inside the block go to the broker instead of running in process. The test needs
     `django_db(transaction=True)`: the worker thread cannot see the test's open transaction. Tests take
@@ -74,7 +74,8 @@ def real_worker(queues=QUEUES):
 
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
-    celery_app.control.purge()  # leftovers from earlier runs must not interfere
+    if purge:
+        celery_app.control.purge()  # leftovers from earlier runs must not interfere
     signals.task_postrun.connect(_close_worker_connections, weak=False)
     try:
         # Always name the queues: the worker's selection stays on the app for the next worker.
