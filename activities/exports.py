@@ -13,6 +13,7 @@ values (numbers, aware datetimes); the core's writers neutralise text and write 
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 
 from django.utils.translation import pgettext, pgettext_lazy
@@ -36,7 +37,8 @@ def _catalogue_sessions(round_obj):
 
 
 def _catalogue_rows(round_obj):
-    kinds, audiences = dict(ActivityKind.choices), dict(Audience.choices)
+    kinds = {value: str(label) for value, label in ActivityKind.choices}
+    audiences = {value: str(label) for value, label in Audience.choices}
     yes, no = _yes(), _no()
     rows = _catalogue_sessions(round_obj).values_list(
         "activity__title",
@@ -58,10 +60,10 @@ def _catalogue_rows(round_obj):
     ):
         yield [
             title,
-            str(kinds.get(kind, kind)),
+            kinds.get(kind, kind),
             provider,
             description,
-            str(audiences.get(audience, audience)),
+            audiences.get(audience, audience),
             plain_decimal(hours),  # a number cell in XLSX, "1,5" in CSV
             yes if online else no,
             *session,  # starts, ends (date cells in Danish time), place, link, places, deadline
@@ -113,8 +115,9 @@ def _provider_numbers(round_obj) -> dict[int, str]:
 
 def _signup_rows(round_obj):
     numbers = _provider_numbers(round_obj)
-    statuses = dict(RegistrationStatus.choices)
+    statuses = {value: str(label) for value, label in RegistrationStatus.choices}
     yes, no = _yes(), _no()
+    shown_hours = functools.lru_cache(maxsize=256)(plain_decimal)  # few distinct values, many rows
     rows = _registrations(round_obj).values_list(
         "session__starts_at",
         "session__activity__title",
@@ -134,9 +137,9 @@ def _signup_rows(round_obj):
             practice,
             numbers.get(practice_id, ""),  # text: a leading zero survives
             person,
-            str(statuses.get(status, status)),
+            statuses.get(status, status),
             "" if attended is None else (yes if attended else no),
-            plain_decimal(hours) if attended else None,  # the activity's hours, for those who attended
+            shown_hours(hours) if attended else None,  # the activity's hours, for those who attended
         ]
 
 

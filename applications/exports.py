@@ -84,9 +84,9 @@ def _rows(round_obj: ProgrammeRound, criteria: list):
     groups = selectors.round_groups(round_obj)
     means = selectors.criterion_means(round_obj)
     numbers = _provider_numbers(round_obj)
-    statuses = dict(ApplicationStatus.choices)
-    forms = dict(PracticeType.choices)
-    outcomes = dict(Recommendation.Outcome.choices)
+    statuses = {value: str(label) for value, label in ApplicationStatus.choices}
+    forms = {value: str(label) for value, label in PracticeType.choices}
+    outcomes = {value: str(label) for value, label in Recommendation.Outcome.choices}
     queryset = selectors.applications_for_round(round_obj).prefetch_related(None).values_list(*_FIELDS)
     for (
         pk,
@@ -113,15 +113,15 @@ def _rows(round_obj: ProgrammeRound, criteria: list):
             cvr,
             municipality,
             groups.area_of_municipality.get(municipality_id) or "",
-            str(forms.get(form, form)),
+            forms.get(form, form),
             capacities,  # a Decimal: a number in XLSX, "1,5" in CSV
             staff,
             patients,
-            str(statuses.get(status, status)),
+            statuses.get(status, status),
             submitted_at,  # aware; a date cell in Danish time
             review_count,
             selectors._mean(mean_score),  # a Decimal with two places: 4,50 in Danish Excel
-            str(outcomes.get(recommendation, recommendation)) if recommendation else "",
+            outcomes.get(recommendation, recommendation) if recommendation else "",
             waitlist_rank,
             *(scores.get(c.pk) for c in criteria),
         ]
