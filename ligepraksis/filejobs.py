@@ -12,7 +12,8 @@ write-only mode for spreadsheets: flat memory), stored, and the row set done wit
 with the error, only while this attempt still holds its lease (fenced on `claimed_until`). Making a
 file twice replaces it. The beat task `file_job_retry` queues jobs whose lease expired (and queued
 ones whose task was lost); after FILE_JOB_MAX_ATTEMPTS claims a job that kills its worker each time
-is failed.
+is failed. Finished jobs and their files are deleted after FILE_JOB_KEEP_HOURS (`file_jobs_expire`,
+daily): an export holds names, and a person's anonymisation never reaches a file.
 
 What a kind makes and who may see it is registered by its app (`ligepraksis.registry.file_kind`);
 the core imports no app. The job's page and download are for whoever the kind allows for the job's
@@ -146,6 +147,23 @@ def due_ids(*, now=None, limit: int = 200) -> list[int]:
     return list(FileJob.objects.filter(due).order_by("pk").values_list("pk", flat=True)[:limit])
 
 
+def expired_delete(*, now=None) -> int:
+    """Delete finished jobs older than FILE_JOB_KEEP_HOURS and their files (daily, beat): an export
+    holds names, which must not outlive the rows they came from (anonymisation never reaches a file).
+    Returns how many jobs were deleted."""
+    now = now or timezone.now()
+    old = FileJob.objects.filter(
+        status__in=(FileJobStatus.DONE, FileJobStatus.FAILED),
+        created_at__lt=now - dt.timedelta(hours=settings.FILE_JOB_KEEP_HOURS),
+    )
+    count = 0
+    for pk, name in old.values_list("pk", "file"):
+        if name:
+            default_storage.delete(name)
+        count += FileJob.objects.filter(pk=pk).delete()[0]
+    return count
+
+
 def may_see(user, job: FileJob) -> bool:
     kind = registry.file_kinds.get(job.kind)
     return bool(kind and getattr(user, "is_authenticated", False) and kind.allowed(user, job.params))
@@ -159,4 +177,4 @@ def get_job_for_user(user, pk: int) -> FileJob:
     return job
 
 
-__all__ = ["claim", "due_ids", "file_job_create", "get_job_for_user", "may_see", "run"]
+__all__ = ["claim", "due_ids", "expired_delete", "file_job_create", "get_job_for_user", "may_see", "run"]

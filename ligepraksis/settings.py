@@ -289,10 +289,15 @@ EXPORT_CHUNK_ROWS = 2000  # rows per fetch when an export reads its rows (.itera
 # job whose worker died is queued again, at most FILE_JOB_MAX_ATTEMPTS times.
 FILE_JOB_LEASE_SECONDS = _env(env.int, "FILE_JOB_LEASE_SECONDS", default=360)
 FILE_JOB_MAX_ATTEMPTS = _env(env.int, "FILE_JOB_MAX_ATTEMPTS", default=3)
-if EXPORT_XLSX_WORKER_ROWS < 0 or FILE_JOB_LEASE_SECONDS <= 0 or FILE_JOB_MAX_ATTEMPTS <= 0:
+# A finished file (it holds names) is deleted with its row after this many hours.
+FILE_JOB_KEEP_HOURS = _env(env.int, "FILE_JOB_KEEP_HOURS", default=48)
+if (
+    EXPORT_XLSX_WORKER_ROWS < 0
+    or min(FILE_JOB_LEASE_SECONDS, FILE_JOB_MAX_ATTEMPTS, FILE_JOB_KEEP_HOURS) <= 0
+):
     raise ImproperlyConfigured(
-        "EXPORT_XLSX_WORKER_ROWS must not be negative; FILE_JOB_LEASE_SECONDS and FILE_JOB_MAX_ATTEMPTS "
-        "must be positive."
+        "EXPORT_XLSX_WORKER_ROWS must not be negative; FILE_JOB_LEASE_SECONDS, FILE_JOB_MAX_ATTEMPTS and "
+        "FILE_JOB_KEEP_HOURS must be positive."
     )
 
 # --- Celery: tasks in process unless a broker is configured --------------------------------------
@@ -321,6 +326,7 @@ CELERY_TASK_ROUTES = {
     "ligepraksis.tasks.outbox_retry": {"queue": "mail"},
     "ligepraksis.tasks.file_job_run": {"queue": "files"},
     "ligepraksis.tasks.file_job_retry": {"queue": "files"},
+    "ligepraksis.tasks.file_jobs_expire": {"queue": "files"},
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The visibility timeout must exceed any task's time limit or countdown, or Redis redelivers
@@ -337,6 +343,11 @@ CELERY_BEAT_SCHEDULE = {
     "retry-file-jobs": {
         "task": "ligepraksis.tasks.file_job_retry",
         "schedule": 60,
+    },
+    # Finished files (they hold names) are deleted after FILE_JOB_KEEP_HOURS.
+    "expire-file-jobs": {
+        "task": "ligepraksis.tasks.file_jobs_expire",
+        "schedule": crontab(hour=3, minute=45),
     },
     "expire-waitlist-offers": {
         "task": "applications.tasks.expire_offers",

@@ -39,5 +39,11 @@ def file_job_retry() -> int:
     return len(ids)
 
 
+@shared_task
+def file_jobs_expire() -> int:
+    """Daily (beat): finished files older than FILE_JOB_KEEP_HOURS are deleted with their rows."""
+    return filejobs.expired_delete()
+
+
 mail._queue_send = outbox_send.delay
 filejobs._queue_run = file_job_run.delay

@@ -240,3 +240,19 @@ def test_the_job_is_for_the_rounds_leaders_only(
 def test_an_unknown_kind_is_refused(closed_round, leader):
     with pytest.raises(LookupError), transaction.atomic():
         filejobs.file_job_create(kind="nothing.here", params={}, user=leader, filename="x.xlsx")
+
+
+@pytest.mark.django_db
+def test_finished_files_are_deleted_after_the_keeping_time(closed_round, leader, number_kind, settings):
+    settings.FILE_JOB_KEEP_HOURS = 48
+    old, recent, waiting = (_job(closed_round, leader) for _ in range(3))
+    for job in (old, recent):
+        assert filejobs.run(job.pk)
+    FileJob.objects.filter(pk__in=[old.pk, waiting.pk]).update(
+        created_at=timezone.now() - dt.timedelta(hours=49)
+    )
+    old.refresh_from_db()
+    assert default_storage.exists(old.file.name)
+    assert tasks.file_jobs_expire() == 1  # only the finished one: a waiting job is the retry's business
+    assert not default_storage.exists(old.file.name)
+    assert set(FileJob.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
