@@ -211,3 +211,40 @@ def test_hours_are_those_of_the_activity_for_those_who_attended(closed_round, si
     rows = list(signups_table(closed_round).rows)
     hours = {(row[1], row[6]): row[7] for row in rows}
     assert hours[("Kursus i motiverende samtale", "Ja")] == Decimal("2.5")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_catalogue_export_uses_the_same_queries_for_5_and_250_sessions(
+    client, closed_round, leader, settings, fmt
+):
+    from activities.models import Session
+
+    settings.EXPORT_CHUNK_ROWS = 100
+    activity = make_activity(closed_round, title="Kursus")
+    start = timezone.now() + dt.timedelta(days=30)
+
+    def add(count):
+        Session.objects.bulk_create(
+            Session(
+                activity=activity,
+                starts_at=start + dt.timedelta(hours=next(_n)),
+                ends_at=start + dt.timedelta(hours=next(_n) + 400),
+                capacity=10,
+                signup_deadline=start - dt.timedelta(days=1),
+            )
+            for _ in range(count)
+        )
+
+    url = reverse("activities:catalogue_export", args=[closed_round.pk]) + f"?format={fmt}"
+    login(client, leader).get(url)
+    add(5)
+    q5, content5, _sql = _measure(client, url)
+    add(245)
+    q250, content250, _sql = _measure(client, url)
+    assert q5 == q250
+    if fmt == "csv":
+        assert (len(_csv(content5)), len(_csv(content250))) == (5, 250)
+    else:
+        sheets = [load_workbook(io.BytesIO(c), read_only=True).active for c in (content5, content250)]
+        assert [sum(1 for _ in sheet.iter_rows(min_row=2)) for sheet in sheets] == [5, 250]
