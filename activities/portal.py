@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from activities import (
     demo,  # noqa: F401  (registers the demo builder)
+    exports,
     personal_data,  # noqa: F401  (registers its part of a person's data)
     selectors,
 )
@@ -14,11 +15,13 @@ from activities.models import Activity
 from activities.permissions import keeps_activities
 from applications.models import Participation
 from ligepraksis import formatting
+from ligepraksis.exports import round_leaders
 from ligepraksis.models import ProviderOrganisation, Region, Role, RoleGrant
 from ligepraksis.permissions import provider_ids, role_grants, rounds_for_user
 from ligepraksis.registry import (
     Card,
     Link,
+    file_kind,
     measured_pages,
     menu_links,
     practice_part,
@@ -412,3 +415,10 @@ def pages():
     if participation:
         out.append((grant.user, reverse("activities:practice_hours", args=[participation.practice_id])))
     return out
+
+
+# --- The leaders' exports of a round (large XLSX files are made in the worker) --------------------
+
+
+file_kind(exports.CATALOGUE, allowed=round_leaders, table=exports.catalogue_for_params)
+file_kind(exports.SIGNUPS, allowed=round_leaders, table=exports.signups_for_params)

@@ -1,9 +1,10 @@
-"""Catalogue import and export (django-import-export): one row per session with its activity's fields.
+"""Catalogue import (django-import-export) and the columns it shares with the export: one row per
+session with its activity's fields. The export itself is written row by row in activities/exports.py.
 
 The file speaks the reader's language: Danish column names ("Titel", "Type", "Udbyder", "Timer", …),
 the type and audience as their labels ("Kursus", "Læger og personale"), "Ja"/"Nej" for online (English
 when the portal is in English). Hours and places are number cells in XLSX and the times date cells in
-Danish time (ligepraksis.spreadsheets.export_dataset writes both formats; CSV has decimal commas and
+Danish time (ligepraksis.spreadsheets writes both formats; CSV has decimal commas and
 22.11.2026 14:30). Whether an activity's hours count toward the target is a rule of its type
 (activities.models.NOT_COUNTING_KINDS), so the file has no column for it; a file that still has the
 retired ``counts_toward_target`` column is refused with a message that says so.
@@ -42,8 +43,6 @@ from ligepraksis.models import ProviderOrganisation
 from ligepraksis.spreadsheets import (
     DATETIME_SHOWN,
     aware_datetime,
-    export_dataset,
-    plain_decimal,
     unneutralise_dataset,
 )
 
@@ -201,54 +200,6 @@ class SessionResource(resources.ModelResource):
         self._providers = None
         self._parsed: dict = {}
         self._changed = True
-
-    # --- Export -------------------------------------------------------------------------------------
-
-    def get_queryset(self):
-        return (
-            Session.objects.filter(activity__round=self.round_obj)
-            .select_related("activity__provider")
-            .order_by("activity__title", "starts_at", "pk")
-        )
-
-    def dehydrate_title(self, s):
-        return s.activity.title
-
-    def dehydrate_kind(self, s):
-        return str(ActivityKind(s.activity.kind).label)
-
-    def dehydrate_provider(self, s):
-        return s.activity.provider.name
-
-    def dehydrate_description(self, s):
-        return s.activity.description
-
-    def dehydrate_audience(self, s):
-        return str(Audience(s.activity.audience).label)
-
-    def dehydrate_hours(self, s):
-        return plain_decimal(s.activity.hours)  # a number cell in XLSX, "1,5" in CSV
-
-    def dehydrate_online(self, s):
-        return _yes() if s.activity.online else _no()
-
-    def dehydrate_starts(self, s):
-        return s.starts_at  # a date cell in Danish time (export_dataset)
-
-    def dehydrate_ends(self, s):
-        return s.ends_at
-
-    def dehydrate_place(self, s):
-        return s.place
-
-    def dehydrate_online_link(self, s):
-        return s.online_link
-
-    def dehydrate_capacity(self, s):
-        return s.capacity
-
-    def dehydrate_signup_deadline(self, s):
-        return s.signup_deadline
 
     # --- Import -------------------------------------------------------------------------------------
 
@@ -409,14 +360,6 @@ class SessionResource(resources.ModelResource):
 # --- The page's entry points ----------------------------------------------------------------------
 
 
-def catalogue_export(round_obj, fmt: str) -> tuple[bytes, str]:
-    """(file content, content type) in the active language; CSV with ';' and a UTF-8 BOM for Danish
-    Excel."""
-    dataset = SessionResource(round_obj).export()
-    dataset.title = str(pgettext_lazy("catalogue sheet", "Catalogue"))
-    return export_dataset(dataset, fmt)
-
-
 def _with_column_keys(dataset: tablib.Dataset) -> tablib.Dataset:
     """The dataset with each known column renamed to its key (other headers are left as they are)."""
     if dataset.headers:
@@ -481,7 +424,6 @@ def catalogue_file_has_cpr(content: bytes, filename: str) -> bool:
 __all__ = [
     "COLUMNS",
     "SessionResource",
-    "catalogue_export",
     "catalogue_file_has_cpr",
     "catalogue_import",
     "column_label",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("timer/<int:pk>/beslutning/", views.claim_decide, name="claim_decide"),
     path("runder/<int:round_id>/aktivitetsoverblik/", views.overview, name="overview"),
     path("runder/<int:round_id>/aktiviteter/eksport/", views.catalogue_export, name="catalogue_export"),
+    path("runder/<int:round_id>/tilmeldinger/eksport/", views.signups_export, name="signups_export"),
     path("runder/<int:round_id>/aktiviteter/import/", views.catalogue_import, name="catalogue_import"),
     # Catalogue editing (project leaders and providers)
     path("runder/<int:round_id>/aktiviteter/ny/", views.activity_new, name="activity_new"),

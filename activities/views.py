@@ -11,13 +11,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from activities import permissions, selectors, services
+from activities.exports import CATALOGUE as CATALOGUE_EXPORT
+from activities.exports import SIGNUPS as SIGNUPS_EXPORT
 from activities.feeds import practice_token
 from activities.forms import (
     ActivityForm,
@@ -32,10 +34,9 @@ from activities.forms import (
     WalkInFormSet,
 )
 from activities.models import Activity, RegistrationStatus, Session
-from activities.resources import catalogue_export as export_catalogue
 from activities.resources import catalogue_file_has_cpr, import_problems
 from activities.resources import catalogue_import as import_catalogue
-from ligepraksis import throttle
+from ligepraksis import exports, throttle
 from ligepraksis.cpr import CPR_MESSAGE
 from ligepraksis.errors import DomainError
 from ligepraksis.forms import form_errors_message
@@ -517,18 +518,25 @@ def session_cancel(request, pk: int):
 # --- Import and export (project leaders) ----------------------------------------------------------
 
 
-@login_required
-def catalogue_export(request, round_id: int):
+def _export(request, round_id: int, kind: str, back: str):
+    """A leaders' export of the round: CSV streamed, XLSX at once or, when large, made in the worker."""
     round_obj = permissions.get_round_for_user(request.user, round_id, roles=(Role.PROJECT_LEADER,))
     fmt = request.GET.get("format", "xlsx")
     if fmt not in ("xlsx", "csv"):
         messages.error(request, _("Choose XLSX or CSV."))
-        return redirect("activities:catalogue_import", round_id=round_id)
-    content, content_type = export_catalogue(round_obj, fmt)
-    response = HttpResponse(content, content_type=content_type)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="aktiviteter-{round_obj.year}-{stamp}.{fmt}"'
-    return response
+        return redirect(back, round_id=round_id)
+    return exports.respond(request, kind=kind, params={"round": round_obj.pk}, fmt=fmt)
+
+
+@login_required
+def catalogue_export(request, round_id: int):
+    return _export(request, round_id, CATALOGUE_EXPORT, "activities:catalogue_import")
+
+
+@login_required
+def signups_export(request, round_id: int):
+    """The round's sign-ups and attendance, one row per registration (project leaders)."""
+    return _export(request, round_id, SIGNUPS_EXPORT, "activities:overview")
 
 
 @login_required

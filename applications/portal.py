@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from applications import (
     demo,  # noqa: F401  (registers the demo builder)
+    exports,
     permissions,  # noqa: F401  (registers who may see a practice)
     personal_data,  # noqa: F401  (registers its part of a person's data)
     selectors,
@@ -14,11 +15,13 @@ from applications import (
 from applications.models import ApplicationStatus
 from applications.permissions import applications_for_user
 from ligepraksis import formatting
+from ligepraksis.exports import round_leaders
 from ligepraksis.models import ProgrammeRound, Role, RoleGrant
 from ligepraksis.permissions import role_grants, rounds_for_user
 from ligepraksis.registry import (
     Card,
     Link,
+    file_kind,
     measured_pages,
     menu_links,
     practice_part,
@@ -298,3 +301,9 @@ def pages():
         (grant.user, reverse("applications:selection", args=[r]) + "?suggest=1"),
         (grant.user, reverse("applications:export", args=[r]) + "?format=xlsx"),
     ]
+
+
+# --- The round's applications as a spreadsheet (large XLSX files are made in the worker) -----------
+
+
+file_kind(exports.KIND, allowed=round_leaders, table=exports.table_for_params)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from applications import permissions, selectors, services
 from applications import selection as selection_algorithm
-from applications.exports import export_applications
+from applications.exports import KIND as EXPORT_KIND
 from applications.forms import (
     AcceptForm,
     ApplicationForm,
@@ -27,7 +27,7 @@ from applications.forms import (
     SelectionFilterForm,
 )
 from applications.models import ApplicationStatus, Recommendation
-from ligepraksis import formatting, signin, throttle
+from ligepraksis import exports, formatting, signin, throttle
 from ligepraksis.email_links import link_page, send_login_link
 from ligepraksis.errors import DomainError
 from ligepraksis.forms import EmailForm, add_domain_error, form_errors_message
@@ -644,8 +644,4 @@ def export(request, round_id: int):
     if fmt not in ("xlsx", "csv"):
         messages.error(request, _("Choose XLSX or CSV."))
         return redirect("applications:selection", round_id=round_id)
-    content, content_type = export_applications(round_obj, fmt)
-    response = HttpResponse(content, content_type=content_type)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="ansoegninger-{round_obj.year}-{stamp}.{fmt}"'
-    return response
+    return exports.respond(request, kind=EXPORT_KIND, params={"round": round_obj.pk}, fmt=fmt)

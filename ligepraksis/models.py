@@ -480,3 +480,66 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.to}: {self.subject}"
+
+
+class FileJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Being made")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+def file_job_upload_to(job, filename: str) -> str:
+    return f"filejobs/{job.pk}/{filename}"
+
+
+class FileJob(models.Model):
+    """A file made in the worker: a large export or a report ("a row with a status", ARCHITECTURE).
+
+    The view writes the row (queued) and queues the task after commit. The task claims it with a
+    conditional update: queued, or running with an expired lease (`claimed_until` in the past: its
+    worker died) -> running with a new lease, attempts + 1. It renders the file with the function
+    its kind registered (ligepraksis.registry.file_kind) and finishes with done and the file, or
+    failed and the error, only while it still holds its lease. A beat task queues expired leases
+    again. The page polls the row, never Celery. What each `kind` makes and who may see it is the
+    registering app's business; the core imports no app (ligepraksis/filejobs.py).
+    """
+
+    kind = models.CharField(_("kind"), max_length=60)
+    params = models.JSONField(default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        "ligepraksis.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=FileJobStatus.choices, default=FileJobStatus.QUEUED
+    )
+    file = models.FileField(upload_to=file_job_upload_to, blank=True, max_length=300)
+    filename = models.CharField(max_length=200, blank=True)
+    rows = models.PositiveIntegerField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("file job")
+        verbose_name_plural = _("file jobs")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "claimed_until"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="running") | Q(claimed_until__isnull=False),
+                name="filejob_running_has_lease",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done") | Q(finished_at__isnull=False), name="filejob_done_has_time"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in (FileJobStatus.QUEUED, FileJobStatus.RUNNING)

@@ -65,6 +65,10 @@ def is_leader(user, round_obj) -> bool:
     return has_role(user, Role.PROJECT_LEADER, round_id=round_obj.pk)
 
 
+def is_leader_of_round_id(user, round_id) -> bool:
+    return round_id is not None and has_role(user, Role.PROJECT_LEADER, round_id=round_id)
+
+
 def is_steering(user, round_obj) -> bool:
     return has_role(user, Role.STEERING, round_id=round_obj.pk)
 

@@ -69,6 +69,24 @@ class PersonalData:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class FileKind:
+    """A kind of file the worker makes on the core's row with a status (ligepraksis.models.FileJob).
+
+    - `allowed(user, params) -> bool`: who may ask for it, see the job's page and download the file
+      (checked again at every download, so a lost role loses the file too);
+    - `table(params) -> ligepraksis.exports.Table`: a spreadsheet (its rows a lazy iterator), written by
+      the core as XLSX in openpyxl's write-only mode (flat memory) or streamed as CSV;
+    - or `render(params, out) -> int | None`: any other file (a PDF report), written to the binary
+      file `out`; returns the number of rows, if that means something.
+    """
+
+    name: str
+    allowed: Callable
+    table: Callable | None = None
+    render: Callable | None = None
+
+
 @dataclass
 class _Registry:
     # request -> links in the top menu (after the public catalogue link)
@@ -85,6 +103,8 @@ class _Registry:
     demo: list[tuple[int, str, Callable]] = field(default_factory=list)
     # What each app holds about a person (practices.Person): export and erasure, by `order`
     personal_data: list[PersonalData] = field(default_factory=list)
+    # name -> FileKind: the exports and reports the worker makes (ligepraksis/filejobs.py)
+    file_kinds: dict[str, FileKind] = field(default_factory=dict)
 
 
 registry = _Registry()
@@ -176,3 +196,10 @@ def personal_data(name: str, *, export: Callable, erase=None, rounds=None, order
     if all(p.name != name for p in registry.personal_data):
         registry.personal_data.append(PersonalData(name, export, erase, rounds, order))
         registry.personal_data.sort(key=lambda p: p.order)
+
+
+def file_kind(name: str, *, allowed: Callable, table: Callable | None = None, render: Callable | None = None):
+    """Register a kind of file the worker can make (see `FileKind`); the last registration of a name wins."""
+    if (table is None) == (render is None):
+        raise ValueError("A file kind has either a table or a render function.")
+    registry.file_kinds[name] = FileKind(name, allowed, table, render)

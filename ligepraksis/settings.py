@@ -281,6 +281,25 @@ MAIL_MAX_ATTEMPTS = _env(env.int, "MAIL_MAX_ATTEMPTS", default=8)
 if MAIL_LEASE_SECONDS <= 0 or MAIL_MAX_ATTEMPTS <= 0:
     raise ImproperlyConfigured("MAIL_LEASE_SECONDS and MAIL_MAX_ATTEMPTS must be positive.")
 
+# Spreadsheet exports (ligepraksis/exports.py): an XLSX with more rows than this is made in the worker
+# (openpyxl write-only, flat memory) on a row with a status; smaller ones at once. CSV always streams.
+EXPORT_XLSX_WORKER_ROWS = _env(env.int, "EXPORT_XLSX_WORKER_ROWS", default=2000)
+EXPORT_CHUNK_ROWS = 2000  # rows per fetch when an export reads its rows (.iterator(chunk_size=...))
+# A file job being made is leased this long (longer than the task's hard time limit); after that a
+# job whose worker died is queued again, at most FILE_JOB_MAX_ATTEMPTS times.
+FILE_JOB_LEASE_SECONDS = _env(env.int, "FILE_JOB_LEASE_SECONDS", default=360)
+FILE_JOB_MAX_ATTEMPTS = _env(env.int, "FILE_JOB_MAX_ATTEMPTS", default=3)
+# A finished file (it holds names) is deleted with its row after this many hours.
+FILE_JOB_KEEP_HOURS = _env(env.int, "FILE_JOB_KEEP_HOURS", default=48)
+if (
+    EXPORT_XLSX_WORKER_ROWS < 0
+    or min(FILE_JOB_LEASE_SECONDS, FILE_JOB_MAX_ATTEMPTS, FILE_JOB_KEEP_HOURS) <= 0
+):
+    raise ImproperlyConfigured(
+        "EXPORT_XLSX_WORKER_ROWS must not be negative; FILE_JOB_LEASE_SECONDS, FILE_JOB_MAX_ATTEMPTS and "
+        "FILE_JOB_KEEP_HOURS must be positive."
+    )
+
 # --- Celery: tasks in process unless a broker is configured --------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -296,7 +315,19 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
-CELERY_WORKER_MAX_TASKS_PER_CHILD = 50  # WeasyPrint's memory grows; recycle the child process
+# Three queues (README, docker-compose.yml): the outbox on "mail", served by a worker WITHOUT
+# --max-tasks-per-child (a mail never waits for a new child process); files (large exports, PDFs) on
+# "files", whose worker restarts its child every 50 tasks (WeasyPrint's memory grows); the rest on
+# the default "celery" queue, served by the files worker too. The child limit is therefore given on
+# the files worker's command line, not here (a setting would apply to every worker).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "ligepraksis.tasks.outbox_send": {"queue": "mail"},
+    "ligepraksis.tasks.outbox_retry": {"queue": "mail"},
+    "ligepraksis.tasks.file_job_run": {"queue": "files"},
+    "ligepraksis.tasks.file_job_retry": {"queue": "files"},
+    "ligepraksis.tasks.file_jobs_expire": {"queue": "files"},
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # The visibility timeout must exceed any task's time limit or countdown, or Redis redelivers
 # a task that is still running.
@@ -307,6 +338,16 @@ CELERY_BEAT_SCHEDULE = {
     "retry-outbox": {
         "task": "ligepraksis.tasks.outbox_retry",
         "schedule": 60,
+    },
+    # Large exports and reports: queue again what a dead worker left running (ligepraksis/filejobs.py).
+    "retry-file-jobs": {
+        "task": "ligepraksis.tasks.file_job_retry",
+        "schedule": 60,
+    },
+    # Finished files (they hold names) are deleted after FILE_JOB_KEEP_HOURS.
+    "expire-file-jobs": {
+        "task": "ligepraksis.tasks.file_jobs_expire",
+        "schedule": crontab(hour=3, minute=45),
     },
     "expire-waitlist-offers": {
         "task": "applications.tasks.expire_offers",

@@ -30,6 +30,8 @@ urlpatterns = [
     path(
         "adgangskode/faerdig/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"
     ),
+    path("filer/<int:pk>/", views.file_job, name="file_job"),
+    path("filer/<int:pk>/hent/", views.file_job_download, name="file_job_download"),
     path("", include("practices.urls")),
     path("", include("applications.urls")),
     path("", include("activities.urls")),

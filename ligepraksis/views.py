@@ -1,17 +1,19 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from ligepraksis import permissions, registry, signin, throttle
+from ligepraksis import filejobs, permissions, registry, signin, throttle
 from ligepraksis.email_links import link_page, send_login_link
+from ligepraksis.exports import CACHE_CONTROL
 from ligepraksis.forms import EmailForm
-from ligepraksis.models import ProgrammeRound
+from ligepraksis.models import FileJobStatus, ProgrammeRound
 
 
 def home(request):
@@ -93,3 +95,29 @@ def privacy(request):
         "controller_contact": settings.DATA_CONTROLLER_CONTACT,
     }
     return render(request, "privacy.html", context)
+
+
+@login_required
+def file_job(request, pk: int):
+    """A file being made in the worker (a large export): its status, and the download when it is ready.
+    The page asks again every few seconds while the file is being made (a Refresh header: no script)."""
+    job = filejobs.get_job_for_user(request.user, pk)
+    response = render(request, "file_job.html", {"job": job})
+    if job.is_pending:
+        response["Refresh"] = "3"
+    return response
+
+
+@login_required
+def file_job_download(request, pk: int):
+    """The finished file, only to those who may see the job (checked again at every download)."""
+    job = filejobs.get_job_for_user(request.user, pk)
+    if job.status != FileJobStatus.DONE or not job.file:
+        raise Http404
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, as_attachment=True, filename=job.filename or None)
+    response["Cache-Control"] = CACHE_CONTROL
+    return response

@@ -31,6 +31,13 @@ def english(client):
     return client
 
 
+def body(response) -> bytes:
+    """A response's body, whether it was streamed (a CSV export) or not."""
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
 def _close_worker_connections(**kwargs):
     """Runs in the worker thread after each task: leave no connection open to the test database."""
     connections.close_all()
@@ -42,9 +49,16 @@ def skip_without_broker() -> None:
         pytest.skip(NO_BROKER)
 
 
+# The queues of CELERY_TASK_ROUTES (ligepraksis/settings.py): the default, the outbox, files.
+QUEUES = ("celery", "mail", "files")
+
+
 @contextlib.contextmanager
-def real_worker():
-    """A Celery worker (a thread, pool "solo") on the configured broker while the block runs.
+def real_worker(queues=QUEUES, *, purge: bool = True):
+    """A Celery worker (a thread, pool "solo") consuming `queues` on the configured broker while the
+    block runs: by default every queue (in production the mail worker serves "mail" and the files
+    worker "files" and "celery"; see docker-compose.yml); a test may start it on one queue to show
+    that its task is routed there. `purge=False` keeps what an earlier worker of the test left queued.
 
     Tasks queued inside the block go to the broker instead of running in process. The test needs
     `django_db(transaction=True)`: the worker thread cannot see the test's open transaction. Tests take
@@ -60,10 +74,14 @@ def real_worker():
 
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
-    celery_app.control.purge()  # leftovers from earlier runs must not interfere
+    if purge:
+        celery_app.control.purge()  # leftovers from earlier runs must not interfere
     signals.task_postrun.connect(_close_worker_connections, weak=False)
     try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=15):
+        # Always name the queues: the worker's selection stays on the app for the next worker.
+        with start_worker(
+            celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=15, queues=list(queues)
+        ):
             yield celery_app
     finally:
         signals.task_postrun.disconnect(_close_worker_connections)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from activities import services as activity_services
-from activities.resources import catalogue_export
+from activities.exports import catalogue_export
 from activities.views import IMPORT_SESSION_KEY
 from ligepraksis.errors import DomainError
 from practices import services as practice_services

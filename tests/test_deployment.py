@@ -24,7 +24,7 @@ from django.conf import settings
 from django.urls import resolve
 
 ROOT = Path(__file__).resolve().parent.parent
-APP_SERVICES = ("web", "worker", "beat")
+APP_SERVICES = ("web", "worker", "mail-worker", "beat")
 # Settings variables a developer's shell (or CI) may have set; the subprocesses start without them.
 PORTAL_VARIABLES = (
     "DATABASE_URL",
@@ -134,6 +134,39 @@ def test_compose_command_points_at_a_module_that_imports(compose, service):
 
         module = importlib.import_module(target)
         assert isinstance(getattr(module, "celery_app", None), Celery), f"{target} has no celery_app"
+
+
+def _worker_queues(command: str) -> set[str]:
+    args = shlex.split(command)
+    for i, arg in enumerate(args):
+        if arg in ("-Q", "--queues"):
+            return set(args[i + 1].split(","))
+        if arg.startswith("--queues="):
+            return set(arg.split("=", 1)[1].split(","))
+    return {"celery"}
+
+
+def test_mail_has_its_own_worker_without_a_child_limit_and_files_keep_theirs(compose):
+    """Issue 9: a mail never waits 1.4 s for a new child process; WeasyPrint's worker is recycled."""
+    routes = settings.CELERY_TASK_ROUTES
+    assert routes["ligepraksis.tasks.outbox_send"]["queue"] == "mail"
+    assert routes["ligepraksis.tasks.outbox_retry"]["queue"] == "mail"
+    assert routes["ligepraksis.tasks.file_job_run"]["queue"] == "files"
+    assert settings.CELERY_TASK_DEFAULT_QUEUE == "celery"
+    # A setting would apply the child limit to every worker, the mail worker too.
+    assert getattr(settings, "CELERY_WORKER_MAX_TASKS_PER_CHILD", None) is None
+    workers = {
+        name: service["command"]
+        for name, service in compose["services"].items()
+        if " worker" in service.get("command", "")
+    }
+    served = {name: _worker_queues(command) for name, command in workers.items()}
+    assert served["mail-worker"] == {"mail"}
+    assert "--max-tasks-per-child" not in workers["mail-worker"]
+    assert served["worker"] == {"files", "celery"}
+    assert "--max-tasks-per-child=50" in workers["worker"]
+    queues = {route["queue"] for route in routes.values()} | {settings.CELERY_TASK_DEFAULT_QUEUE}
+    assert queues <= set().union(*served.values()), "a queue no worker serves"
 
 
 def test_command_parser_rejects_a_command_without_an_app():

@@ -9,8 +9,9 @@ from django.utils import timezone, translation
 
 from activities import selectors as activity_selectors
 from activities import services as activity_services
+from activities.exports import catalogue_export
 from activities.models import ActivityKind, Registration, RegistrationStatus, Session
-from activities.resources import catalogue_export, catalogue_import
+from activities.resources import catalogue_import
 from applications import permissions as app_permissions
 from applications import services as app_services
 from applications.models import ApplicationEvent, ApplicationStatus

@@ -18,6 +18,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -261,6 +262,13 @@ MATRIX = [
         row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404),
         query="?format=xlsx",
     ),
+    # --- Files made in the worker (a large export): those the export's kind allows, for the job's
+    # round (its project leaders, the requester among them); 404 for everyone else. "file_job" is a
+    # finished sign-ups export of the closed round that the leader asked for.
+    Case("file_job", "GET", "file_job", row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)),
+    Case(
+        "file_job_download", "GET", "file_job", row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)
+    ),
     # --- Activities: the public catalogue -------------------------------------------------------------
     # Objects: "activity" of the closed round run by the provider "VID"; "session" an upcoming session
     # of it; "registration" the practice's coordinator signed up for it; "claim" a pending hour claim
@@ -337,6 +345,21 @@ MATRIX = [
     ),
     Case(
         "activities:catalogue_export",
+        "GET",
+        "closed",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404),
+        query="?format=xlsx",
+    ),
+    # A round's sign-ups and attendance, one row per registration: its project leaders only.
+    Case(
+        "activities:signups_export",
+        "GET",
+        "closed",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404),
+        query="?format=csv",
+    ),
+    Case(
+        "activities:signups_export",
         "GET",
         "closed",
         row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404),
@@ -520,7 +543,24 @@ def world(region, closed_round, open_round, settings, tmp_path):
     objects["join_token"] = get_token(link_user, scope=signin.SCOPE_JOIN)
     objects["signin_token"] = get_token(link_user, scope=signin.SCOPE_SIGNIN)
     objects.update(_activity_world(closed_round, app, provider_org, owner))
+    objects["file_job"] = _file_job(closed_round, users["leader"])
     return users, objects
+
+
+def _file_job(round_obj, leader):
+    """A finished sign-ups export of the round, asked for by its leader."""
+    from ligepraksis import filejobs
+
+    with transaction.atomic():
+        job = filejobs.file_job_create(
+            kind="activities.signups",
+            params={"round": round_obj.pk},
+            user=leader,
+            filename="tilmeldinger.xlsx",
+        )
+    assert filejobs.run(job.pk)  # no broker in the tests: made at once
+    job.refresh_from_db()
+    return job
 
 
 def _activity_world(round_obj, app, provider_org, owner) -> dict:

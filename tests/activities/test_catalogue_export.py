@@ -16,10 +16,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from activities.exports import catalogue_export
 from activities.models import Activity, ActivityKind, Audience, Session
-from activities.resources import catalogue_export, catalogue_import, import_problems
+from activities.resources import catalogue_import, import_problems
 from tests.activities.service_factories import make_activity, make_session, provider
-from tests.helpers import login
+from tests.helpers import body, login
 
 
 @pytest.fixture(autouse=True)
@@ -97,9 +98,9 @@ def test_the_leaders_download_is_neutralised_too(client, closed_round, leader):
     _hostile_session(closed_round, "=1+2")
     login(client, leader)
     url = reverse("activities:catalogue_export", args=[closed_round.pk])
-    (xlsx_row,) = _xlsx_rows(client.get(url, {"format": "xlsx"}).content)
+    (xlsx_row,) = _xlsx_rows(body(client.get(url, {"format": "xlsx"})))
     assert xlsx_row["Titel"].data_type == "s" and xlsx_row["Titel"].value == "'=1+2"
-    (csv_row,) = _csv_rows(client.get(url, {"format": "csv"}).content)
+    (csv_row,) = _csv_rows(body(client.get(url, {"format": "csv"})))
     assert csv_row["Titel"] == "'=1+2"
 
 
@@ -448,7 +449,7 @@ def test_the_leaders_page_reads_its_own_download_back_and_finds_nothing_to_chang
     before = _full_catalogue(closed_round)
     login(client, leader)
     download = client.get(reverse("activities:catalogue_export", args=[closed_round.pk]), {"format": fmt})
-    upload = SimpleUploadedFile(f"katalog.{fmt}", download.content)
+    upload = SimpleUploadedFile(f"katalog.{fmt}", body(download))
     response = client.post(reverse("activities:catalogue_import", args=[closed_round.pk]), {"file": upload})
     assert response.status_code == 200 and response.context["problems"] == []
     page = response.content.decode()

@@ -35,6 +35,7 @@ from tests.activities.service_factories import (
     provider_user,
 )
 from tests.conftest import make_practice, make_user
+from tests.helpers import body as response_body
 from tests.helpers import english, login
 
 PDF = b"%PDF-1.4 evidence"
@@ -686,7 +687,7 @@ GOOD = (
 def test_export_has_a_row_per_session_in_both_formats(client, world, leader):
     client = login(english(client), leader)
     url = reverse("activities:catalogue_export", args=[world["round"].pk])
-    csv_text = client.get(url, {"format": "csv"}).content.decode("utf-8-sig")
+    csv_text = response_body(client.get(url, {"format": "csv"})).decode("utf-8-sig")
     assert csv_text.splitlines()[0].startswith("Title;Type;Provider")  # the page's language
     assert "Webinar om sårbare patienter;Webinar;VID" in csv_text
     workbook = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))

@@ -15,7 +15,7 @@ from ligepraksis.models import Role
 from ligepraksis.services import user_get_or_create
 from practices.models import Practice
 from tests.conftest import make_application, make_practice, make_user, signin_token
-from tests.helpers import english, login
+from tests.helpers import body, english, login
 
 
 @pytest.fixture
@@ -202,7 +202,7 @@ def test_leader_downloads_the_csv_export_with_the_practice(client, submitted, cl
     url = reverse("applications:export", args=[closed_round.pk]) + "?format=csv"
     response = login(client, leader).get(url)
     assert response.status_code == 200
-    text = response.content.decode("utf-8")
+    text = body(response).decode("utf-8")
     assert text.startswith("\ufeff")
     assert submitted.practice.name in text
 

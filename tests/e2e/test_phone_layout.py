@@ -73,7 +73,20 @@ def phone_world(world):  # noqa: F811 (the fixture imported above)
         round_obj=world.closed_round,
     )
     world.actors.update(selected=selected.created_by, provider=provider_user(world.activity.provider))
-    world.extra = {"selected": selected, "draft": draft, "claim": claim}
+    from django.db import transaction
+
+    from ligepraksis import filejobs
+
+    with transaction.atomic():  # a large export the leader asked for, made (no broker: at once)
+        file_job = filejobs.file_job_create(
+            kind="activities.signups",
+            params={"round": world.closed_round.pk},
+            user=leader,
+            filename="tilmeldinger-2026.xlsx",
+        )
+    filejobs.run(file_job.pk)
+    file_job.refresh_from_db()
+    world.extra = {"selected": selected, "draft": draft, "claim": claim, "file_job": file_job}
     return world
 
 
@@ -148,6 +161,7 @@ PAGES: list[tuple[str, str | None, Callable[[World], dict], str]] = [
         lambda w: {"pk": w.future_session.registrations.filter(practice=w.practice).first().pk},
         "",
     ),
+    ("file_job", "leader", lambda w: {"pk": w.extra["file_job"].pk}, ""),
     ("privacy", None, nothing, ""),
 ]
 
@@ -176,6 +190,8 @@ NOT_PAGES = {
     "applications:offer": "POST only",
     "applications:export": "a spreadsheet file",
     "activities:catalogue_export": "a spreadsheet file",
+    "activities:signups_export": "a spreadsheet file (or, when large, a redirect to file_job)",
+    "file_job_download": "a spreadsheet file made in the worker",
     "activities:claim_evidence": "an uploaded file",
     "activities:claim_decide": "POST only",
     "activities:session_cancel": "POST only",

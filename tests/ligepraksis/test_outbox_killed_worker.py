@@ -142,7 +142,8 @@ def _worker_env(smtp_port: int) -> dict[str, str]:
 
 
 class Worker:
-    """`celery -A ligepraksis worker` as a process of its own (own session: killable as a group)."""
+    """`celery -A ligepraksis worker -Q mail` as a process of its own (own session: killable as a
+    group), as docker-compose.yml's mail worker runs it (the outbox's tasks are routed to "mail")."""
 
     def __init__(self, name: str, env: dict[str, str], log_path: Path):
         self.node = f"{name}-{os.getpid()}@outbox-test"
@@ -150,7 +151,7 @@ class Worker:
         self._log = open(log_path, "wb")  # noqa: SIM115 - closed in kill()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "ligepraksis", "worker", "--pool=solo",
-             "--concurrency=1", "-Q", "celery", "-n", self.node, "-l", "INFO",
+             "--concurrency=1", "-Q", "mail", "-n", self.node, "-l", "INFO",
              "--without-mingle", "--without-gossip", "--without-heartbeat"],
             cwd=ROOT,
             env=env,
