@@ -506,21 +506,26 @@ class FileJob(models.Model):
     """
 
     kind = models.CharField(_("kind"), max_length=60)
-    params = models.JSONField(default=dict, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     requested_by = models.ForeignKey(
-        "ligepraksis.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "ligepraksis.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=FileJobStatus.choices, default=FileJobStatus.QUEUED
     )
-    file = models.FileField(upload_to=file_job_upload_to, blank=True, max_length=300)
-    filename = models.CharField(max_length=200, blank=True)
-    rows = models.PositiveIntegerField(null=True, blank=True)
-    error = models.TextField(blank=True)
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(_("file"), upload_to=file_job_upload_to, blank=True, max_length=300)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    claimed_until = models.DateTimeField(_("being made until"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("file job")

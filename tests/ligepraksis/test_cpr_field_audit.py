@@ -53,6 +53,10 @@ ALLOW_LIST = {
     "ligepraksis.OutboxMessage.body": "rendered",
     "ligepraksis.OutboxMessage.key": "system",
     "ligepraksis.OutboxMessage.last_error": "system",
+    # A file job's registered kind name, the file name the export composes, and the worker's error text.
+    "ligepraksis.FileJob.kind": "system",
+    "ligepraksis.FileJob.filename": "system",
+    "ligepraksis.FileJob.error": "system",
 }
 
 
