@@ -6,8 +6,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,20 +21,37 @@ from practices.permissions import own_practice_ids
 ZERO = Decimal("0")
 
 
-def catalogue_sessions(*, round_ids=None, kind=None, month=None, audience=None, upcoming_only=True, now=None):
-    """Sessions with their activity, provider and how many are confirmed (free places = capacity - that)."""
+def confirmed_count_subquery():
+    """How many are confirmed on the session (a correlated subquery: counted only over the sessions
+    a page lists, and left out of a paginator's count)."""
+    return Coalesce(
+        Subquery(
+            Registration.objects.filter(session=OuterRef("pk"), status=RegistrationStatus.CONFIRMED)
+            .order_by()
+            .values("session")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        ),
+        0,
+    )
+
+
+def catalogue_sessions(
+    *, round_ids=None, kind=None, month=None, audience=None, region=None, upcoming_only=True, now=None
+):
+    """Sessions with their activity, provider and how many are confirmed (free places = capacity - that).
+
+    `region`: only the sessions of that region's rounds (a Region or its pk)."""
     now = now or timezone.now()
     qs = (
         Session.objects.select_related("activity__provider", "activity__round")
-        .annotate(
-            confirmed_count=Count(
-                "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
-            )
-        )
+        .annotate(confirmed_count=confirmed_count_subquery())
         .order_by("starts_at", "pk")
     )
     if round_ids is not None:
         qs = qs.filter(activity__round_id__in=round_ids)
+    if region:
+        qs = qs.filter(activity__round__region=region)
     if upcoming_only:
         qs = qs.filter(starts_at__gte=now)
     if kind:
@@ -297,7 +314,12 @@ def waiting_count(session) -> int:
 
 
 def practice_claims(practice):
-    return HourClaim.objects.filter(practice=practice).select_related("person", "activity", "round")
+    """All the practice's hour claims, newest first."""
+    return (
+        HourClaim.objects.filter(practice=practice)
+        .select_related("person", "activity", "round")
+        .order_by("-submitted_at", "-pk")
+    )
 
 
 def open_sessions(*, round_ids=None, now=None):
@@ -311,16 +333,20 @@ def open_sessions(*, round_ids=None, now=None):
 def pending_claims(round_obj):
     return (
         HourClaim.objects.filter(round=round_obj, status=ClaimStatus.PENDING)
-        .select_related("practice", "person", "activity")
+        .select_related("round", "practice", "person", "activity")
         .order_by("submitted_at", "pk")
     )
 
 
-def catalogue_months(*, now=None) -> list[tuple[int, int]]:
-    """(year, month) of every month with an upcoming session, in Europe/Copenhagen."""
+def catalogue_months(*, region=None, now=None) -> list[tuple[int, int]]:
+    """(year, month) of every month with an upcoming session (of the region's rounds, when given), in
+    Europe/Copenhagen."""
     now = now or timezone.now()
+    sessions = Session.objects.filter(starts_at__gte=now)
+    if region:
+        sessions = sessions.filter(activity__round__region=region)
     firsts = (
-        Session.objects.filter(starts_at__gte=now)
+        sessions
         .annotate(month=TruncMonth("starts_at"))  # in the current time zone (Europe/Copenhagen)
         .order_by()
         .values_list("month", flat=True)
@@ -608,3 +634,62 @@ def startup_sessions_open(round_ids, *, now=None):
     for s in open_sessions(round_ids=round_ids, now=now).filter(activity__required=True):
         out.setdefault(s.activity.round_id, s)
     return out
+
+
+# --- Bounded lists: the catalogue's region, a practice's next sign-ups and its history ---------------
+
+
+def visitor_region_id(user) -> int | None:
+    """The region the catalogue shows by default: that of the (first, by name) practice the user acts
+    for; None for anyone else (they choose one in the filter)."""
+    if not user.is_authenticated:
+        return None
+    ids = own_practice_ids(user)
+    if not ids:
+        return None
+    return (
+        Practice.objects.filter(pk__in=ids)
+        .order_by("name", "pk")
+        .values_list("municipality__region_id", flat=True)
+        .first()
+    )
+
+
+NEXT_SIGNUPS = 20  # the hours page shows the practice's next sign-ups a page at a time
+FITTING_SESSIONS = 20  # and that many sessions that fit it (its region, open for sign-up)
+
+
+def upcoming_registrations(practice, *, now=None):
+    """The practice's sign-ups for sessions to come, soonest first (the hours page shows a page)."""
+    now = now or timezone.now()
+    return (
+        Registration.objects.filter(practice=practice, session__starts_at__gte=now)
+        .select_related("person", "session__activity__provider")
+        .order_by("session__starts_at", "person__name", "pk")
+    )
+
+
+def past_registrations(practice, *, now=None):
+    """The practice's sign-ups for sessions that have started, newest first (the history page)."""
+    now = now or timezone.now()
+    return (
+        Registration.objects.filter(practice=practice, session__starts_at__lt=now)
+        .select_related("person", "session__activity__provider")
+        .order_by("-session__starts_at", "person__name", "pk")
+    )
+
+
+def sessions_for_practice(practice, *, now=None, limit: int = FITTING_SESSIONS):
+    """Sessions open for sign-up in the practice's region, soonest first, at most `limit`, with the
+    number of open sessions there (one query each)."""
+    sessions = open_sessions(now=now).filter(activity__round__region__municipalities=practice.municipality_id)
+    return list(sessions[:limit]), sessions.count()
+
+
+def pending_claims_of_practice(practice, *, limit: int = NEXT_SIGNUPS):
+    """The practice's claims still waiting for a leader, oldest first, at most `limit`."""
+    return list(
+        HourClaim.objects.filter(practice=practice, status=ClaimStatus.PENDING)
+        .select_related("person", "activity")
+        .order_by("submitted_at", "pk")[:limit]
+    )
