@@ -346,8 +346,7 @@ def catalogue_months(*, region=None, now=None) -> list[tuple[int, int]]:
     if region:
         sessions = sessions.filter(activity__round__region=region)
     firsts = (
-        sessions
-        .annotate(month=TruncMonth("starts_at"))  # in the current time zone (Europe/Copenhagen)
+        sessions.annotate(month=TruncMonth("starts_at"))  # in the current time zone (Europe/Copenhagen)
         .order_by()
         .values_list("month", flat=True)
         .distinct()

@@ -403,7 +403,8 @@ def test_leader_lists_and_approves_a_claim(client, world, leader, claim):
     assert html.count('data-row="claim"') == 1
     assert reverse("activities:claim_evidence", args=[claim.pk]) in html
     response = client.post(
-        reverse("activities:claims_decide", args=[claim.round_id]), {"claims": [claim.pk], "decision": "approve"}
+        reverse("activities:claims_decide", args=[claim.round_id]),
+        {"claims": [claim.pk], "decision": "approve"},
     )
     assert response.status_code == 302
     claim.refresh_from_db()
