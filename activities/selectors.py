@@ -282,8 +282,15 @@ def round_overview(round_obj) -> list[Ledger]:
 
 
 def upcoming_fill_rates(round_obj, now=None):
-    sessions = catalogue_sessions(round_ids=[round_obj.pk], now=now).filter(cancelled_at__isnull=True)
-    return [(s, s.confirmed_count, s.capacity, int(s.confirmed_count * 100 / s.capacity)) for s in sessions]
+    """The round's upcoming sessions that are not cancelled, soonest first, with their confirmed
+    count (the overview shows a page of them, and `fill_rate()` of each)."""
+    return catalogue_sessions(round_ids=[round_obj.pk], now=now).filter(cancelled_at__isnull=True)
+
+
+def fill_rate(session) -> tuple:
+    """(session, confirmed, capacity, percent filled) for a session from upcoming_fill_rates()."""
+    confirmed = session.confirmed_count
+    return session, confirmed, session.capacity, int(confirmed * 100 / session.capacity)
 
 
 # --- The pages' lists ---------------------------------------------------------------------------

@@ -446,14 +446,19 @@ def attendance(request, pk: int):
 
 @login_required
 def overview(request, round_id: int):
+    """The round's participating practices (furthest behind first) and the fill rate of its upcoming
+    sessions, each a page at a time."""
     round_obj = permissions.get_round_for_user(request.user, round_id, roles=(Role.PROJECT_LEADER,))
+    ledgers = page_of(request, selectors.round_overview(round_obj))
+    sessions = page_of(request, selectors.upcoming_fill_rates(round_obj), param="hold")
     return render(
         request,
         "activities/overview.html",
         {
             "round": round_obj,
-            "ledgers": selectors.round_overview(round_obj),
-            "fill_rates": selectors.upcoming_fill_rates(round_obj),
+            "ledgers": ledgers,
+            "sessions": sessions,
+            "fill_rates": [selectors.fill_rate(s) for s in sessions],
             "pending_count": selectors.pending_claims(round_obj).count(),
         },
     )

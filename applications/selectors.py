@@ -73,9 +73,10 @@ def waitlist_rank(application: Application) -> int | None:
     )
 
 
-def applications_for_reviewer(round_obj: ProgrammeRound, user) -> list[Application]:
-    """The round's submitted applications a reviewer may see: never their own practice's."""
-    return list(applications_for_round(round_obj).filter(pk__in=_reviewable([round_obj.pk], user)))
+def applications_for_reviewer(round_obj: ProgrammeRound, user):
+    """The round's submitted applications a reviewer may see: never their own practice's (a queryset:
+    the round's list shows a page of it)."""
+    return applications_for_round(round_obj).filter(pk__in=_reviewable([round_obj.pk], user))
 
 
 def own_review_state(round_obj: ProgrammeRound, user) -> tuple[set[int], set[int]]:

@@ -492,7 +492,7 @@ def round_list(request, round_id: int):
         request.user, round_id, roles=(Role.PROJECT_LEADER, Role.STEERING)
     )
     is_leader = permissions.is_leader(request.user, round_obj)
-    apps = selectors.applications_for_reviewer(round_obj, request.user)
+    apps = page_of(request, selectors.applications_for_reviewer(round_obj, request.user))
     reviewed, conflicted = selectors.own_review_state(round_obj, request.user)
     return render(
         request,
