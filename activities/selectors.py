@@ -453,15 +453,21 @@ def sessions_with_attendance(sessions, *, now=None):
     )
 
 
-def my_activities(user):
-    """The activities a user may edit and take attendance for (permissions.editable_activities),
-    with their sessions (past and upcoming) and each session's attendance state: two queries."""
-    now = timezone.now()
-    activities = list(
+def kept_activities(user):
+    """The activities a user may edit and take attendance for (permissions.editable_activities), the
+    newest round first: the my-activities page shows a page of them."""
+    return (
         permissions.editable_activities(user)
         .select_related("round", "provider")
         .order_by("-round__year", "title", "pk")
     )
+
+
+def with_session_rows(activities, *, now=None):
+    """Give each activity (a page of them) its sessions, past and upcoming, and each session its
+    attendance state: one query, whatever the number of activities."""
+    now = now or timezone.now()
+    activities = list(activities)
     by_activity: dict[int, list] = defaultdict(list)
     sessions = sessions_with_attendance(
         Session.objects.filter(activity__in=[a.pk for a in activities]), now=now
@@ -475,6 +481,18 @@ def my_activities(user):
             1 for s in a.session_rows if s.attendance_state == AttendanceState.NEEDED
         )
     return activities
+
+
+ATTENDANCE_LISTED = 20  # the my-activities page lists that many sessions waiting for attendance
+
+
+def attendance_to_take(user, *, now=None, limit: int = ATTENDANCE_LISTED):
+    """(the first `limit` sessions of the user's activities whose attendance is still to be taken,
+    oldest first; how many there are): two queries."""
+    sessions = needs_attendance(
+        Session.objects.filter(activity__in=permissions.editable_activities(user)), now=now
+    ).order_by("starts_at", "pk")
+    return list(sessions.select_related("activity")[:limit]), sessions.count()
 
 
 def rounds_for_new_activity(user, *, today=None):

@@ -657,13 +657,16 @@ def my_activities(request):
     and upcoming sessions, each session's attendance state and a link to take attendance."""
     if not permissions.keeps_activities(request.user):
         raise PermissionDenied
-    activities = selectors.my_activities(request.user)
+    activities = page_of(request, selectors.kept_activities(request.user), per_page=20)
+    selectors.with_session_rows(activities.object_list)
+    needing, needing_count = selectors.attendance_to_take(request.user)
     return render(
         request,
         "activities/my_activities.html",
         {
             "activities": activities,
-            "needing": [s for a in activities for s in a.session_rows if s.attendance_state == "needed"],
+            "needing": needing,
+            "needing_count": needing_count,
             "new_rounds": selectors.rounds_for_new_activity(request.user),
             "states": selectors.AttendanceState,
         },

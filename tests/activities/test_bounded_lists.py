@@ -376,3 +376,41 @@ def test_overview_queries_are_equal_across_its_pages(big_round, round_leader, ac
     assert (few_html.count('data-row="fill"'), many_html.count('data-row="fill"')) == (FEW, PAGE_SIZE)
     assert many_queries == few_queries
     assert _render(client, url + "?side=2&hold=5", "participation")[1] == 1
+
+
+# --- My activities (leaders and providers) --------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_my_activities_queries_are_equal_for_5_and_250_activities(big_round, round_leader, region):
+    from activities.models import Activity
+
+    client = login(Client(), round_leader)
+    url = reverse("activities:mine")
+    client.get(url)
+    practice = make_practice(region)
+    person = make_person(practice)
+
+    def add(count: int):
+        org = provider()
+        activities = Activity.objects.bulk_create(
+            Activity(
+                round=big_round, provider=org, title=f"Aktivitet {i:03d}", kind="webinar", hours=Decimal("2")
+            )
+            for i in range(count)
+        )
+        sessions = _sessions(activities, count, past=True)  # one past session each, attendance not taken
+        Registration.objects.bulk_create(
+            Registration(session=s, person=person, practice=practice, status=RegistrationStatus.CONFIRMED)
+            for s in sessions
+        )
+
+    add(FEW)
+    few_queries, few_rows, few_html = _render(client, url, "my-session")
+    add(MANY - FEW)
+    many_queries, many_rows, many_html = _render(client, url, "my-session")
+    assert (few_rows, many_rows) == (FEW, 20)
+    assert many_queries == few_queries
+    needing = re.compile(r'data-testid="needing">(.*?)</ul>', re.S)
+    assert needing.search(few_html).group(1).count("<li") == FEW
+    assert needing.search(many_html).group(1).count("<li") == selectors.ATTENDANCE_LISTED
