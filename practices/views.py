@@ -1,8 +1,8 @@
 """Registering and joining a practice, and the practice's page of people.
 
-Any practice in the region can join the activities without applying: confirm an e-mail address,
-then register the practice. A practice that is already registered is joined through a colleague,
-who adds people on the practice's page of people.
+Any practice, of any region (its municipality gives it), can join the activities without applying:
+confirm an e-mail address, then register the practice. A practice that is already registered is
+joined through a colleague, who adds people on the practice's page of people.
 """
 
 from __future__ import annotations
