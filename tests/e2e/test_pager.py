@@ -96,8 +96,11 @@ def test_the_claims_queue_decides_the_ticked_claims_with_one_form(live_server, n
     expect(page.locator("form[data-testid=claims-form]")).to_have_count(1)
     ticks = page.get_by_role("checkbox", name=re.compile(re.escape(da("Include in the decision"))))
     expect(ticks).to_have_count(3)
-    ticks.nth(0).check()
-    ticks.nth(2).check()
+    # "Tick every claim on this page" (static/js/claims.js), then untick one.
+    page.get_by_role("button", name=da("Tick every claim on this page")).click()
+    for i in range(3):
+        expect(ticks.nth(i)).to_be_checked()
+    ticks.nth(1).uncheck()
     page.get_by_label(da("Approve"), exact=True).check()
     page.get_by_role("button", name=da("Record decision")).click()
     with translation.override("da"):
