@@ -296,15 +296,6 @@ def fill_rate(session) -> tuple:
 # --- The pages' lists ---------------------------------------------------------------------------
 
 
-def practice_registrations(practice):
-    """A practice's sign-ups, newest session first, with what the page shows joined in."""
-    return (
-        Registration.objects.filter(practice=practice)
-        .select_related("person", "session__activity__provider")
-        .order_by("-session__starts_at", "person__name", "pk")
-    )
-
-
 def session_signups_of_practice(session, practice):
     """The practice's active sign-ups (confirmed or waiting) for the session, with the person."""
     return (

@@ -325,7 +325,7 @@ def claim_new(request, pk: int):
     return render(request, "activities/claim_new.html", {"practice": practice, "form": form})
 
 
-def _claims_page(request, round_obj, form, *, status: int = 200):
+def _claims_page(request, round_obj, form):
     """A page of the pending claims with ONE decision form for those ticked; a refused batch shows
     the form again, bound, with the problem at its field."""
     page = page_of(
@@ -338,7 +338,6 @@ def _claims_page(request, round_obj, form, *, status: int = 200):
         request,
         "activities/claims.html",
         {"round": round_obj, "page": page, "form": form, "ticked": ticked},
-        status=status,
     )
 
 
