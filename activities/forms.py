@@ -9,7 +9,15 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import MAX_HOURS, Activity, ActivityKind, Audience, RegistrationStatus, Session
+from activities.models import (
+    MAX_HOURS,
+    Activity,
+    ActivityKind,
+    Audience,
+    HourClaim,
+    RegistrationStatus,
+    Session,
+)
 from ligepraksis.cpr import validate_no_cpr, validate_single_line
 from ligepraksis.formats.da import formats as da_formats
 from ligepraksis.forms import CrispyFormMixin
@@ -68,12 +76,14 @@ class HoursField(forms.DecimalField):
 
 
 class CatalogueFilterForm(forms.Form):
+    region = forms.ChoiceField(label=_("Region"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     month = forms.ChoiceField(label=_("Month"), required=False)
     audience = forms.ChoiceField(label=_("For"), required=False)
 
-    def __init__(self, *args, months=(), **kwargs):
+    def __init__(self, *args, months=(), regions=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", _("All regions"))] + [(str(r.pk), r.name) for r in regions]
         self.fields["kind"].choices = [("", _("All kinds"))] + list(ActivityKind.choices)
         self.fields["audience"].choices = [("", _("Everyone"))] + list(Audience.choices)
         self.fields["month"].choices = [("", _("All months"))] + [
@@ -86,6 +96,10 @@ class CatalogueFilterForm(forms.Form):
             return None
         year, month = value.split("-")
         return int(year), int(month)
+
+    def clean_region(self):
+        value = self.cleaned_data["region"]
+        return int(value) if value else None
 
 
 # --- Sign-up --------------------------------------------------------------------------------------
@@ -189,6 +203,21 @@ class ClaimDecisionForm(CrispyFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         validators=[validate_no_cpr],
     )
+
+
+class ClaimBatchForm(ClaimDecisionForm):
+    """One decision (approve, or reject with a reason) for the claims ticked on the queue's page."""
+
+    claims = forms.ModelMultipleChoiceField(
+        label=_("Claims"),
+        queryset=HourClaim.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick the claims the decision is for.")},
+    )
+
+    def __init__(self, *args, round_obj, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["claims"].queryset = HourClaim.objects.filter(round=round_obj)
 
 
 # --- Attendance -----------------------------------------------------------------------------------

@@ -21,11 +21,12 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,20 +48,37 @@ from practices.permissions import own_practice_ids
 ZERO = Decimal("0")
 
 
-def catalogue_sessions(*, round_ids=None, kind=None, month=None, audience=None, upcoming_only=True, now=None):
-    """Sessions with their activity, provider and how many are confirmed (free places = capacity - that)."""
+def confirmed_count_subquery():
+    """How many are confirmed on the session (a correlated subquery: counted only over the sessions
+    a page lists, and left out of a paginator's count)."""
+    return Coalesce(
+        Subquery(
+            Registration.objects.filter(session=OuterRef("pk"), status=RegistrationStatus.CONFIRMED)
+            .order_by()
+            .values("session")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        ),
+        0,
+    )
+
+
+def catalogue_sessions(
+    *, round_ids=None, kind=None, month=None, audience=None, region=None, upcoming_only=True, now=None
+):
+    """Sessions with their activity, provider and how many are confirmed (free places = capacity - that).
+
+    `region`: only the sessions of that region's rounds (a Region or its pk)."""
     now = now or timezone.now()
     qs = (
         Session.objects.select_related("activity__provider", "activity__round")
-        .annotate(
-            confirmed_count=Count(
-                "registrations", filter=Q(registrations__status=RegistrationStatus.CONFIRMED)
-            )
-        )
+        .annotate(confirmed_count=confirmed_count_subquery())
         .order_by("starts_at", "pk")
     )
     if round_ids is not None:
         qs = qs.filter(activity__round_id__in=round_ids)
+    if region:
+        qs = qs.filter(activity__round__region=region)
     if upcoming_only:
         qs = qs.filter(starts_at__gte=now)
     if kind:
@@ -427,20 +445,18 @@ def round_overview(round_obj) -> list[Ledger]:
 
 
 def upcoming_fill_rates(round_obj, now=None):
-    sessions = catalogue_sessions(round_ids=[round_obj.pk], now=now).filter(cancelled_at__isnull=True)
-    return [(s, s.confirmed_count, s.capacity, int(s.confirmed_count * 100 / s.capacity)) for s in sessions]
+    """The round's upcoming sessions that are not cancelled, soonest first, with their confirmed
+    count (the overview shows a page of them, and `fill_rate()` of each)."""
+    return catalogue_sessions(round_ids=[round_obj.pk], now=now).filter(cancelled_at__isnull=True)
+
+
+def fill_rate(session) -> tuple:
+    """(session, confirmed, capacity, percent filled) for a session from upcoming_fill_rates()."""
+    confirmed = session.confirmed_count
+    return session, confirmed, session.capacity, int(confirmed * 100 / session.capacity)
 
 
 # --- The pages' lists ---------------------------------------------------------------------------
-
-
-def practice_registrations(practice):
-    """A practice's sign-ups, newest session first, with what the page shows joined in."""
-    return (
-        Registration.objects.filter(practice=practice)
-        .select_related("person", "session__activity__provider")
-        .order_by("-session__starts_at", "person__name", "pk")
-    )
 
 
 def session_signups_of_practice(session, practice):
@@ -459,7 +475,12 @@ def waiting_count(session) -> int:
 
 
 def practice_claims(practice):
-    return HourClaim.objects.filter(practice=practice).select_related("person", "activity", "round")
+    """All the practice's hour claims, newest first."""
+    return (
+        HourClaim.objects.filter(practice=practice)
+        .select_related("person", "activity", "round")
+        .order_by("-submitted_at", "-pk")
+    )
 
 
 def open_sessions(*, round_ids=None, now=None):
@@ -473,17 +494,20 @@ def open_sessions(*, round_ids=None, now=None):
 def pending_claims(round_obj):
     return (
         HourClaim.objects.filter(round=round_obj, status=ClaimStatus.PENDING)
-        .select_related("practice", "person", "activity")
+        .select_related("round", "practice", "person", "activity")
         .order_by("submitted_at", "pk")
     )
 
 
-def catalogue_months(*, now=None) -> list[tuple[int, int]]:
-    """(year, month) of every month with an upcoming session, in Europe/Copenhagen."""
+def catalogue_months(*, region=None, now=None) -> list[tuple[int, int]]:
+    """(year, month) of every month with an upcoming session (of the region's rounds, when given), in
+    Europe/Copenhagen."""
     now = now or timezone.now()
+    sessions = Session.objects.filter(starts_at__gte=now)
+    if region:
+        sessions = sessions.filter(activity__round__region=region)
     firsts = (
-        Session.objects.filter(starts_at__gte=now)
-        .annotate(month=TruncMonth("starts_at"))  # in the current time zone (Europe/Copenhagen)
+        sessions.annotate(month=TruncMonth("starts_at"))  # in the current time zone (Europe/Copenhagen)
         .order_by()
         .values_list("month", flat=True)
         .distinct()
@@ -583,15 +607,21 @@ def sessions_with_attendance(sessions, *, now=None):
     )
 
 
-def my_activities(user):
-    """The activities a user may edit and take attendance for (permissions.editable_activities),
-    with their sessions (past and upcoming) and each session's attendance state: two queries."""
-    now = timezone.now()
-    activities = list(
+def kept_activities(user):
+    """The activities a user may edit and take attendance for (permissions.editable_activities), the
+    newest round first: the my-activities page shows a page of them."""
+    return (
         permissions.editable_activities(user)
         .select_related("round", "provider")
         .order_by("-round__year", "title", "pk")
     )
+
+
+def with_session_rows(activities, *, now=None):
+    """Give each activity (a page of them) its sessions, past and upcoming, and each session its
+    attendance state: one query, whatever the number of activities."""
+    now = now or timezone.now()
+    activities = list(activities)
     by_activity: dict[int, list] = defaultdict(list)
     sessions = sessions_with_attendance(
         Session.objects.filter(activity__in=[a.pk for a in activities]), now=now
@@ -605,6 +635,18 @@ def my_activities(user):
             1 for s in a.session_rows if s.attendance_state == AttendanceState.NEEDED
         )
     return activities
+
+
+ATTENDANCE_LISTED = 20  # the my-activities page lists that many sessions waiting for attendance
+
+
+def attendance_to_take(user, *, now=None, limit: int = ATTENDANCE_LISTED):
+    """(the first `limit` sessions of the user's activities whose attendance is still to be taken,
+    oldest first; how many there are): two queries."""
+    sessions = needs_attendance(
+        Session.objects.filter(activity__in=permissions.editable_activities(user)), now=now
+    ).order_by("starts_at", "pk")
+    return list(sessions.select_related("activity")[:limit]), sessions.count()
 
 
 def rounds_for_new_activity(user, *, today=None):
@@ -770,3 +812,62 @@ def startup_sessions_open(round_ids, *, now=None):
     for s in open_sessions(round_ids=round_ids, now=now).filter(activity__required=True):
         out.setdefault(s.activity.round_id, s)
     return out
+
+
+# --- Bounded lists: the catalogue's region, a practice's next sign-ups and its history ---------------
+
+
+def visitor_region_id(user) -> int | None:
+    """The region the catalogue shows by default: that of the (first, by name) practice the user acts
+    for; None for anyone else (they choose one in the filter)."""
+    if not user.is_authenticated:
+        return None
+    ids = own_practice_ids(user)
+    if not ids:
+        return None
+    return (
+        Practice.objects.filter(pk__in=ids)
+        .order_by("name", "pk")
+        .values_list("municipality__region_id", flat=True)
+        .first()
+    )
+
+
+NEXT_SIGNUPS = 20  # the hours page shows the practice's next sign-ups a page at a time
+FITTING_SESSIONS = 20  # and that many sessions that fit it (its region, open for sign-up)
+
+
+def upcoming_registrations(practice, *, now=None):
+    """The practice's sign-ups for sessions to come, soonest first (the hours page shows a page)."""
+    now = now or timezone.now()
+    return (
+        Registration.objects.filter(practice=practice, session__starts_at__gte=now)
+        .select_related("person", "session__activity__provider")
+        .order_by("session__starts_at", "person__name", "pk")
+    )
+
+
+def past_registrations(practice, *, now=None):
+    """The practice's sign-ups for sessions that have started, newest first (the history page)."""
+    now = now or timezone.now()
+    return (
+        Registration.objects.filter(practice=practice, session__starts_at__lt=now)
+        .select_related("person", "session__activity__provider")
+        .order_by("-session__starts_at", "person__name", "pk")
+    )
+
+
+def sessions_for_practice(practice, *, now=None, limit: int = FITTING_SESSIONS):
+    """Sessions open for sign-up in the practice's region, soonest first, at most `limit`, with the
+    number of open sessions there (one query each)."""
+    sessions = open_sessions(now=now).filter(activity__round__region__municipalities=practice.municipality_id)
+    return list(sessions[:limit]), sessions.count()
+
+
+def pending_claims_of_practice(practice, *, limit: int = NEXT_SIGNUPS):
+    """The practice's claims still waiting for a leader, oldest first, at most `limit`."""
+    return list(
+        HourClaim.objects.filter(practice=practice, status=ClaimStatus.PENDING)
+        .select_related("person", "activity")
+        .order_by("submitted_at", "pk")[:limit]
+    )

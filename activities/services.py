@@ -483,3 +483,46 @@ def claim_decide(*, user, claim: HourClaim, approve: bool, reason: str = "", now
         claim.save()
         notifications.claim_decided_enqueue(claim)
     return claim
+
+
+def _claim_label(claim: HourClaim) -> str:
+    return f"{claim.practice.name} · {claim.person.name} · {formatting.day(claim.occurred_on)}"
+
+
+def claims_decide(*, user, claims, approve: bool, reason: str = "", now=None) -> list[HourClaim]:
+    """One decision for several claims (the leaders' queue): all of them are decided, or none.
+
+    A batch holding a claim the leader may not decide (`permissions.can_decide_claim`: a practice they
+    act for, or another round's) or one decided meanwhile is refused whole, naming those claims; each
+    claim is then decided by `claim_decide`, its one rule, in the same transaction."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = list(
+            HourClaim.objects.select_for_update(of=("self",))
+            .select_related("round", "practice", "person")
+            .filter(pk__in=[c.pk for c in claims])
+            .order_by("practice__name", "occurred_on", "pk")
+        )
+        if not locked:
+            raise DomainError(_("Tick the claims the decision is for."), field="claims")
+        not_theirs = [c for c in locked if not permissions.can_decide_claim(user, c)]
+        if not_theirs:
+            raise DomainError(
+                _(
+                    "Nothing is decided: you may not decide on %(claims)s (you act for the practice, so "
+                    "another project leader must decide on its hours). Untick it and try again."
+                )
+                % {"claims": "; ".join(_claim_label(c) for c in not_theirs)},
+                field="claims",
+                code="own_practice",
+            )
+        decided = [c for c in locked if c.status != ClaimStatus.PENDING]
+        if decided:
+            raise DomainError(
+                _("Nothing is decided: %(claims)s has already been decided.")
+                % {"claims": "; ".join(_claim_label(c) for c in decided)},
+                field="claims",
+            )
+        return [
+            claim_decide(user=user, claim=claim, approve=approve, reason=reason, now=now) for claim in locked
+        ]

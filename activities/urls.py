@@ -12,11 +12,12 @@ urlpatterns = [
     path("aktiviteter/tilmeldinger/<int:pk>/afmeld/", views.registration_cancel, name="registration_cancel"),
     path("timer/", views.my_hours, name="my_hours"),
     path("praksis/<int:pk>/timer/", views.practice_hours, name="practice_hours"),
+    path("praksis/<int:pk>/timer/historik/", views.practice_history, name="practice_history"),
     path("praksis/<int:pk>/timer/ny/", views.claim_new, name="claim_new"),
     path("timer/<int:pk>/dokumentation/", views.claim_evidence, name="claim_evidence"),
     # Project leaders
     path("runder/<int:round_id>/timer/", views.claims, name="claims"),
-    path("timer/<int:pk>/beslutning/", views.claim_decide, name="claim_decide"),
+    path("runder/<int:round_id>/timer/beslutning/", views.claims_decide, name="claims_decide"),
     path("runder/<int:round_id>/aktivitetsoverblik/", views.overview, name="overview"),
     path("runder/<int:round_id>/aktiviteter/eksport/", views.catalogue_export, name="catalogue_export"),
     path("runder/<int:round_id>/tilmeldinger/eksport/", views.signups_export, name="signups_export"),

@@ -13,8 +13,10 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from activities import permissions, selectors, services
@@ -26,7 +28,7 @@ from activities.forms import (
     AttendanceForm,
     CancelSessionForm,
     CatalogueFilterForm,
-    ClaimDecisionForm,
+    ClaimBatchForm,
     ClaimForm,
     ImportForm,
     SessionForm,
@@ -41,7 +43,8 @@ from ligepraksis.cpr import CPR_MESSAGE
 from ligepraksis.errors import DomainError
 from ligepraksis.forms import form_errors_message
 from ligepraksis.links import absolute_url
-from ligepraksis.models import ProgrammeRound, ProviderOrganisation, Role
+from ligepraksis.models import ProgrammeRound, ProviderOrganisation, Region, Role
+from ligepraksis.paging import page_of
 from practices.selectors import current_members
 
 IMPORT_SESSION_KEY = "activities.catalogue_import"
@@ -75,16 +78,30 @@ def _names(registrations) -> str:
 
 
 def catalogue(request):
-    """Upcoming sessions of every round: any practice in the region may join."""
-    filters = CatalogueFilterForm(request.GET or None, months=selectors.catalogue_months())
-    criteria = filters.cleaned_data if filters.is_valid() else {}
+    """Upcoming sessions, a page at a time, of the visitor's region (that of the practice a logged-in
+    user acts for, else the one chosen in the filter): any practice in the region may join."""
+    data = request.GET.copy()
+    if "region" not in data:
+        default_region = selectors.visitor_region_id(request.user)
+        if default_region:
+            data["region"] = str(default_region)
+    region = data.get("region") if str(data.get("region", "")).isdigit() else None
+    filters = CatalogueFilterForm(
+        data,
+        months=selectors.catalogue_months(region=region),
+        regions=Region.objects.order_by("name"),
+    )
+    filters.is_valid()  # a filter that does not validate (a month gone by) is left out, the rest apply
+    criteria = filters.cleaned_data
     sessions = selectors.catalogue_sessions(
+        region=criteria.get("region"),
         kind=criteria.get("kind") or None,
         month=criteria.get("month"),
         audience=criteria.get("audience") or None,
     )
-    rows = [(s, selectors.free_places(s)) for s in sessions]
-    return render(request, "activities/catalogue.html", {"filters": filters, "rows": rows})
+    page = page_of(request, sessions)
+    rows = [(s, selectors.free_places(s)) for s in page]
+    return render(request, "activities/catalogue.html", {"filters": filters, "rows": rows, "page": page})
 
 
 def activity(request, pk: int):
@@ -219,19 +236,22 @@ def my_hours(request):
 
 @login_required
 def practice_hours(request, pk: int):
+    """Where the practice stands: its hours, its next sign-ups and the sessions that fit it (open in
+    its region), each list bounded; the history is a page of its own (practice_history)."""
     practice = permissions.get_practice_for_user(request.user, pk)
     now = timezone.now()
     ledgers = selectors.ledgers(selectors.active_participations(practice))
     for ledger in ledgers:
         ledger.people = sorted(ledger.by_person.values(), key=lambda row: row.name)
-    registrations = list(selectors.practice_registrations(practice))
-    for registration in registrations:
+    upcoming = page_of(
+        request, selectors.upcoming_registrations(practice, now=now), per_page=selectors.NEXT_SIGNUPS
+    )
+    for registration in upcoming:
         registration.cancellable = registration.can_cancel(now)
-    upcoming = [r for r in registrations if r.session.starts_at >= now]
-    past = [r for r in registrations if r.session.starts_at < now]
     is_own = permissions.acts_for(request.user, practice.pk)
-    open_rows = [(s, selectors.free_places(s)) for s in selectors.open_sessions(now=now)] if is_own else []
-    selectors.mark_counting(ledgers, registrations=registrations, sessions=[s for s, _free in open_rows])
+    fitting, fitting_count = selectors.sessions_for_practice(practice, now=now) if is_own else ([], 0)
+    open_rows = [(s, selectors.free_places(s)) for s in fitting]
+    selectors.mark_counting(ledgers, registrations=upcoming.object_list, sessions=fitting)
     return render(
         request,
         "activities/practice_hours.html",
@@ -239,15 +259,31 @@ def practice_hours(request, pk: int):
             "practice": practice,
             "ledgers": ledgers,
             "upcoming": upcoming,
-            "past": past,
             "open_rows": open_rows,
-            "claims": selectors.practice_claims(practice),
+            "open_count": fitting_count,
+            "claims": selectors.pending_claims_of_practice(practice),
             "is_own": is_own,
             "now": now,
             # The feed links are keys to the practice's calendar: only for those acting for it.
             "feed_url": _practice_feed_url(request, practice) if is_own else "",
             "person_feeds": _person_feeds(request, practice) if is_own else [],
         },
+    )
+
+
+@login_required
+def practice_history(request, pk: int):
+    """The practice's past sign-ups and all its hour claims, a page of each at a time."""
+    practice = permissions.get_practice_for_user(request.user, pk)
+    now = timezone.now()
+    past = page_of(request, selectors.past_registrations(practice, now=now))
+    claims = page_of(request, selectors.practice_claims(practice), param="krav")
+    ledgers = selectors.ledgers(selectors.active_participations(practice))
+    selectors.mark_counting(ledgers, registrations=past.object_list)
+    return render(
+        request,
+        "activities/practice_history.html",
+        {"practice": practice, "past": past, "claims": claims},
     )
 
 
@@ -290,54 +326,59 @@ def claim_new(request, pk: int):
     return render(request, "activities/claim_new.html", {"practice": practice, "form": form})
 
 
-def _claims_page(request, round_obj, *, bound_claim_id: int | None = None, bound_form=None):
-    """The pending claims, each with its decision form; a refused decision shows its own form again,
-    bound, so the problem stands at its field."""
-    pending = [
-        (
-            claim,
-            bound_form if claim.pk == bound_claim_id else ClaimDecisionForm(prefix=f"c{claim.pk}"),
-        )
-        for claim in selectors.pending_claims(round_obj)
-    ]
-    return render(request, "activities/claims.html", {"round": round_obj, "pending": pending})
+def _claims_page(request, round_obj, form):
+    """A page of the pending claims with ONE decision form for those ticked; a refused batch shows
+    the form again, bound, with the problem at its field."""
+    page = page_of(
+        request, selectors.pending_claims(round_obj), path=reverse("activities:claims", args=[round_obj.pk])
+    )
+    for claim in page:
+        claim.may_decide = permissions.can_decide_claim(request.user, claim)
+    ticked = {str(v) for v in form["claims"].value() or []} if form.is_bound else set()
+    return render(
+        request,
+        "activities/claims.html",
+        {"round": round_obj, "page": page, "form": form, "ticked": ticked},
+    )
 
 
 @login_required
 def claims(request, round_id: int):
     round_obj = permissions.get_round_for_user(request.user, round_id, roles=(Role.PROJECT_LEADER,))
-    return _claims_page(request, round_obj)
+    return _claims_page(request, round_obj, ClaimBatchForm(round_obj=round_obj))
 
 
 @login_required
 @require_POST
-def claim_decide(request, pk: int):
-    claim = permissions.get_claim_for_leader(request.user, pk)
-    form = ClaimDecisionForm(request.POST, prefix=f"c{claim.pk}")
+def claims_decide(request, round_id: int):
+    """One decision for the ticked claims: all are decided, or none (services.claims_decide)."""
+    round_obj = permissions.get_round_for_user(request.user, round_id, roles=(Role.PROJECT_LEADER,))
+    form = ClaimBatchForm(request.POST, round_obj=round_obj)
     if form.is_valid():
         approve = form.cleaned_data["decision"] == "approve"
         try:
-            services.claim_decide(
-                user=request.user, claim=claim, approve=approve, reason=form.cleaned_data["reason"]
+            decided = services.claims_decide(
+                user=request.user,
+                claims=list(form.cleaned_data["claims"]),
+                approve=approve,
+                reason=form.cleaned_data["reason"],
             )
         except DomainError as exc:
-            if not (exc.field and exc.field in form.fields):  # decided meanwhile, or not theirs
-                messages.error(request, exc.message)
-                return redirect("activities:claims", round_id=claim.round_id)
             _error_to_form(form, exc)
         else:
+            n = len(decided)
             messages.success(
                 request,
                 (
-                    _("The hours of %(practice)s are approved.")
+                    ngettext("%(n)s claim is approved.", "%(n)s claims are approved.", n)
                     if approve
-                    else _("The claim of %(practice)s is rejected.")
+                    else ngettext("%(n)s claim is rejected.", "%(n)s claims are rejected.", n)
                 )
-                % {"practice": claim.practice.name},
+                % {"n": n},
             )
-            return redirect("activities:claims", round_id=claim.round_id)
-    messages.error(request, _("The decision was not recorded; see the claim below."))
-    return _claims_page(request, claim.round, bound_claim_id=claim.pk, bound_form=form)
+            return redirect("activities:claims", round_id=round_obj.pk)
+    messages.error(request, _("The decision was not recorded; see the form below."))
+    return _claims_page(request, round_obj, form)
 
 
 @login_required
@@ -405,14 +446,19 @@ def attendance(request, pk: int):
 
 @login_required
 def overview(request, round_id: int):
+    """The round's participating practices (furthest behind first) and the fill rate of its upcoming
+    sessions, each a page at a time."""
     round_obj = permissions.get_round_for_user(request.user, round_id, roles=(Role.PROJECT_LEADER,))
+    ledgers = page_of(request, selectors.round_overview(round_obj))
+    sessions = page_of(request, selectors.upcoming_fill_rates(round_obj), param="hold")
     return render(
         request,
         "activities/overview.html",
         {
             "round": round_obj,
-            "ledgers": selectors.round_overview(round_obj),
-            "fill_rates": selectors.upcoming_fill_rates(round_obj),
+            "ledgers": ledgers,
+            "sessions": sessions,
+            "fill_rates": [selectors.fill_rate(s) for s in sessions],
             "pending_count": selectors.pending_claims(round_obj).count(),
         },
     )
@@ -618,13 +664,16 @@ def my_activities(request):
     and upcoming sessions, each session's attendance state and a link to take attendance."""
     if not permissions.keeps_activities(request.user):
         raise PermissionDenied
-    activities = selectors.my_activities(request.user)
+    activities = page_of(request, selectors.kept_activities(request.user), per_page=20)
+    selectors.with_session_rows(activities.object_list)
+    needing, needing_count = selectors.attendance_to_take(request.user)
     return render(
         request,
         "activities/my_activities.html",
         {
             "activities": activities,
-            "needing": [s for a in activities for s in a.session_rows if s.attendance_state == "needed"],
+            "needing": needing,
+            "needing_count": needing_count,
             "new_rounds": selectors.rounds_for_new_activity(request.user),
             "states": selectors.AttendanceState,
         },

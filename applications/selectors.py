@@ -13,7 +13,7 @@ from django.utils import timezone
 from applications import permissions, selection
 from applications.models import PLACE_HOLDING, Application, ApplicationStatus, Recommendation, Review, Score
 from ligepraksis.models import Area, ProgrammeRound
-from practices.models import PracticeType
+from practices.models import Practice, PracticeType
 from practices.permissions import own_practice_ids
 
 TWO = Decimal("0.01")
@@ -73,9 +73,10 @@ def waitlist_rank(application: Application) -> int | None:
     )
 
 
-def applications_for_reviewer(round_obj: ProgrammeRound, user) -> list[Application]:
-    """The round's submitted applications a reviewer may see: never their own practice's."""
-    return list(applications_for_round(round_obj).filter(pk__in=_reviewable([round_obj.pk], user)))
+def applications_for_reviewer(round_obj: ProgrammeRound, user):
+    """The round's submitted applications a reviewer may see: never their own practice's (a queryset:
+    the round's list shows a page of it)."""
+    return applications_for_round(round_obj).filter(pk__in=_reviewable([round_obj.pk], user))
 
 
 def own_review_state(round_obj: ProgrammeRound, user) -> tuple[set[int], set[int]]:
@@ -91,13 +92,12 @@ def own_review_state(round_obj: ProgrammeRound, user) -> tuple[set[int], set[int
     return reviewed, conflicted
 
 
-def criterion_means(round_obj: ProgrammeRound) -> dict[int, dict[int, Decimal]]:
-    """application id -> criterion id -> mean score (one query)."""
-    rows = (
-        Score.objects.filter(review__application__round=round_obj, review__conflict_of_interest=False)
-        .values("review__application_id", "criterion_id")
-        .annotate(mean=Avg("value"))
-    )
+def criterion_means(round_obj: ProgrammeRound, application_ids=None) -> dict[int, dict[int, Decimal]]:
+    """application id -> criterion id -> mean score (one query); only of `application_ids` if given."""
+    scores = Score.objects.filter(review__application__round=round_obj, review__conflict_of_interest=False)
+    if application_ids is not None:
+        scores = scores.filter(review__application_id__in=list(application_ids))
+    rows = scores.values("review__application_id", "criterion_id").annotate(mean=Avg("value"))
     out: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for row in rows:
         out[row["review__application_id"]][row["criterion_id"]] = _mean(row["mean"])
@@ -188,14 +188,47 @@ class Spread:
 
 def spread(groups: RoundGroups, applications) -> Spread:
     """How the given (selected) applications spread over areas, municipalities, forms and size bands."""
-    form_labels = dict(groups.forms)
     counts: dict[tuple[str, str], int] = defaultdict(int)
+    applications = list(applications)
     for app in applications:
         p = app.practice
         counts[("area", groups.area(p) or "")] += 1
         counts[("municipality", p.municipality.name)] += 1
         counts[("form", p.form)] += 1
         counts[("size", groups.size_band(p) or "")] += 1
+    return _spread_rows(groups, counts, len(applications))
+
+
+def selection_spread(groups: RoundGroups, round_obj: ProgrammeRound) -> Spread:
+    """`spread()` of the applications holding a place in the round, counted by the database (one
+    grouped query, whatever the number of applications): the selection workspace shows its
+    applications a page at a time, the spread is over all of them."""
+    rows = (
+        Application.objects.filter(round=round_obj, status__in=PLACE_HOLDING)
+        .values("practice__municipality_id", "practice__municipality__name", "practice__form",
+                "practice__doctor_capacities")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )  # fmt: skip
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    total = 0
+    for row in rows:
+        practice = Practice(
+            municipality_id=row["practice__municipality_id"],
+            form=row["practice__form"],
+            doctor_capacities=row["practice__doctor_capacities"],
+        )
+        n = row["n"]
+        total += n
+        counts[("area", groups.area(practice) or "")] += n
+        counts[("municipality", row["practice__municipality__name"])] += n
+        counts[("form", practice.form)] += n
+        counts[("size", groups.size_band(practice) or "")] += n
+    return _spread_rows(groups, counts, total)
+
+
+def _spread_rows(groups: RoundGroups, counts, total: int) -> Spread:
+    form_labels = dict(groups.forms)
     rows = []
     for dim, names in (
         ("area", [(a, a) for a in groups.areas]),
@@ -206,7 +239,35 @@ def spread(groups: RoundGroups, applications) -> Spread:
         for key, label in names:
             rows.append(SpreadRow(dim, key, label, counts.get((dim, key), 0)))
     missing = [r for r in rows if r.count == 0 and r.dimension != "municipality"]
-    return Spread(rows=rows, missing=missing, total=len(list(applications)))
+    return Spread(rows=rows, missing=missing, total=total)
+
+
+def selection_rows(
+    round_obj: ProgrammeRound, groups: RoundGroups, *, status="", area="", form="", recommendation=""
+):
+    """The selection workspace's applications (its order) narrowed by the filters, in the database."""
+    qs = applications_for_selection(round_obj)
+    if status:
+        qs = qs.filter(status=status)
+    if area:
+        qs = qs.filter(
+            practice__municipality_id__in=[m for m, a in groups.area_of_municipality.items() if a == area]
+        )
+    if form:
+        qs = qs.filter(practice__form=form)
+    if recommendation:
+        qs = qs.filter(recommendation=recommendation)
+    return qs
+
+
+def waiting_list(round_obj: ProgrammeRound):
+    """The round's waiting list in its order (rank 1 first)."""
+    return (
+        Application.objects.filter(round=round_obj, status=ApplicationStatus.WAITLISTED)
+        .with_waitlist_rank()
+        .select_related("practice")
+        .order_by("waitlist_rank", "pk")
+    )
 
 
 SUGGESTION_POOL = (

@@ -32,6 +32,7 @@ from ligepraksis.email_links import link_page, send_login_link
 from ligepraksis.errors import DomainError
 from ligepraksis.forms import EmailForm, add_domain_error, form_errors_message
 from ligepraksis.models import ProgrammeRound, Role
+from ligepraksis.paging import page_of
 from practices import selectors as practice_selectors
 from practices import services as practice_services
 from practices.forms import LookupForm, PracticeRegisterForm
@@ -491,7 +492,7 @@ def round_list(request, round_id: int):
         request.user, round_id, roles=(Role.PROJECT_LEADER, Role.STEERING)
     )
     is_leader = permissions.is_leader(request.user, round_obj)
-    apps = selectors.applications_for_reviewer(round_obj, request.user)
+    apps = page_of(request, selectors.applications_for_reviewer(round_obj, request.user))
     reviewed, conflicted = selectors.own_review_state(round_obj, request.user)
     return render(
         request,
@@ -513,22 +514,12 @@ def selection(request, round_id: int):
     """The project leaders' selection workspace: scores, recommendations, spread and a suggestion."""
     round_obj = permissions.get_round_for_user(request.user, round_id, roles=(Role.PROJECT_LEADER,))
     groups = selectors.round_groups(round_obj)
-    all_apps = list(selectors.applications_for_selection(round_obj))
-    means = selectors.criterion_means(round_obj)
     criteria = list(round_obj.criteria.all())
-    selected = [a for a in all_apps if a.holds_place()]
     filters = SelectionFilterForm(request.GET or None, areas=groups.areas)
-    shown = all_apps
-    if filters.is_valid():
-        f = filters.cleaned_data
-        if f["status"]:
-            shown = [a for a in shown if a.status == f["status"]]
-        if f["area"]:
-            shown = [a for a in shown if groups.area(a.practice) == f["area"]]
-        if f["form"]:
-            shown = [a for a in shown if a.practice.form == f["form"]]
-        if f["recommendation"]:
-            shown = [a for a in shown if a.recommendation == f["recommendation"]]
+    criteria_chosen = filters.cleaned_data if filters.is_valid() else {}
+    # A page of the applications at a time; the spread is counted over all of them by the database.
+    page = page_of(request, selectors.selection_rows(round_obj, groups, **criteria_chosen))
+    means = selectors.criterion_means(round_obj, application_ids=[a.pk for a in page])
     rows = [
         {
             "app": a,
@@ -537,7 +528,7 @@ def selection(request, round_id: int):
             "criterion_means": [means.get(a.pk, {}).get(c.pk) for c in criteria],
             "recommendation": Recommendation.Outcome(a.recommendation).label if a.recommendation else "",
         }
-        for a in shown
+        for a in page
     ]
     suggestion = suggestion_rows = suggestion_uncovered = preview = None
     if request.GET.get("suggest"):
@@ -552,18 +543,15 @@ def selection(request, round_id: int):
             "rows": rows,
             "criteria": criteria,
             "filters": filters,
-            "spread": selectors.spread(groups, selected),
+            "spread": selectors.selection_spread(groups, round_obj),
+            "page": page,
             "places_taken": selectors.places_taken(round_obj),
             "suggestion": suggestion,
             "suggestion_rows": suggestion_rows,
             "suggestion_uncovered": suggestion_uncovered,
             "suggestion_preview": preview,
             "decision_form": DecisionForm(),
-            "waitlist": [
-                a
-                for a in sorted(all_apps, key=lambda a: a.waitlist_rank or 0)
-                if a.status == ApplicationStatus.WAITLISTED
-            ],
+            "waitlist": selectors.waiting_list(round_obj),
         },
     )
 

@@ -82,11 +82,20 @@ class PracticeRegisterForm(CrispyFormMixin, forms.ModelForm):
 
 
 class JoinPracticeForm(PracticeRegisterForm):
+    """A practice of any region joins: its municipality (listed under its region) gives its region."""
+
     person_name = forms.CharField(label=_("Your name"), max_length=200, validators=[validate_no_cpr])
     person_kind = forms.ChoiceField(label=_("You are"), choices=PersonKind.choices)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        municipality = self.fields["municipality"]
+        municipality.queryset = Municipality.objects.select_related("region").order_by("region__name", "name")
+        municipality.help_text = _("The municipality gives the practice's region.")
+        groups: dict[str, list] = {}
+        for m in municipality.queryset:
+            groups.setdefault(m.region.name, []).append((m.pk, m.name))
+        municipality.choices = [("", "---------"), *groups.items()]
         self.order_fields(["person_name", "person_kind", "provider_numbers", *self.Meta.fields])
 
 

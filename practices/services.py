@@ -104,7 +104,7 @@ def practice_register(*, provider_numbers: list[str], cvr: str, registered_by=No
 def practice_join(
     *, user, person_name: str, person_kind: str, provider_numbers: list[str], cvr: str, **fields
 ) -> Practice:
-    """Any practice in the region may join the activities: register it and let the user act for it.
+    """Any practice, of any region, may join the activities: register it and let the user act for it.
 
     Only a practice that is not registered yet can be claimed this way; an existing practice's data
     and applications stay with the people who already act for it (they can add colleagues).

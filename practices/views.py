@@ -1,8 +1,8 @@
 """Registering and joining a practice, and the practice's page of people.
 
-Any practice in the region can join the activities without applying: confirm an e-mail address,
-then register the practice. A practice that is already registered is joined through a colleague,
-who adds people on the practice's page of people.
+Any practice, of any region (its municipality gives it), can join the activities without applying:
+confirm an e-mail address, then register the practice. A practice that is already registered is
+joined through a colleague, who adds people on the practice's page of people.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from ligepraksis.email_links import link_page, send_login_link
 from ligepraksis.errors import DomainError
 from ligepraksis.forms import EmailForm, add_domain_error
 from ligepraksis.links import absolute_url
-from ligepraksis.models import Region
 from practices import selectors, services
 from practices.forms import JoinPracticeForm, PersonForm
 from practices.permissions import acts_for, get_member_for_user, get_practice_for_user, own_practice_ids
@@ -64,8 +63,7 @@ def join_practice(request):
     if own:
         messages.info(request, _("You already have access to your practice."))
         return redirect("practices:people", pk=sorted(own)[0])
-    region = Region.objects.order_by("pk").first()
-    form = JoinPracticeForm(request.POST or None, region=region)
+    form = JoinPracticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:

@@ -304,6 +304,13 @@ MATRIX = [
         "practice",
         row(LOGIN, 200, 200, 404, 200, 404, 200, 404, 404, 404, 404),
     ),
+    # The practice's history (past sign-ups, all claims): whoever may see its hours page.
+    Case(
+        "activities:practice_history",
+        "GET",
+        "practice",
+        row(LOGIN, 200, 200, 404, 200, 404, 200, 404, 404, 404, 404),
+    ),
     # Leaders and consultants may see the practice but not claim for it.
     Case(
         "activities:claim_new",
@@ -326,12 +333,12 @@ MATRIX = [
     ),
     # --- Project leaders: claims, overview, import and export ----------------------------------------
     Case("activities:claims", "GET", "closed", row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)),
-    Case("activities:claim_decide", "GET", "claim", logged_in(405)),
+    Case("activities:claims_decide", "GET", "closed", logged_in(405)),
     Case(
-        "activities:claim_decide",
+        "activities:claims_decide",
         "POST",
-        "claim",  # no decision chosen: the claims page again
-        row(LOGIN, 403, 403, 404, 200, 404, 404, 404, 404, 404, 404),
+        "closed",  # nothing ticked, no decision chosen: the claims page again
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404),
     ),
     Case(
         "activities:overview", "GET", "closed", row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)

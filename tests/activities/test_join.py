@@ -118,3 +118,55 @@ def test_outsider_gets_404_on_another_practices_people(client, region):
     login(client, make_user())
     assert client.get(reverse("practices:people", args=[practice.pk])).status_code == 404
     assert client.post(reverse("practices:person_access", args=[practice.pk, 1])).status_code == 404
+
+
+REGIONS = (
+    ("Region Hovedstaden", "hovedstaden", "Gentofte"),
+    ("Region Sjælland", "sjaelland", "Roskilde"),
+    ("Region Syddanmark", "syddanmark", "Odense"),
+    ("Region Nordjylland", "nordjylland", "Aalborg"),
+)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("index", range(5))
+def test_joining_registers_the_practice_in_the_region_of_its_municipality(client, region, index):
+    """Five regions: each practice lands in its own municipality's region (not the first region), and
+    the catalogue then shows that region's sessions by default."""
+    from ligepraksis.models import Municipality, Region
+
+    for name, code, muni in REGIONS:
+        Municipality.objects.create(region=Region.objects.create(name=name, code=code), name=muni)
+    municipalities = [region.municipalities.get(name="Aarhus")] + [
+        Municipality.objects.get(name=muni) for _name, _code, muni in REGIONS
+    ]
+    chosen = municipalities[index]
+    user = make_user(f"ny{index}@klinik.example")
+    login(client, user)
+    page = client.get(reverse("practices:join_practice")).content.decode()
+    for muni in municipalities:  # every region's municipalities are offered, under their region
+        assert f'<optgroup label="{muni.region.name}">' in page
+        assert f'value="{muni.pk}"' in page
+    response = client.post(
+        reverse("practices:join_practice"),
+        {
+            "person_name": "Ida Ny",
+            "person_kind": "staff",
+            "provider_numbers": "076543",
+            "name": "Klinikken Ny",
+            "cvr": "29190925",
+            "address": "Nyvej 1",
+            "postcode": "8000",
+            "city": "Byen",
+            "municipality": chosen.pk,
+            "form": "solo",
+            "doctor_capacities": "1",
+            "staff_count": "2",
+            "listed_patients": "1500",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    practice = Membership.objects.get(person__user=user).practice
+    assert practice.municipality.region == chosen.region
+    catalogue = client.get(reverse("activities:catalogue"))
+    assert catalogue.context["filters"].cleaned_data["region"] == chosen.region.pk

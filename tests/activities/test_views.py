@@ -404,7 +404,8 @@ def test_leader_lists_and_approves_a_claim(client, world, leader, claim):
     assert html.count('data-row="claim"') == 1
     assert reverse("activities:claim_evidence", args=[claim.pk]) in html
     response = client.post(
-        reverse("activities:claim_decide", args=[claim.pk]), {f"c{claim.pk}-decision": "approve"}
+        reverse("activities:claims_decide", args=[claim.round_id]),
+        {"claims": [claim.pk], "decision": "approve"},
     )
     assert response.status_code == 302
     claim.refresh_from_db()
@@ -414,7 +415,9 @@ def test_leader_lists_and_approves_a_claim(client, world, leader, claim):
 @pytest.mark.django_db
 def test_rejecting_without_a_reason_is_refused(client, world, leader, claim):
     response = login(english(client), leader).post(
-        reverse("activities:claim_decide", args=[claim.pk]), {f"c{claim.pk}-decision": "reject"}, follow=True
+        reverse("activities:claims_decide", args=[claim.round_id]),
+        {"claims": [claim.pk], "decision": "reject"},
+        follow=True,
     )
     assert "Give a reason for rejecting the claim." in body(response)
     claim.refresh_from_db()
@@ -423,12 +426,10 @@ def test_rejecting_without_a_reason_is_refused(client, world, leader, claim):
 
 @pytest.mark.django_db
 def test_practice_cannot_decide_its_own_claim_and_outsider_gets_404(client, world, claim, outsider):
-    url = reverse("activities:claim_decide", args=[claim.pk])
-    assert (
-        login(english(client), world["user"]).post(url, {f"c{claim.pk}-decision": "approve"}).status_code
-        == 403
-    )
-    assert login(english(client), outsider).post(url, {f"c{claim.pk}-decision": "approve"}).status_code == 404
+    url = reverse("activities:claims_decide", args=[claim.round_id])
+    data = {"claims": [claim.pk], "decision": "approve"}
+    assert login(english(client), world["user"]).post(url, data).status_code == 404
+    assert login(english(client), outsider).post(url, data).status_code == 404
     assert (
         login(english(client), world["user"])
         .get(reverse("activities:claims", args=[world["round"].pk]))

@@ -189,3 +189,53 @@ def test_selection_suggests_as_many_practices_as_the_round_has_places(setup):
     section = html.split('data-testid="suggestion"', 1)[1].split("</section>", 1)[0]
     picked = section.count('<li><a href="/ansoegninger/')
     assert picked == round_obj.places == 3
+
+
+def _measure_across_pages(client, url, add):
+    """(rows with 5, rows with 250 applications): the page size is 50, so 250 crosses it; the queries
+    are equal."""
+    client.get(url)
+    add(5)
+    r5, q5, sql5 = _get(client, url)
+    add(245)
+    r250, q250, sql250 = _get(client, url)
+    extra = "\n".join(s for s in sql250 if s not in sql5)
+    assert q5 == q250, f"{url}: {q5} queries for 5 rows, {q250} for 250. Queries only seen with 250:\n{extra}"
+    return _html_rows(r5), _html_rows(r250)
+
+
+@pytest.mark.django_db
+def test_selection_shows_a_page_of_250_applications_in_the_same_queries(setup):
+    round_obj, client, add = setup
+    url = reverse("applications:selection", args=[round_obj.pk])
+    assert _measure_across_pages(client, url, add) == (5, 50)
+
+
+@pytest.mark.django_db
+def test_round_list_shows_a_page_of_250_applications_in_the_same_queries(setup):
+    round_obj, client, add = setup
+    url = reverse("applications:round_list", args=[round_obj.pk])
+    assert _measure_across_pages(client, url, add) == (5, 50)
+
+
+@pytest.mark.django_db
+def test_selection_spread_counts_every_selected_application_not_only_the_page(setup):
+    """The spread is counted by the database over the whole round, equal to `spread()` over the
+    selected applications; the filters narrow the listed page, not the spread."""
+    from applications import selectors
+
+    round_obj, client, add = setup
+    add(120)
+    selected = list(Application.objects.filter(round=round_obj).order_by("pk")[:70])
+    Application.objects.filter(pk__in=[a.pk for a in selected]).update(status=ApplicationStatus.SELECTED)
+    groups = selectors.round_groups(round_obj)
+    expected = selectors.spread(groups, Application.objects.filter(pk__in=[a.pk for a in selected]))
+    url = reverse("applications:selection", args=[round_obj.pk])
+    response = client.get(url + "?status=selected")
+    shown = response.context["spread"]
+    assert shown.total == expected.total == 70
+    assert [(r.dimension, r.group, r.count) for r in shown.rows] == [
+        (r.dimension, r.group, r.count) for r in expected.rows
+    ]
+    assert response.content.decode().count(ROW) == 50
+    assert client.get(url + "?status=selected&side=2").content.decode().count(ROW) == 20

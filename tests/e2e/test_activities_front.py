@@ -90,12 +90,14 @@ def test_a_cpr_number_in_a_rejection_reason_is_shown_at_the_reason(live_server, 
     log_in_by_cookie(context, live_server.url, leader)
     page = context.new_page()
     page.goto(f"{live_server.url}/runder/{round_obj.pk}/timer/")
+    # One form for the queue: tick the claim, then one decision for all those ticked.
+    page.get_by_role("checkbox", name=re.compile(re.escape(da("Include in the decision")))).check()
     page.get_by_label(da("Reject"), exact=True).check()
     page.get_by_label(re.compile(rf"^\s*{re.escape(da('Reason (required when rejecting)'))}")).fill(
         "Patienten 010190-1234 var ikke med"
     )
     page.get_by_role("button", name=da("Record decision")).click()
-    reason_error = page.locator(f"#div_id_c{claim.pk}-reason")
+    reason_error = page.locator("#div_id_reason")
     expect(reason_error).to_contain_text("CPR-nummer")
     expect(page.get_by_text(da("Choose approve or reject."))).to_have_count(0)
     violations = axe_violations(page)

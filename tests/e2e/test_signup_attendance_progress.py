@@ -148,6 +148,7 @@ def test_signup_attendance_moves_the_progress_bar(live_server, new_context, regi
     expect(practice_page.get_by_text(da("%(left)s to go", left=danish_hours("7.5")))).to_be_visible()
     by_person = practice_page.get_by_role("table", name=da("Hours by person"), exact=True)
     expect(by_person.get_by_role("row").filter(has_text=doctor.name)).to_contain_text("2,5")
+    practice_page.get_by_role("link", name=da("Past sign-ups and all claimed hours")).click()
     past = practice_page.get_by_role("table", name=da("Past sessions"), exact=True)
     expect(past.get_by_role("row").filter(has_text=TITLE)).to_contain_text(
         da("Attended (%(h)s)", h=danish_hours("2.5"))
