@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -98,6 +99,7 @@ class Command(BaseCommand):
                 floor_q[page.user.pk] = floor_queries(page.user)
 
         started = dt.datetime.now(dt.UTC)
+        load_before = os.getloadavg()[0]
         rows: list[benchmark.Row] = []
         db = benchmark.database_url(connection.settings_dict)
         connection.close()  # the server has the database to itself while it is measured
@@ -128,13 +130,14 @@ class Command(BaseCommand):
                         floor_queries=floor_q[getattr(page.user, "pk", None)],
                     )
                 )
-        report = self.report(rows, pages, clients=clients, seconds=seconds, started=started)
+        load = (load_before, os.getloadavg()[0])
+        report = self.report(rows, pages, clients=clients, seconds=seconds, started=started, load=load)
         with open(options["output"], "w", encoding="utf-8") as out:
             out.write(report)
         self.stdout.write("\n" + report)
         self.stdout.write(f"Written to {options['output']}")
 
-    def report(self, rows, pages, *, clients, seconds, started) -> str:
+    def report(self, rows, pages, *, clients, seconds, started, load) -> str:
         kinds = {"anonymous": [], "logged in": []}
         for row, page in zip(rows, pages, strict=True):
             kinds[page.kind].append(row)
@@ -146,7 +149,8 @@ class Command(BaseCommand):
             f"Benchmark of {started:%Y-%m-%d %H:%M} UTC on {benchmark.machine()}; PostgreSQL "
             f"{connection.pg_version // 10000}, gunicorn with 1 sync worker, DEBUG off; "
             f"{users:,} logins in the database; {seconds:g} s per measurement with "
-            f"{version[0].split(' [')[0] if version else 'wrk'}.\n\n"
+            f"{version[0].split(' [')[0] if version else 'wrk'}; load average {load[0]:.1f} before, "
+            f"{load[1]:.1f} after (other work on the machine slows page and floor alike).\n\n"
             + benchmark.markdown_table(rows, clients=clients)
             + "\nThe floor (base.html with a 20-row table through the same middleware, with the page's "
             "login), median of the runs interleaved with the pages:\n\n"
