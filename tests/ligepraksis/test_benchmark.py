@@ -15,7 +15,7 @@ from django.test import override_settings
 from django.urls import NoReverseMatch, Resolver404, get_resolver, resolve, reverse
 
 from ligepraksis import bench, benchmark
-from ligepraksis.management.commands.benchmark import floor_queries, select, session_cookie
+from ligepraksis.management.commands.benchmark import floor_queries, many_duration, select, session_cookie
 from ligepraksis.registry import MeasuredPage
 from tests.conftest import make_user
 
@@ -130,6 +130,12 @@ def test_pages_are_chosen_by_name_address_or_role():
     assert [p.name for p in select(pages, names=["claims"], roles=[])] == ["hour-claims queue"]
     assert [p.role for p in select(pages, names=["aktiviteter"], roles=["practice"])] == ["practice"]
     assert select(pages, names=[], roles=[]) == pages
+
+
+def test_a_slow_page_is_loaded_long_enough_for_every_client_to_finish_requests():
+    assert many_duration(5, clients=20, p50_ms=10) == 5  # the floor: the duration asked for
+    assert many_duration(5, clients=20, p50_ms=200) == 12  # 3 requests of each of 20 clients
+    assert many_duration(5, clients=20, p50_ms=5000) == 120  # capped
 
 
 def test_database_url_names_the_same_database():
