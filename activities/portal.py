@@ -11,9 +11,10 @@ from activities import (
     personal_data,  # noqa: F401  (registers its part of a person's data)
     selectors,
 )
-from activities.models import Activity
+from activities.models import Activity, Session
 from activities.permissions import keeps_activities
 from applications.models import Participation
+from applications.portal import measured_practice
 from ligepraksis import formatting
 from ligepraksis.exports import round_leaders
 from ligepraksis.models import ProviderOrganisation, Region, Role, RoleGrant
@@ -21,6 +22,7 @@ from ligepraksis.permissions import provider_ids, role_grants, rounds_for_user
 from ligepraksis.registry import (
     Card,
     Link,
+    MeasuredPage,
     file_kind,
     measured_pages,
     menu_links,
@@ -401,19 +403,60 @@ def _evaluator_cards(rounds) -> list[Card]:
 
 @measured_pages
 def pages():
-    grant = RoleGrant.objects.filter(role=Role.PROJECT_LEADER).select_related("user").order_by("pk").first()
-    if grant is None:
-        return []
-    out = [
-        (grant.user, reverse("activities:catalogue")),
-        (grant.user, reverse("activities:overview", args=[grant.round_id])),
-        (grant.user, reverse("activities:claims", args=[grant.round_id])),
-        (grant.user, reverse("activities:mine")),
-        (grant.user, reverse("home")),  # the start page, whose leader cards count activities and hours
-    ]
-    participation = Participation.objects.active().filter(round_id=grant.round_id).order_by("pk").first()
-    if participation:
-        out.append((grant.user, reverse("activities:practice_hours", args=[participation.practice_id])))
+    catalogue = reverse("activities:catalogue")
+    out = [MeasuredPage("public catalogue", "anonymous", catalogue)]
+    activity = Activity.objects.order_by("pk").values_list("pk", flat=True).first()
+    if activity is not None:
+        out.append(MeasuredPage("an activity", "anonymous", reverse("activities:activity", args=[activity])))
+    leader = RoleGrant.objects.filter(role=Role.PROJECT_LEADER).select_related("user").order_by("pk").first()
+    practice = measured_practice()
+    if leader is not None:
+        r, user = leader.round_id, leader.user
+        role = Role.PROJECT_LEADER.value
+        out += [
+            MeasuredPage("catalogue", role, catalogue, user),
+            MeasuredPage("activity overview", role, reverse("activities:overview", args=[r]), user),
+            MeasuredPage("hour-claims queue", role, reverse("activities:claims", args=[r]), user),
+            MeasuredPage("my activities", role, reverse("activities:mine"), user),
+        ]
+        if practice is not None:
+            hours = reverse("activities:practice_hours", args=[practice[0].practice_id])
+            out.append(MeasuredPage("a practice's hours", role, hours, user))
+    consultant = RoleGrant.objects.filter(role=Role.CONSULTANT).select_related("user").order_by("pk").first()
+    if consultant is not None and practice is not None:
+        hours = reverse("activities:practice_hours", args=[practice[0].practice_id])
+        out.append(MeasuredPage("a practice's hours", Role.CONSULTANT.value, hours, consultant.user))
+    provider = RoleGrant.objects.filter(role=Role.PROVIDER).select_related("user").order_by("pk").first()
+    if provider is not None:
+        out.append(
+            MeasuredPage("my activities", Role.PROVIDER.value, reverse("activities:mine"), provider.user)
+        )
+        session = (
+            Session.objects.filter(activity__provider_id=provider.provider_id, cancelled_at__isnull=True)
+            .order_by("starts_at", "pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if session is not None:
+            out.append(
+                MeasuredPage(
+                    "attendance of a session",
+                    Role.PROVIDER.value,
+                    reverse("activities:attendance", args=[session]),
+                    provider.user,
+                )
+            )
+    if practice is not None:
+        participation, user = practice
+        out += [
+            MeasuredPage("catalogue", "practice", catalogue, user),
+            MeasuredPage(
+                "the practice's hours",
+                "practice",
+                reverse("activities:practice_hours", args=[participation.practice_id]),
+                user,
+            ),
+        ]
     return out
 
 

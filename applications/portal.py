@@ -12,7 +12,7 @@ from applications import (
     personal_data,  # noqa: F401  (registers its part of a person's data)
     selectors,
 )
-from applications.models import ApplicationStatus
+from applications.models import Application, ApplicationStatus, Participation
 from applications.permissions import applications_for_user
 from ligepraksis import formatting
 from ligepraksis.exports import round_leaders
@@ -21,6 +21,7 @@ from ligepraksis.permissions import role_grants, rounds_for_user
 from ligepraksis.registry import (
     Card,
     Link,
+    MeasuredPage,
     file_kind,
     measured_pages,
     menu_links,
@@ -29,6 +30,7 @@ from ligepraksis.registry import (
     round_menu_links,
     start_cards,
 )
+from practices.models import PracticeGrant
 from practices.permissions import own_practice_ids
 
 
@@ -289,18 +291,105 @@ def _steering_card(progress, now) -> Card:
     )
 
 
+def measured_practice():
+    """The practice whose pages are measured as the role "practice": the first active participation
+    (of the first project leader's round when there is one) whose practice has a login, as
+    `(participation, user)`, or None. activities/portal.py measures the same practice."""
+    grant = RoleGrant.objects.filter(role=Role.PROJECT_LEADER).order_by("pk").first()
+    participations = Participation.objects.active().order_by("pk")
+    if grant is not None and participations.filter(round_id=grant.round_id).exists():
+        participations = participations.filter(round_id=grant.round_id)
+    for participation in participations[:20]:
+        access = (
+            PracticeGrant.objects.filter(practice_id=participation.practice_id)
+            .select_related("user")
+            .order_by("pk")
+            .first()
+        )
+        if access is not None:
+            return participation, access.user
+    return None
+
+
 @measured_pages
 def pages():
+    out = []
     grant = RoleGrant.objects.filter(role=Role.PROJECT_LEADER).select_related("user").order_by("pk").first()
-    if grant is None:
-        return []
-    r = grant.round_id
-    return [
-        (grant.user, reverse("applications:round_list", args=[r])),
-        (grant.user, reverse("applications:selection", args=[r])),
-        (grant.user, reverse("applications:selection", args=[r]) + "?suggest=1"),
-        (grant.user, reverse("applications:export", args=[r]) + "?format=xlsx"),
-    ]
+    if grant is not None:
+        r, leader = grant.round_id, grant.user
+        out += [
+            MeasuredPage(
+                "applications of the round",
+                Role.PROJECT_LEADER.value,
+                reverse("applications:round_list", args=[r]),
+                leader,
+            ),
+            MeasuredPage(
+                "selection workspace",
+                Role.PROJECT_LEADER.value,
+                reverse("applications:selection", args=[r]),
+                leader,
+            ),
+            MeasuredPage(
+                "selection suggestion",
+                Role.PROJECT_LEADER.value,
+                reverse("applications:selection", args=[r]) + "?suggest=1",
+                leader,
+            ),
+            MeasuredPage(
+                "applications export XLSX",
+                Role.PROJECT_LEADER.value,
+                reverse("applications:export", args=[r]) + "?format=xlsx",
+                leader,
+            ),
+        ]
+    steering = RoleGrant.objects.filter(role=Role.STEERING).select_related("user").order_by("pk").first()
+    if steering is not None:
+        r = steering.round_id
+        out.append(
+            MeasuredPage(
+                "applications of the round",
+                Role.STEERING.value,
+                reverse("applications:round_list", args=[r]),
+                steering.user,
+            )
+        )
+        submitted = (
+            Application.objects.filter(round_id=r, submitted_at__isnull=False)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if submitted is not None:
+            out.append(
+                MeasuredPage(
+                    "scoring an application",
+                    Role.STEERING.value,
+                    reverse("applications:review", args=[submitted]),
+                    steering.user,
+                )
+            )
+    practice = measured_practice()
+    if practice is not None:
+        participation, user = practice
+        out += [
+            MeasuredPage("start page", "practice", reverse("home"), user),
+            MeasuredPage("my applications", "practice", reverse("applications:mine"), user),
+            MeasuredPage(
+                "the application",
+                "practice",
+                reverse("applications:detail", args=[participation.application_id]),
+                user,
+            ),
+            # practices/ cannot tell which practice takes part in a round, so its page is listed here
+            MeasuredPage(
+                "the practice's people",
+                "practice",
+                reverse("practices:people", args=[participation.practice_id]),
+                user,
+            ),
+        ]
+    return out
 
 
 # --- The round's applications as a spreadsheet (large XLSX files are made in the worker) -----------

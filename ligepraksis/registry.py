@@ -87,6 +87,27 @@ class FileKind:
     render: Callable | None = None
 
 
+@dataclass(frozen=True)
+class MeasuredPage:
+    """A main page of a role, as `manage.py measure_queries` and `manage.py benchmark` request it.
+
+    `role` is a plain key for the output and the `--roles` filter: "anonymous", a `Role` value
+    ("project_leader", ...) or "practice" (someone acting for a practice); `user` is None for an
+    anonymous visitor, else the login the page is requested as. `name` says what the page is
+    ("claims queue"), `url` is the address requested.
+    """
+
+    name: str
+    role: str
+    url: str
+    user: object | None = None
+
+    @property
+    def kind(self) -> str:
+        """Which floor the page is compared with: "anonymous" or "logged in"."""
+        return "anonymous" if self.user is None else "logged in"
+
+
 @dataclass
 class _Registry:
     # request -> links in the top menu (after the public catalogue link)
@@ -97,7 +118,7 @@ class _Registry:
     cards: list[Callable] = field(default_factory=list)
     # user -> Q on practices.Practice: practices a user may see beyond those they act for
     practice_visibility: list[Callable] = field(default_factory=list)
-    # () -> [(user, url)]: the main pages `manage.py measure_queries` counts queries on
+    # () -> [MeasuredPage]: each app's main pages per role (measure_queries, benchmark)
     measured_pages: list[Callable] = field(default_factory=list)
     # DemoContext -> None, run in order by `manage.py demo_data`
     demo: list[tuple[int, str, Callable]] = field(default_factory=list)
@@ -141,9 +162,24 @@ def practice_visibility(fn):
 
 
 def measured_pages(fn):
-    """Register `fn() -> [(user, url)]`: pages whose query counts `manage.py measure_queries` prints."""
+    """Register `fn() -> [MeasuredPage]`: an app's main pages for each role, anonymous and logged in,
+    found in the data in the database (an empty list when the data has no such page). `manage.py
+    measure_queries` prints their query counts, `manage.py benchmark` their speed."""
     registry.measured_pages.append(fn)
     return fn
+
+
+def collect_measured_pages() -> list[MeasuredPage]:
+    """Every app's measured pages, in the apps' order. A bare `(user, url)` pair (the registry's
+    older form) is taken as a logged-in page named by its address."""
+    pages = []
+    for fn in registry.measured_pages:
+        for page in fn():
+            if not isinstance(page, MeasuredPage):
+                user, url = page
+                page = MeasuredPage(name=url, role=getattr(user, "email", "anonymous"), url=url, user=user)
+            pages.append(page)
+    return pages
 
 
 def demo_builder(order: int, name: str):

@@ -12,9 +12,10 @@ def test_measure_queries_reports_every_page_answering_200(closed_round, leader):
     out = io.StringIO()
     call_command("measure_queries", stdout=out)
     lines = [line for line in out.getvalue().splitlines() if "queries" in line]
-    # 4 pages of applications/ and 5 of activities/ (with my activities and the start page; no
-    # participation yet: no practice hours page)
-    assert len(lines) == 9
+    # The start page (anonymous and the leader's), 4 pages of applications/, and of activities/ the
+    # anonymous catalogue and the leader's catalogue, overview, claims and my activities (no
+    # participation yet: no practice pages; no activity: no activity page)
+    assert len(lines) == 11
     assert all(line.strip().startswith("200") for line in lines)
 
 
