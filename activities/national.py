@@ -154,6 +154,17 @@ def _signup_time(ctx: NationalContext, session: Session) -> dt.datetime:
     return min(when, ctx.now - dt.timedelta(minutes=5))
 
 
+def _engagement(ctx: NationalContext) -> dict[int, float]:
+    """How keen each participating practice is (practice id -> weight): one in five barely takes part
+    (behind on hours), three in ten somewhat, half a lot; it weighs their sign-ups and claims."""
+    if "engagement" not in ctx.extra:
+        levels = [0.02] * 2 + [0.4] * 3 + [1.5] * 5
+        ctx.extra["engagement"] = {
+            e.practice.pk: ctx.rng.choice(levels) for _p, e in ctx.extra["participations"]
+        }
+    return ctx.extra["engagement"]
+
+
 def _sign_up(ctx, session, entry, persons) -> int:
     act.registration_signup(
         user=entry.user, session=session, practice=entry.practice, persons=persons,
@@ -184,7 +195,7 @@ def _signups(ctx: NationalContext, sessions: list[Session]) -> int:
     by_region: dict[str, list] = {}
     for entry in ctx.extra["practices"]:
         by_region.setdefault(entry.region, []).append(entry)
-    in_main = {e.practice.pk for _p, e in participating}
+    in_main = _engagement(ctx)
 
     def room(session) -> int:
         """The most sign-ups a session can take from its region (each practice within the round's limit;
@@ -197,8 +208,8 @@ def _signups(ctx: NationalContext, sessions: list[Session]) -> int:
 
     wanted = allocate(
         max(0, ctx.count("signups") - made),
-        # Most sessions half to nearly full; about one in eight is wanted by more than it holds.
-        [s.capacity * (1.4 if ctx.rng.random() < 0.12 else ctx.rng.uniform(0.4, 1.0)) for s in others],
+        # Most sessions a third to two thirds full; about one in ten is wanted by more than it holds.
+        [s.capacity * (2.2 if ctx.rng.random() < 0.1 else ctx.rng.uniform(0.4, 1.0)) for s in others],
         [room(s) for s in others],
     )
     entry_people: dict[int, list] = {}  # practice -> its people in the order they sign up (per session)
@@ -206,7 +217,9 @@ def _signups(ctx: NationalContext, sessions: list[Session]) -> int:
         activity = session.activity
         region = by_region[activity.round.region.code]
         counting = activity.round_id == main.pk and activity.counts_toward_target
-        weights = [6.0 if counting and e.practice.pk in in_main else 1.0 for e in region]
+        weights = [
+            4 * in_main[e.practice.pk] if counting and e.practice.pk in in_main else 1.0 for e in region
+        ]
         order = weighted_order(ctx.rng, region, weights)
         taken: dict[int, int] = {}  # practice -> how many of its people are signed up
         while k > 0:  # a few passes over the region's practices when one is not enough
@@ -277,11 +290,13 @@ def _claims(ctx: NationalContext) -> int:
             pk__in=[p.application_id for p, _e in participating]
         ).select_related("doctor_coordinator", "staff_coordinator")
     }
+    engagement = _engagement(ctx)
+    claim_weights = [engagement[e.practice.pk] for _p, e in participating]
     start, end = main.hour_window()
     last = min(end, ctx.today - dt.timedelta(days=1))
     submitted: dict[int, dt.datetime] = {}
     for _n in range(ctx.count("claims")):
-        _participation, entry = ctx.rng.choice(participating)
+        _participation, entry = ctx.rng.choices(participating, weights=claim_weights)[0]
         if ctx.rng.random() < 0.7:
             person = ctx.rng.choice(coordinators[entry.practice.pk])
         else:

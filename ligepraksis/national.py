@@ -10,6 +10,18 @@ order, with one `NationalContext`, inside one transaction and with mail suppress
 in the first round), 400 activities with 2,000 sessions, 40,000 sign-ups with attendance and 5,000
 hour claims. Every practice, person and address is invented (addresses end in `.example`).
 
+A later app (progress, finance, evaluation) adds its records with a builder of its own in
+`<app>/national.py`, imported from its `portal.py`:
+
+    @national_builder(order=50, name="progress")
+    def build_progress(ctx: NationalContext) -> None: ...
+
+It finds what the builders before it made on the context: `ctx.rounds` (`ctx.main_round` holds every
+participation), `ctx.users["leaders"|"steering"][round.pk]`, `ctx.extra["practices"]` (each practice
+with its login and people, practices/national.py) and `ctx.extra["participations"]` ((participation,
+practice) pairs); `ctx.count(...)` scales its counts (add them to `FULL`) and `ctx.rng` is the one
+seeded random source (draw from it in a fixed order so that a seed makes the same data).
+
 Dates are relative to the day it runs: the first round's application window closed about ten months
 ago and its hour window runs until two months from now; the second round is in selection; the third
 closed a few days ago and is being reviewed.

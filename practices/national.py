@@ -7,18 +7,22 @@ application names). Every practice has one login acting for it: its first doctor
 
 Through the services: `practice_register` (via the demo's `make_practice`), `member_create` (the
 service behind "add a person"; the permission check of `person_add` is the caller's, and the
-generator acts as the portal's staff) and `member_login_attach`.
+generator acts as the portal's staff) and `member_login_attach`; one batched update dates the
+practices and memberships back to before the first round (the services stamp today).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+
+from django.utils import timezone
 
 from ligepraksis.demo import ascii_fold
 from ligepraksis.national import REGIONS, NationalContext, allocate
 from ligepraksis.registry import national_builder
 from practices.demo import DemoPractice, make_practice
-from practices.models import Person, PersonKind, Practice, PracticeType
+from practices.models import Membership, Person, PersonKind, Practice, PracticeType
 from practices.services import member_create, member_login_attach
 
 PREFIXES = [
@@ -139,5 +143,11 @@ def build_practices(ctx: NationalContext) -> None:
             _person(ctx, entry, slug, emails, kind, email=ctx.rng.random() < 2 / 3)
         member_login_attach(practice=practice, person=doctor)  # a new login acting for the practice
         entry.user = doctor.user
+    # The services stamp today; date the practices and memberships as if they were there before the
+    # first round opened (as the demo dates its history), so that no one attended before joining.
+    since = min(r.applications_open_at for r in ctx.rounds) - dt.timedelta(days=365)
+    ids = [p.practice.pk for p in practices]
+    Practice.objects.filter(pk__in=ids).update(created_at=since, confirmed_at=since)
+    Membership.objects.filter(practice_id__in=ids).update(started_on=timezone.localdate(since))
     ctx.extra["practices"] = practices
     ctx.say(f"  {len(practices)} practices, {people} people")

@@ -15,7 +15,7 @@ from ligepraksis.models import OutboxMessage, ProgrammeRound, Region
 from ligepraksis.national import FULL, ROUNDS
 from practices.models import Person, Practice, PracticeGrant
 
-SCALE = 0.02
+SCALE = 0.015
 
 
 def scaled(name, index=None):
