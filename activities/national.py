@@ -195,7 +195,7 @@ def _signups(ctx: NationalContext, sessions: list[Session]) -> int:
     by_region: dict[str, list] = {}
     for entry in ctx.extra["practices"]:
         by_region.setdefault(entry.region, []).append(entry)
-    in_main = _engagement(ctx)
+    keenness = _engagement(ctx)
 
     def room(session) -> int:
         """The most sign-ups a session can take from its region (each practice within the round's limit;
@@ -218,7 +218,7 @@ def _signups(ctx: NationalContext, sessions: list[Session]) -> int:
         region = by_region[activity.round.region.code]
         counting = activity.round_id == main.pk and activity.counts_toward_target
         weights = [
-            4 * in_main[e.practice.pk] if counting and e.practice.pk in in_main else 1.0 for e in region
+            4 * keenness[e.practice.pk] if counting and e.practice.pk in keenness else 1.0 for e in region
         ]
         order = weighted_order(ctx.rng, region, weights)
         taken: dict[int, int] = {}  # practice -> how many of its people are signed up
@@ -233,7 +233,7 @@ def _signups(ctx: NationalContext, sessions: list[Session]) -> int:
                     continue
                 if held == 0:
                     ctx.rng.shuffle(people)
-                    if counting and entry.practice.pk in in_main:  # their hours count: coordinators first
+                    if counting and entry.practice.pk in keenness:  # their hours count: coordinators first
                         first = [p for p in coordinators[entry.practice.pk] if p in people]
                         people = first + [p for p in people if p not in first]
                     entry_people[entry.practice.pk] = people
