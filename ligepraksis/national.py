@@ -112,7 +112,7 @@ ROUNDS = [
     ("syddanmark", "Lige Praksis i Syddanmark – landsdata", 24, (-120, -20, 30, 395)),
     ("midt", "Lige Praksis i Midtjylland – landsdata", 12, (-75, -3, 60, 425)),
 ]
-NATIONAL_PROVIDERS = [*PROVIDERS, "Praksisudvikling Øst", "Kvalitetsenheden Syd", "Almen Praksis Akademiet"]
+NATIONAL_PROVIDERS = [*PROVIDERS, "Praksisværkstedet Øst", "Kursushuset Fjordbakken", "Netværket Lige Adgang"]
 DOMAIN = "landsdata.example"
 
 TERMS_TEXT = (
