@@ -70,6 +70,8 @@ def _in_danish(build):
 def registration_enqueue(registration, *, now=None) -> bool:
     """Confirmed (also when promoted from the waiting list): "you are signed up" with invitation.ics;
     waitlisted: "you are on the waiting list", no .ics. Once per registration and status."""
+    if mail.is_suppressed():  # mail is switched off (demo and generated data): build nothing
+        return False
     now = now or timezone.now()
     session = registration.session
     if (
@@ -108,6 +110,8 @@ def session_cancelled_enqueue(session) -> int:
     """Tell everyone confirmed or waitlisted that the session is cancelled; the confirmed (who got an
     invitation) also get a cancelling .ics (METHOD:CANCEL, STATUS:CANCELLED, the same UID).
     Returns how many messages were written."""
+    if mail.is_suppressed():  # mail is switched off (demo and generated data): build nothing
+        return 0
     registrations = session.registrations.filter(
         status__in=[RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED]
     ).select_related("person", "registered_by")
@@ -147,6 +151,8 @@ def session_moved_enqueue(session, *, previous, now=None) -> int:
     list a note without one. Once per registration and calendar version. Nobody is told about a
     cancelled session (they were told it is cancelled) or one that has ended. Returns how many
     messages were written."""
+    if mail.is_suppressed():  # mail is switched off (demo and generated data): build nothing
+        return 0
     now = now or timezone.now()
     if session.is_cancelled or session.ends_at <= now:
         return 0
@@ -195,6 +201,8 @@ def session_moved_enqueue(session, *, previous, now=None) -> int:
 
 def claim_decided_enqueue(claim) -> bool:
     """Tell whoever submitted the claim that it was approved, or rejected and why."""
+    if mail.is_suppressed():  # mail is switched off (demo and generated data): build nothing
+        return False
     if claim.status == ClaimStatus.PENDING or not claim.submitted_by.email:
         return False
     approved = claim.status == ClaimStatus.APPROVED

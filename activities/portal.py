@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from activities import (
     demo,  # noqa: F401  (registers the demo builder)
     exports,
+    national,  # noqa: F401  (registers the national-data builder: activities, sign-ups and claims)
     personal_data,  # noqa: F401  (registers its part of a person's data)
     selectors,
 )

@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from applications import (
     demo,  # noqa: F401  (registers the demo builder)
     exports,
+    national,  # noqa: F401  (registers the national-data builder: applications, reviews and participations)
     permissions,  # noqa: F401  (registers who may see a practice)
     personal_data,  # noqa: F401  (registers its part of a person's data)
     selectors,

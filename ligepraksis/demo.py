@@ -3,7 +3,8 @@ providers, two programme rounds (all their numbers are data) and the demo logins
 
 `manage.py demo_data` runs every app's builder (registered with `ligepraksis.registry.demo_builder`
 in the app's `portal.py`) in order, with one `DemoContext`, inside one transaction and with mail
-suppressed (`ligepraksis.mail.suppressed`). The speed issue's national generator reuses the builders.
+suppressed (`ligepraksis.mail.suppressed`). The national data set (`manage.py national_data`,
+`ligepraksis/national.py`) is built the same way and reuses the builders' helpers and texts.
 Every practice, person and identifier is invented.
 """
 

@@ -1,7 +1,8 @@
 """Small registries the apps join, so the core (start page, menu, demo data) imports no app.
 
 Each app lists what it adds in its own ``portal.py`` module; the core finds those modules through
-the app registry (``autodiscover_modules("portal")`` in ``LigePraksisConfig.ready``). Providers are
+the app registry (``autodiscover_modules("portal")`` in ``LigePraksisConfig.ready``). The demo data
+(`demo_builder`) and the national data set (`national_builder`) are built the same way. Providers are
 called per request with the request (or the user and a round) and return plain values.
 """
 
@@ -122,6 +123,8 @@ class _Registry:
     measured_pages: list[Callable] = field(default_factory=list)
     # DemoContext -> None, run in order by `manage.py demo_data`
     demo: list[tuple[int, str, Callable]] = field(default_factory=list)
+    # NationalContext -> None, run in order by `manage.py national_data` (ligepraksis/national.py)
+    national: list[tuple[int, str, Callable]] = field(default_factory=list)
     # What each app holds about a person (practices.Person): export and erasure, by `order`
     personal_data: list[PersonalData] = field(default_factory=list)
     # name -> FileKind: the exports and reports the worker makes (ligepraksis/filejobs.py)
@@ -189,6 +192,19 @@ def demo_builder(order: int, name: str):
         if all(n != name for _, n, _f in registry.demo):
             registry.demo.append((order, name, fn))
             registry.demo.sort(key=lambda item: item[0])
+        return fn
+
+    return register
+
+
+def national_builder(order: int, name: str):
+    """Register a builder of the national data set; `manage.py national_data` runs them by `order`
+    (core 10, practices 20, applications 30, activities 40; later apps take the next tens)."""
+
+    def register(fn):
+        if all(n != name for _, n, _f in registry.national):
+            registry.national.append((order, name, fn))
+            registry.national.sort(key=lambda item: item[0])
         return fn
 
     return register

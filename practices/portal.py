@@ -7,6 +7,7 @@ from ligepraksis.permissions import role_grants
 from ligepraksis.registry import Card, Link, practice_part, start_cards
 from practices import (
     demo,  # noqa: F401  (registers the demo builder)
+    national,  # noqa: F401  (registers the national-data builder: practices and people)
     personal_data,  # noqa: F401  (registers its part of a person's data)
 )
 from practices.models import Practice
