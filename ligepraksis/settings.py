@@ -101,10 +101,12 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "simple_history",
     "ligepraksis",
     "practices",
     "applications",
     "activities",
+    "progress",
     "evaluation",
 ]
 
@@ -117,6 +119,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who made a change, for the audit history (django-simple-history) of every audited model.
+    "simple_history.middleware.HistoryRequestMiddleware",
     "ligepraksis.middleware.PrivatePagesNotCachedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("practices.urls")),
     path("", include("applications.urls")),
     path("", include("activities.urls")),
+    path("", include("progress.urls")),
     path("kalender/", include("activities.feed_urls")),
     path("admin/", admin.site.urls),
 ]

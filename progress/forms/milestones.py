@@ -1,0 +1,1 @@
+"""progress/ milestones: see progress/__init__.py."""

@@ -1,0 +1,2 @@
+"""What progress/ adds to the start page, the menu, the demo data, the national data set, the
+benchmark and a person's data export. Each topic registers its parts in its own module below."""

@@ -1,0 +1,1 @@
+"""progress/ records: see progress/__init__.py."""

@@ -1,0 +1,1 @@
+"""progress/ services, one module per topic (see progress/__init__.py)."""

@@ -1,0 +1,1 @@
+"""progress/ consultants: see progress/__init__.py."""

@@ -1,0 +1,11 @@
+"""progress/ URLs, one module per topic (see progress/__init__.py)."""
+
+from progress.urls import consultants, material, milestones, records
+
+app_name = "progress"
+urlpatterns = [
+    *milestones.urlpatterns,
+    *records.urlpatterns,
+    *consultants.urlpatterns,
+    *material.urlpatterns,
+]

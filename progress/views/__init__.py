@@ -1,0 +1,1 @@
+"""progress/ views, one module per topic (see progress/__init__.py)."""

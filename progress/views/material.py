@@ -1,0 +1,1 @@
+"""progress/ material: see progress/__init__.py."""
