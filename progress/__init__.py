@@ -7,7 +7,8 @@ forms/, views/ and urls/ (as pretix does with `base/services/<topic>.py`):
 - milestones: the round's milestone template, each participation's milestones, their states and the
   leaders' dashboard and the shared progress page;
 - records: what the practice records (clinic module, follow-up meeting, own intervention, PDSA
-  cycles, status reports and their reminders);
+  cycles);
+- reports: the status reports every few months, their periods, overdue and reminders;
 - consultants: consultant sessions, budgets by kind and the consultant's page (the assignment of a
   consultant to a participation lives on `applications.Participation`, so the lower apps'
   permissions can read it);

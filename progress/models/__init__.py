@@ -4,3 +4,4 @@ from progress.models.consultants import *  # noqa: F403
 from progress.models.material import *  # noqa: F403
 from progress.models.milestones import *  # noqa: F403
 from progress.models.records import *  # noqa: F403
+from progress.models.reports import *  # noqa: F403

@@ -1,0 +1,1 @@
+"""progress/ reports: see progress/__init__.py."""

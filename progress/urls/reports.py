@@ -1,0 +1,3 @@
+"""URLs of progress/ reports."""
+
+urlpatterns = []
