@@ -531,3 +531,24 @@ def test_the_compose_health_check_passes_against_gunicorn_with_deployed_settings
         server.terminate()
         output = server.communicate(timeout=30)[0].decode(errors="replace")
     assert "Booting worker" in output, output
+
+
+def test_postgresql_connections_run_without_jit():
+    """Issue 9: PostgreSQL's JIT spent 100 ms compiling a 19 ms page query on the national data; every
+    connection to PostgreSQL turns it off, and options given in the URL are kept."""
+    code = SETUP + (
+        "from django.conf import settings as s; import json; "
+        "print(json.dumps(s.DATABASES['default'].get('OPTIONS', {})))"
+    )
+    for url, expected in (
+        ("postgres://u@localhost/db", "-c jit=off"),
+        (
+            "postgres://u@localhost/db?options=-c%20statement_timeout%3D5000",
+            "-c statement_timeout=5000 -c jit=off",
+        ),
+    ):
+        result = _python(code, _env(DATABASE_URL=url, DEBUG="true"))
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout.strip().splitlines()[-1])["options"] == expected
+    sqlite = _python(code, _env(DEBUG="true"))
+    assert "jit" not in sqlite.stdout
