@@ -25,23 +25,11 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from activities.exports import _registrations, signups_table
+from activities.exports import SIGNUP_FIELDS, _registrations, signups_table
 from activities.models import Registration, RegistrationStatus, Session
 from ligepraksis.exports import chunk_size, csv_response
 from ligepraksis.models import ProgrammeRound
 from practices.models import Membership
-
-# The columns `activities.exports._signup_rows` reads, in its order.
-FIELDS = (
-    "session__starts_at",
-    "session__activity__title",
-    "practice__name",
-    "practice_id",
-    "person__name",
-    "status",
-    "attended",
-    "session__activity__hours",
-)
 
 
 class _Sink:
@@ -59,7 +47,7 @@ def baseline(round_obj) -> tuple[int, int]:
     """csv.writer over values_list of the export's query: (rows, characters)."""
     sink = _Sink()
     writer = csv.writer(sink, delimiter=";")
-    rows = _registrations(round_obj).values_list(*FIELDS).iterator(chunk_size=chunk_size())
+    rows = _registrations(round_obj).values_list(*SIGNUP_FIELDS).iterator(chunk_size=chunk_size())
     n = 0
     for row in rows:
         writer.writerow(row)
