@@ -10,6 +10,8 @@ import datetime as dt
 import itertools
 from decimal import Decimal
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from activities import services
@@ -112,3 +114,35 @@ __all__ = [
     "provider",
     "provider_user",
 ]
+
+
+def bulk_sessions(
+    activities, count: int, *, start_day: int = 1, past: bool = False, step=dt.timedelta(days=1)
+) -> list[Session]:
+    """`count` sessions spread over the activities (several providers and kinds), `step` apart from
+    `start_day` days ahead (or ago), written in one statement, for the query-count tests."""
+    now = timezone.now()
+    sessions = []
+    for i in range(count):
+        offset = dt.timedelta(days=start_day) + i * step
+        starts = now - offset if past else now + offset
+        sessions.append(
+            Session(
+                activity=activities[i % len(activities)],
+                starts_at=starts,
+                ends_at=starts + dt.timedelta(hours=1),
+                capacity=20,
+                signup_deadline=starts - dt.timedelta(minutes=30),
+                place=f"Lokale {i}",
+            )
+        )
+    return Session.objects.bulk_create(sessions)
+
+
+def render_counted(client, url: str, row: str) -> tuple[int, int, str]:
+    """GET `url`: (queries run, rows shown as `data-row="<row>"`, the HTML)."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    html = response.content.decode()
+    return len(queries), html.count(f'data-row="{row}"'), html

@@ -13,9 +13,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,38 +22,25 @@ from activities.models import ClaimStatus, HourClaim, Registration, Registration
 from ligepraksis.models import Municipality, Region, Role
 from ligepraksis.paging import PAGE_SIZE
 from practices.services import practice_grant
-from tests.activities.service_factories import make_activity, make_person, participate, provider
+from tests.activities.service_factories import (
+    bulk_sessions,
+    make_activity,
+    make_person,
+    participate,
+    provider,
+    render_counted,
+)
 from tests.conftest import make_practice, make_round, make_user
 from tests.helpers import english, login
 
 FEW, MANY = 5, 250
 
 
-def _render(client: Client, url: str, row: str) -> tuple[int, int, str]:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    html = response.content.decode()
-    return len(queries), html.count(f'data-row="{row}"'), html
-
-
 def _sessions(activities, count: int, *, start_day: int = 1, past: bool = False) -> list[Session]:
-    now = timezone.now()
-    sessions = []
-    for i in range(count):
-        offset = dt.timedelta(days=start_day, hours=i)
-        starts = now - offset if past else now + offset
-        sessions.append(
-            Session(
-                activity=activities[i % len(activities)],
-                starts_at=starts,
-                ends_at=starts + dt.timedelta(hours=1),
-                capacity=20,
-                signup_deadline=starts - dt.timedelta(minutes=30),
-                place=f"Lokale {i}",
-            )
-        )
-    return Session.objects.bulk_create(sessions)
+    return bulk_sessions(activities, count, start_day=start_day, past=past, step=dt.timedelta(hours=1))
+
+
+_render = render_counted
 
 
 @pytest.fixture

@@ -7,52 +7,30 @@ counts and the number of rows actually shown (equal counts of empty pages prove 
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from activities.models import Registration, RegistrationStatus, Session
 from ligepraksis.models import Role
 from tests.activities.service_factories import (
+    bulk_sessions,
     make_activity,
     make_person,
     participate,
     provider,
+    render_counted,
 )
 from tests.conftest import make_practice, make_round, make_user
 from tests.helpers import login
 
 
-def _render(client: Client, url: str, row: str) -> tuple[int, int]:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries), response.content.decode().count(f'data-row="{row}"')
-
-
 def _sessions(activities, count: int, *, start_day: int, past: bool = False) -> list[Session]:
-    """`count` sessions spread over the activities (several providers and kinds)."""
-    now = timezone.now()
-    sessions = []
-    for i in range(count):
-        day = dt.timedelta(days=start_day + i)
-        starts = now - day if past else now + day
-        sessions.append(
-            Session(
-                activity=activities[i % len(activities)],
-                starts_at=starts,
-                ends_at=starts + dt.timedelta(hours=2),
-                capacity=20,
-                signup_deadline=starts - dt.timedelta(hours=1),
-                place=f"Lokale {i}",
-            )
-        )
-    return Session.objects.bulk_create(sessions)
+    return bulk_sessions(activities, count, start_day=start_day, past=past)
+
+
+def _render(client: Client, url: str, row: str) -> tuple[int, int]:
+    return render_counted(client, url, row)[:2]
 
 
 @pytest.fixture
