@@ -821,7 +821,9 @@ def participation_assign_consultant(*, participation: Participation, consultant,
     made it."""
     with transaction.atomic():
         participation = (
-            Participation.objects.select_for_update().select_related("round", "practice").get(pk=participation.pk)
+            Participation.objects.select_for_update()
+            .select_related("round", "practice")
+            .get(pk=participation.pk)
         )
         if not permissions.is_leader(by, participation.round):
             raise DomainError(

@@ -103,7 +103,13 @@ ALLOWED_WITHOUT_LABEL: set[str] = set()
 
 # django-simple-history adds these bookkeeping columns to every `Historical<Model>`; the library labels
 # them in its own history pages, so they are left out here (the copied fields are checked as usual).
-HISTORY_LIBRARY_FIELDS = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
+HISTORY_LIBRARY_FIELDS = {
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user",
+}
 
 
 def _is_history_library_field(model, field) -> bool:
