@@ -88,7 +88,7 @@ def test_a_consultant_without_the_rounds_grant_is_refused(setup):
     stranger = make_user()
     with pytest.raises(DomainError) as exc:
         participation_assign_consultant(participation=participation, consultant=stranger, by=leader)
-    assert exc.value.code == "not_eligible" and "not a consultant in this round" in str(exc.value)
+    assert exc.value.code == "not_eligible" and "er ikke konsulent i denne runde" in str(exc.value)
 
 
 def test_never_to_a_practice_the_consultant_acts_for(setup):
@@ -96,7 +96,7 @@ def test_never_to_a_practice_the_consultant_acts_for(setup):
     insider = make_user(role=Role.CONSULTANT, round=participation.round, practice=participation.practice)
     with pytest.raises(DomainError) as exc:
         participation_assign_consultant(participation=participation, consultant=insider, by=leader)
-    assert exc.value.code == "not_eligible" and "belongs to" in str(exc.value)
+    assert exc.value.code == "not_eligible" and "kan ikke være dens konsulent" in str(exc.value)
 
 
 def test_never_to_a_practice_the_consultant_is_a_member_of(setup):
