@@ -62,7 +62,7 @@ def record(participation, by, *, hours="1", kind="medical", note="Aftalt opfølg
     return consultant_session_record(**values)
 
 
-# --- Assignment ------------------------------------------------------------------------------------------
+# --- Assignment -----------------------------------------------------------------------------------------
 
 
 def test_a_leader_assigns_and_the_history_keeps_who(setup):
@@ -131,7 +131,7 @@ def test_the_assignment_page_saves_a_consultant(setup, closed_round):
     assert page.count('data-row="participation"') == 1 and f'<option value="{consultant.pk}">' in page
 
 
-# --- Sessions and budget -----------------------------------------------------------------------------------
+# --- Sessions and budget --------------------------------------------------------------------------------
 
 
 def test_the_consultant_and_a_leader_record_sessions(setup):
@@ -147,7 +147,8 @@ def test_the_consultant_and_a_leader_record_sessions(setup):
 
 def test_the_practice_and_the_steering_group_cannot_record(setup, steering):
     participation, _consultant, _leader = setup
-    for who in (participation.accepted_by, steering, make_user(role=Role.CONSULTANT, round=participation.round)):
+    unassigned = make_user(role=Role.CONSULTANT, round=participation.round)
+    for who in (participation.accepted_by, steering, unassigned):
         with pytest.raises(DomainError) as exc:
             record(participation, who)
         assert exc.value.code == "not_allowed"
@@ -171,7 +172,9 @@ def test_a_raise_with_a_reason_lets_the_session_in_and_is_kept(setup):
     with pytest.raises(DomainError):
         record(participation, consultant, hours="1")
     with pytest.raises(DomainError) as exc:
-        consultant_budget_raise(participation=participation, by=leader, kind="medical", hours=Decimal("1"), reason=" ")
+        consultant_budget_raise(
+            participation=participation, by=leader, kind="medical", hours=Decimal("1"), reason=" "
+        )
     assert exc.value.code == "reason_missing"
     with pytest.raises(DomainError) as exc:
         consultant_budget_raise(
@@ -232,7 +235,7 @@ def test_the_page_refuses_over_budget_with_a_message_at_the_field(setup):
     client = english(login(Client(), consultant))
     response = client.post(
         reverse("progress:consultant_sessions", args=[participation.pk]),
-        {"held_on": timezone.localdate().strftime("%d.%m.%Y"), "hours": "1", "kind": "medical", "topic": "Mere"},
+        {"held_on": f"{timezone.localdate():%d.%m.%Y}", "hours": "1", "kind": "medical", "topic": "Mere"},
     )
     assert response.status_code == 200
     assert "would exceed the practice&#x27;s budget" in response.content.decode()
@@ -249,7 +252,7 @@ def test_the_leader_raises_through_the_page(setup):
     assert "Process consultant: 0 of 6 hours" in " ".join(body.split())  # 4 + 2 process hours
 
 
-# --- Who sees the notes --------------------------------------------------------------------------------------
+# --- Who sees the notes ---------------------------------------------------------------------------------
 
 
 def test_the_steering_group_never_sees_notes(setup, steering):
@@ -263,7 +266,7 @@ def test_the_steering_group_never_sees_notes(setup, steering):
     assert "Hemmelig faglig note" not in page and 'data-field="note"' not in page
 
 
-# --- The consultant's page ---------------------------------------------------------------------------------
+# --- The consultant's page ------------------------------------------------------------------------------
 
 
 def _page_queries(consultant) -> tuple[int, str]:
@@ -323,7 +326,7 @@ def test_consultant_hours_used_is_one_grouped_query(setup, closed_round):
     assert used[second.pk] == {"medical": Decimal("0"), "process": Decimal("3")}
 
 
-# --- Personal data --------------------------------------------------------------------------------------------
+# --- Personal data --------------------------------------------------------------------------------------
 
 
 def test_personal_data_exports_and_erases_the_name_history_included(setup):
