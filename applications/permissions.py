@@ -189,3 +189,19 @@ def get_participation_for_user(user, pk: int) -> tuple[Participation, str]:
     if access is None:
         raise Http404
     return participation, access
+
+
+def participations_seen_by(user, participations, *, practice_id: int):
+    """Of a practice's participations, those the user may see: all of them for someone acting for the
+    practice; otherwise those of the rounds they lead and those assigned to them as consultant (so a
+    consultant never sees the practice's participation in a round where it is not theirs)."""
+    if acts_for(user, practice_id):
+        return participations
+    q = Q(pk__in=[])
+    led = round_ids_with_role(user, Role.PROJECT_LEADER)
+    if led:
+        q |= Q(round_id__in=led)
+    consulted = round_ids_with_role(user, Role.CONSULTANT)
+    if consulted:
+        q |= Q(consultant_id=user.pk, round_id__in=consulted)
+    return participations.filter(q)

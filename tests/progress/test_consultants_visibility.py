@@ -52,3 +52,26 @@ def test_an_assignment_without_the_rounds_consultant_grant_opens_nothing(closed_
     former = make_user()  # no consultant grant (any more)
     Participation.objects.filter(pk=p.pk).update(consultant=former)
     assert not practices_for_user(former).exists()
+
+
+def test_the_hours_page_shows_a_consultant_only_the_assigned_rounds_ledger(closed_round, region):
+    """The practice takes part in two rounds; its consultant in one of them sees only that ledger."""
+    from tests.conftest import make_round
+
+    mine = participate(closed_round)
+    later_round = make_round(region, open_=False, name="Lige Praksis 2027")
+    app = make_application(later_round, practice=mine.practice, user=mine.accepted_by)
+    Participation.objects.create(
+        round=later_round,
+        practice=mine.practice,
+        application=app,
+        terms=later_round.current_terms(),
+        accepted_by=mine.accepted_by,
+    )
+    consultant = make_user(role=Role.CONSULTANT, round=closed_round)
+    Participation.objects.filter(pk=mine.pk).update(consultant=consultant)
+    url = reverse("activities:practice_hours", args=[mine.practice_id])
+    seen = login(Client(), consultant).get(url).context["ledgers"]
+    assert [lg.participation.round_id for lg in seen] == [closed_round.pk]
+    owner_sees = login(Client(), mine.accepted_by).get(url).context["ledgers"]
+    assert {lg.participation.round_id for lg in owner_sees} == {closed_round.pk, later_round.pk}
