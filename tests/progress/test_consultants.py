@@ -344,3 +344,24 @@ def test_personal_data_exports_and_erases_the_name_history_included(setup):
     assert person.name not in session.note and label in session.note
     assert all(person.name not in h.note for h in session.history.all())
     assert session.hours == Decimal("1")
+
+
+def test_the_assignment_page_query_count_does_not_grow(closed_round, leader):
+    consultants = [
+        make_user(f"konsulent{n}@example.org", role=Role.CONSULTANT, round=closed_round) for n in range(3)
+    ]
+    client = english(login(Client(), leader))
+    url = reverse("progress:consultant_assign", args=[closed_round.pk])
+    counts, made = {}, 0
+    for total in (5, 50):
+        while made < total:
+            participate(closed_round)
+            made += 1
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            html = client.get(url).content.decode()
+        assert html.count('data-row="participation"') == total
+        for c in consultants:  # every consultant in every row's select
+            assert html.count(f'<option value="{c.pk}"') == total
+        counts[total] = len(ctx.captured_queries)
+    assert counts[5] == counts[50], counts
