@@ -1,1 +1,40 @@
 """progress/ in the admin."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from progress.models.consultants import ConsultantBudgetRaise, ConsultantSession
+
+# --- consultants --------------------------------------------------------------------------------------
+
+
+@admin.register(ConsultantSession)
+class ConsultantSessionAdmin(SimpleHistoryAdmin):
+    """Sessions are recorded on the portal's page (its service checks the budget); the admin reads them
+    and their history."""
+
+    list_display = ("participation", "held_on", "kind", "hours", "topic", "recorded_by")
+    list_filter = ("kind", "participation__round")
+    search_fields = ("participation__practice__name", "topic")
+    list_select_related = ("participation__practice", "participation__round", "recorded_by")
+    date_hierarchy = "held_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ConsultantBudgetRaise)
+class ConsultantBudgetRaiseAdmin(admin.ModelAdmin):
+    list_display = ("participation", "kind", "hours", "raised_by", "raised_at")
+    list_filter = ("kind", "participation__round")
+    search_fields = ("participation__practice__name", "reason")
+    list_select_related = ("participation__practice", "participation__round", "raised_by")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

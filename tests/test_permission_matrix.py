@@ -518,6 +518,50 @@ MATRIX = [
     Case("calendar:person", "GET", "left_person_token", everyone(404)),  # the person left the practice
     Case("calendar:practice", "GET", "practice_token", everyone(200)),
     Case("calendar:practice", "GET", "bad_token", everyone(404)),
+    # --- Progress: consultants ---------------------------------------------------------------------------
+    # "participation" is the practice's participation in the closed round; the world's consultant is
+    # assigned to it (an unassigned consultant is an outsider: test_an_unassigned_consultant_...).
+    # The consultant's own page: whoever holds a consultant grant.
+    Case(
+        "progress:consultant_home", "GET", None, row(LOGIN, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404)
+    ),
+    # A practice's consultant sessions: the practice, its consultant, the leaders; the steering group reads.
+    Case(
+        "progress:consultant_sessions",
+        "GET",
+        "participation",
+        row(LOGIN, 200, 200, 200, 200, 404, 200, 404, 404, 404, 404),
+    ),
+    # Recording: its consultant and the leaders (a CPR number in the topic: the form again).
+    Case(
+        "progress:consultant_sessions",
+        "POST",
+        "participation",
+        row(LOGIN, 403, 403, 403, 200, 404, 200, 404, 404, 404, 404),
+        data={"held_on": "01.01.2026", "hours": "1", "kind": "medical", "topic": CPR_TEXT},
+    ),
+    Case("progress:consultant_budget", "GET", "participation", logged_in(405)),
+    # Raising a practice's budget: the round's leaders only (a CPR number in the reason: a message).
+    Case(
+        "progress:consultant_budget",
+        "POST",
+        "participation",
+        row(LOGIN, 403, 403, 403, 302, 404, 403, 404, 404, 404, 404),
+        data={"kind": "medical", "hours": "2", "reason": CPR_TEXT},
+    ),
+    # Assigning consultants: the round's leaders.
+    Case(
+        "progress:consultant_assign",
+        "GET",
+        "closed",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404),
+    ),
+    Case(
+        "progress:consultant_assign",
+        "POST",
+        "closed",  # nothing chosen: a message, nothing changes
+        row(LOGIN, 404, 404, 404, 302, 404, 404, 404, 404, 404, 404),
+    ),
 ]
 
 
@@ -550,6 +594,9 @@ def world(region, closed_round, open_round, settings, tmp_path):
     objects["join_token"] = get_token(link_user, scope=signin.SCOPE_JOIN)
     objects["signin_token"] = get_token(link_user, scope=signin.SCOPE_SIGNIN)
     objects.update(_activity_world(closed_round, app, provider_org, owner))
+    # The consultant sees only what a leader assigned to them: the world's participation.
+    objects["participation"].consultant = users["consultant"]
+    objects["participation"].save(update_fields=["consultant"])
     objects["file_job"] = _file_job(closed_round, users["leader"])
     return users, objects
 
@@ -577,7 +624,7 @@ def _activity_world(round_obj, app, provider_org, owner) -> dict:
     from applications.models import Participation
 
     now = timezone.now()
-    Participation.objects.create(
+    participation = Participation.objects.create(
         round=round_obj,
         practice=app.practice,
         application=app,
@@ -624,6 +671,7 @@ def _activity_world(round_obj, app, provider_org, owner) -> dict:
     membership_end(user=acting, practice=app.practice, person=Person.objects.get(pk=leaver.pk))
     return {
         "practice": app.practice,
+        "participation": participation,
         "activity": activity,
         "session": session,
         "registration": registration,
@@ -680,6 +728,35 @@ def test_actor_gets_the_expected_status(case, world):
         if got != case.expected[actor]:
             wrong.append(f"{actor}: expected {case.expected[actor]}, got {got}")
     assert not wrong, f"{case.method} {url} ({case.name}):\n  " + "\n  ".join(wrong)
+
+
+# --- A consultant sees only the participations assigned to them ----------------------------------------
+
+PRACTICE_TARGETS = ("practice", "participation", "member", "claim", "registration")
+
+
+@pytest.mark.django_db
+def test_an_unassigned_consultant_of_the_round_is_an_outsider_on_every_practice_url(world):
+    """A second consultant of the same round, assigned to nothing, gets what an outsider gets on every
+    URL that takes a practice or a participation: 404 (or 405 where the method itself is refused)."""
+    users, objects = world
+    unassigned = make_user("konsulent2@example.org", role=Role.CONSULTANT, round=objects["closed"])
+    client = _client_for(unassigned)
+    cases = [c for c in MATRIX if c.target in PRACTICE_TARGETS]
+    assert {c.name for c in cases} >= {
+        "activities:practice_hours",
+        "practices:people",
+        "progress:consultant_sessions",
+    }
+    wrong = []
+    for case in cases:
+        url = reverse(case.name, kwargs=_kwargs(case.name, case.target, objects)) + case.query
+        call = client.post if case.method == "POST" else client.get
+        got = _outcome(call(url, case.data))
+        expected = case.expected["outsider"]
+        if got != expected or got not in (404, 405):
+            wrong.append(f"{case.id}: expected {expected}, got {got}")
+    assert not wrong, "\n".join(wrong)
 
 
 # --- The matrix covers the whole URL configuration -----------------------------------------------------

@@ -23,6 +23,7 @@ from decimal import Decimal
 import pytest
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from applications import services as app_services
 from applications.models import ApplicationStatus
@@ -73,6 +74,27 @@ def phone_world(world):  # noqa: F811 (the fixture imported above)
         round_obj=world.closed_round,
     )
     world.actors.update(selected=selected.created_by, provider=provider_user(world.activity.provider))
+    # A consultant of the round, assigned to the practice's participation, with a session of each kind.
+    from ligepraksis.models import Role
+    from progress.services.consultants import consultant_session_record
+    from tests.conftest import make_user
+
+    participation = world.practice.participations.get(round=world.closed_round)
+    consultant = make_user("konsulent@example.org", role=Role.CONSULTANT, round=world.closed_round)
+    app_services.participation_assign_consultant(
+        participation=participation, consultant=consultant, by=leader
+    )
+    for kind, hours in (("medical", "1"), ("process", "2")):
+        consultant_session_record(
+            participation=participation,
+            by=consultant,
+            held_on=timezone.localdate(participation.accepted_at),
+            hours=Decimal(hours),
+            kind=kind,
+            topic="Klinikmodulet: valg af målgruppe og fokus",
+            note="Praksis har valgt patienter med lav sundhedskompetence som målgruppe.",
+        )
+    world.actors["consultant"] = consultant
     from django.db import transaction
 
     from ligepraksis import filejobs
@@ -86,7 +108,13 @@ def phone_world(world):  # noqa: F811 (the fixture imported above)
         )
     filejobs.run(file_job.pk)
     file_job.refresh_from_db()
-    world.extra = {"selected": selected, "draft": draft, "claim": claim, "file_job": file_job}
+    world.extra = {
+        "selected": selected,
+        "draft": draft,
+        "claim": claim,
+        "file_job": file_job,
+        "participation": participation,
+    }
     return world
 
 
@@ -165,6 +193,12 @@ PAGES: list[tuple[str, str | None, Callable[[World], dict], str]] = [
     ),
     ("file_job", "leader", lambda w: {"pk": w.extra["file_job"].pk}, ""),
     ("privacy", None, nothing, ""),
+    ("progress:consultant_home", "consultant", nothing, ""),
+    ("progress:consultant_sessions", "consultant", lambda w: {"pk": w.extra["participation"].pk}, ""),
+    ("progress:consultant_sessions", "leader", lambda w: {"pk": w.extra["participation"].pk}, ""),
+    ("progress:consultant_sessions", "practice", lambda w: {"pk": w.extra["participation"].pk}, ""),
+    ("progress:consultant_sessions", "steering", lambda w: {"pk": w.extra["participation"].pk}, ""),
+    ("progress:consultant_assign", "leader", closed, ""),
 ]
 
 # URL names that are no page a user reads: what they answer instead.
@@ -199,10 +233,11 @@ NOT_PAGES = {
     "activities:session_cancel": "POST only",
     "calendar:person": "an .ics calendar feed",
     "calendar:practice": "an .ics calendar feed",
+    "progress:consultant_budget": "POST only (its answer is the consultant sessions page)",
 }
 NOT_PAGE_NAMESPACES = {"admin": "Django's admin, for staff at a desk, with its own responsive layout"}
 
-ACTORS = [None, "owner", "selected", "practice", "steering", "leader", "provider"]
+ACTORS = [None, "owner", "selected", "practice", "steering", "leader", "provider", "consultant"]
 
 
 def url_names(resolver=None, ns: str = "") -> set[str]:

@@ -66,6 +66,10 @@ def _text_fields():
             for f in model._meta.get_fields():
                 if not isinstance(f, (models.CharField, models.TextField)):
                     continue
+                if hasattr(model, "instance_type") and f.name == "history_change_reason":
+                    # django-simple-history's own column on every Historical<Model>: the portal never
+                    # sets a change reason (who and when are kept; reasons live in guarded fields).
+                    continue
                 if f.choices:  # choices-only: the value is one of a fixed list
                     continue
                 yield f"{label}.{model.__name__}.{f.name}", f
