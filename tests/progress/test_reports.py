@@ -342,7 +342,8 @@ def test_the_round_reports_page_costs_the_same_for_5_and_50_practices(
     for _ in range(n):
         app = make_application(closed_round)
         Participation.objects.create(
-            round=closed_round, practice=app.practice, application=app, terms=terms, accepted_by=app.created_by,
+            round=closed_round, practice=app.practice, application=app, terms=terms,
+            accepted_by=app.created_by,
             accepted_at=timezone.now() - dt.timedelta(days=200),
         )  # fmt: skip
     first = Participation.objects.order_by("pk").first()
