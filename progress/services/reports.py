@@ -90,6 +90,7 @@ def status_report_submit(
     validate_or_refuse(report, exclude=["participation", "submitted_by"])
     if StatusReport.objects.filter(participation=participation, period_number=period.number).exists():
         raise _already_reported(period)
+    report._history_user = user  # the audit history names who filed it, also outside a request
     try:
         with transaction.atomic():
             report.save()
@@ -108,7 +109,13 @@ def status_report_update(*, user, report: StatusReport, version: int | None, **c
     unknown = set(changes) - {*TEXT_FIELDS, "traffic_light"}
     if unknown:
         raise ValueError(f"Not a changeable field of a status report: {sorted(unknown)}")
-    return save_versioned(report, version=version, changes=changes, exclude=["participation", "submitted_by"])
+    # `_history_user` is not a field: it tells the audit history who changed it, also outside a request.
+    return save_versioned(
+        report,
+        version=version,
+        changes={**changes, "_history_user": user},
+        exclude=["participation", "submitted_by"],
+    )
 
 
 # --- Reminders ---------------------------------------------------------------------------------------

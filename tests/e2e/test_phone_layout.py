@@ -91,7 +91,7 @@ def phone_world(world):  # noqa: F811 (the fixture imported above)
     return world
 
 
-def _progress_reports_extra(world, practice_user, leader) -> dict:
+def _progress_reports_extra(w, practice_user, leader) -> dict:
     """progress/: the practice's participation with a status report, and a published material file."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -100,7 +100,7 @@ def _progress_reports_extra(world, practice_user, leader) -> dict:
     from progress.services import material as material_services
     from progress.services import reports as report_services
 
-    participation = Participation.objects.get(round=world.closed_round, practice=world.practice)
+    participation = Participation.objects.get(round=w.closed_round, practice=w.practice)
     report = report_services.status_report_submit(
         user=practice_user,
         participation=participation,
@@ -111,7 +111,7 @@ def _progress_reports_extra(world, practice_user, leader) -> dict:
     )
     material = material_services.material_upload(
         user=leader,
-        round_obj=world.closed_round,
+        round_obj=w.closed_round,
         upload=SimpleUploadedFile("drejebog.pdf", sample_pdf("Drejebog", ["Trin 1", "Trin 2"])),
         title="Drejebog for Lige Praksis i Midt",
         kind="playbook",

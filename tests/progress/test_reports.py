@@ -176,6 +176,7 @@ def test_the_second_of_two_edits_of_the_same_version_is_told_it_changed(started)
     assert refused.value.code == "changed"
     report.refresh_from_db()
     assert report.progress == "Første ændring" and report.version == 2 and report.history.count() == 2
+    assert {h.history_user for h in report.history.all()} == {user}  # who changed it, kept
 
 
 # --- Selectors ---------------------------------------------------------------------------------------
