@@ -204,3 +204,13 @@ def test_the_public_list_costs_the_same_for_5_and_50_files(
 
 
 QUERIES_PUBLIC_LIST = 2  # the count and the page
+
+
+def test_a_renamed_exe_is_refused_on_the_page_at_its_field(client, leader, closed_round, media):
+    url = reverse("progress:material_manage", args=[closed_round.pk])
+    response = english(login(client, leader)).post(
+        url,
+        {"title": "Program", "kind": "other", "file": SimpleUploadedFile("drejebog.pdf", b"MZ\x90\x00rest")},
+    )
+    assert response.status_code == 200 and response.context["form"].errors["file"]
+    assert not Material.objects.exists() and not _stored(media)

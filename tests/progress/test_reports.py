@@ -362,3 +362,15 @@ def test_the_round_reports_page_costs_the_same_for_5_and_50_practices(
 QUERIES_REPORTS_PAGE = 11
 # ... and the round, its participations' count and page, their reports (periods and the latest).
 QUERIES_ROUND_PAGE = 13
+
+
+def test_overdue_reports_are_shown_to_the_leaders_and_the_consultant(client, started, closed_round, leader):
+    participation, _user = started
+    consultant = make_user(role=Role.CONSULTANT, round=closed_round)
+    for reader in (leader, consultant):
+        english(login(client, reader))
+        home = client.get(reverse("home")).content.decode()
+        assert "1 practice has an overdue status report" in home
+        page = client.get(reverse("progress:round_reports", args=[closed_round.pk])).content.decode()
+        assert participation.practice.name in page and 'data-state="overdue"' in page
+        client.logout()
