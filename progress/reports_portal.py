@@ -132,7 +132,9 @@ def _round_card(round_obj, participation_ids, today, role) -> Card:
                 urgent=bool(behind),
             ),
         ),
-        next_step=Link(_("See the status reports"), url),
+        # A button only when there is something to look at (an overdue report): nothing to do is
+        # said plainly, without a button to nowhere.
+        next_step=Link(_("See the status reports"), url) if behind else None,
         part=role_part(role.label, round_obj.name),
         order=33 if role == Role.PROJECT_LEADER else 62,
         key=f"reports-{role.value}-{round_obj.pk}",
