@@ -58,6 +58,20 @@ def test_the_period_a_day_falls_in(day, number):
     assert _schedule(D(2026, 1, 31), interval=1).number_on(day) == number
 
 
+def test_periods_are_contiguous_and_every_day_falls_in_the_one_that_holds_it():
+    import random
+
+    rng = random.Random(10)
+    for _ in range(200):
+        start = D(2026, 1, 1) + dt.timedelta(days=rng.randrange(0, 800))
+        s = _schedule(start, interval=rng.choice([1, 2, 3, 6]))
+        for n in range(1, 8):
+            assert s.period(n + 1).starts_on == s.period(n).ends_on + dt.timedelta(days=1)
+        day = start + dt.timedelta(days=rng.randrange(0, 700))
+        p = s.period(s.number_on(day))
+        assert p.starts_on <= day <= p.ends_on
+
+
 def test_the_interval_is_read_from_the_round_with_two_months_until_the_setting_exists():
     class Round:
         pass
