@@ -86,12 +86,16 @@ def test_the_demo_builders_come_from_the_apps_through_the_registry():
         "practices",
         "applications",
         "activities",
+        "progress.reports",
+        "progress.material",
     ]
     assert [fn.__module__ for _order, _name, fn in registry.demo] == [
         "ligepraksis.demo",
         "practices.demo",
         "applications.demo",
         "activities.demo",
+        "progress.reports_data",
+        "progress.material_portal",
     ]
 
 

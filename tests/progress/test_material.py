@@ -214,3 +214,22 @@ def test_a_renamed_exe_is_refused_on_the_page_at_its_field(client, leader, close
     )
     assert response.status_code == 200 and response.context["form"].errors["file"]
     assert not Material.objects.exists() and not _stored(media)
+
+
+@pytest.mark.parametrize("n", [5, 50])
+def test_the_leaders_list_costs_the_same_for_5_and_50_files(
+    client, leader, closed_round, media, n, django_assert_num_queries
+):
+    for k in range(n):
+        Material.objects.create(
+            round=closed_round, title=f"Fil {k}", kind="other", file=f"material/x/{k}.pdf", file_type="pdf",
+            size=100, filename=f"{k}.pdf", uploaded_by=leader, published=k % 2 == 0,
+        )  # fmt: skip
+    url = reverse("progress:material_manage", args=[closed_round.pk])
+    login(client, leader).get(url)
+    with django_assert_num_queries(QUERIES_MANAGE_LIST):
+        response = client.get(url)
+    assert response.content.decode().count('data-row="material"') == n
+
+
+QUERIES_MANAGE_LIST = 11  # session, user, grants, the round, the menu, the count and the page
