@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from activities.reminders import _nudge_recipients as coordinator_addresses
+from activities.reminders import coordinator_addresses
 from applications.models import Participation
 from ligepraksis import formatting, mail
 from ligepraksis.concurrency import save_versioned
@@ -158,7 +158,13 @@ def status_report_reminders_send(*, now: dt.datetime | None = None) -> int:
     today = timezone.localdate(now)
     participations = (
         Participation.objects.active()
-        .select_related("round", "practice", "application__created_by")
+        .select_related(
+            "round",
+            "practice",
+            "application__created_by",
+            "application__doctor_coordinator",
+            "application__staff_coordinator",
+        )
         .order_by("pk")
     )
     reported: dict[int, set[int]] = {}
