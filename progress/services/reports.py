@@ -125,6 +125,8 @@ def _remind(participation: Participation, period, now) -> bool:
     """Mark the period reminded and write its mail, in one transaction; False if already done."""
     try:
         with transaction.atomic():
+            if StatusReport.objects.filter(participation=participation, period_number=period.number).exists():
+                return False  # filed since the sweep began: nothing to remind of
             StatusReportReminder.objects.create(
                 participation=participation, period_number=period.number, reminded_at=now
             )

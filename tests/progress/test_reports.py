@@ -234,6 +234,15 @@ def test_the_reminder_task_run_twice_writes_one_message_per_overdue_period(start
     assert StatusReportReminder.objects.filter(participation=participation, period_number=1).count() == 1
 
 
+def test_a_period_filed_while_the_sweep_runs_is_not_reminded(started):
+    participation, user = started
+    _with_coordinator_email(participation)
+    period = ReportSchedule.for_participation(participation).period(1)
+    _file(participation, user, 1)  # filed after the sweep read what was reported
+    assert services._remind(participation, period, timezone.now()) is False
+    assert not StatusReportReminder.objects.exists() and not OutboxMessage.objects.exists()
+
+
 def test_a_failing_mail_leaves_the_period_unreminded(started, monkeypatch):
     """The row and the message are one transaction: if writing the mail fails, nothing is marked."""
     participation, _user = started
