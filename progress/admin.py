@@ -1,11 +1,11 @@
 """progress/ in the admin."""
 
-from django.contrib import admin  # noqa: E402
-from simple_history.admin import SimpleHistoryAdmin  # noqa: E402
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from ligepraksis.admin_mixins import ReadOnlyAdminMixin  # noqa: E402
-from progress.models.material import Material  # noqa: E402
-from progress.models.reports import StatusReport, StatusReportReminder  # noqa: E402
+from ligepraksis.admin_mixins import ReadOnlyAdminMixin
+from progress.models.material import Material
+from progress.models.reports import StatusReport, StatusReportReminder
 
 
 # --- reports: status reports change only through the portal's services (the practice files them) ---
