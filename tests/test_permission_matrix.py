@@ -512,6 +512,81 @@ MATRIX = [
         "practice",
         row(LOGIN, 302, 302, 404, 302, 404, 302, 404, 404, 404, 404),
     ),
+    # --- progress/ status reports: the practice files and reads (acting for it); the round's leaders,
+    # steering group and consultant read (403 on POST); everyone else 404. "participation" is the
+    # practice's participation in the closed round (its first period has begun); "status_report" a
+    # report of it (for the only period begun, so the practice's POST is sent back with a message).
+    # A POST with a CPR number on a report shows the form again (nothing is saved).
+    Case(
+        "progress:reports",
+        "GET",
+        "participation",
+        row(LOGIN, 200, 200, 200, 200, 404, 200, 404, 404, 404, 404),
+    ),
+    Case(
+        "progress:reports",
+        "POST",
+        "participation",
+        row(LOGIN, 302, 302, 403, 403, 404, 403, 404, 404, 404, 404),
+        data={"period": "1", "progress": CPR_TEXT, "traffic_light": "green"},
+    ),
+    Case(
+        "progress:report",
+        "GET",
+        "status_report",
+        row(LOGIN, 200, 200, 200, 200, 404, 200, 404, 404, 404, 404),
+    ),
+    Case(
+        "progress:report",
+        "POST",
+        "status_report",
+        row(LOGIN, 200, 200, 403, 403, 404, 403, 404, 404, 404, 404),
+        data={"progress": CPR_TEXT, "traffic_light": "green", "version": "1"},
+    ),
+    Case(
+        "progress:round_reports",
+        "GET",
+        "closed",
+        row(LOGIN, 404, 404, 200, 200, 404, 200, 404, 404, 404, 404),
+    ),
+    Case(
+        "progress:round_reports",
+        "POST",
+        "closed",
+        row(LOGIN, 404, 404, 403, 403, 404, 403, 404, 404, 404, 404),
+    ),
+    # --- progress/ material: anyone lists and downloads published files; the round's project leaders
+    # upload, change and delete. "material" is a published PDF of the closed round.
+    Case("progress:material", "GET", None, everyone(200)),
+    Case("progress:material", "POST", None, everyone(405)),
+    Case("progress:material_download", "GET", "material", everyone(200)),
+    Case("progress:material_download", "POST", "material", everyone(405)),
+    Case(
+        "progress:material_manage",
+        "GET",
+        "closed",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404),
+    ),
+    Case(
+        "progress:material_manage",
+        "POST",
+        "closed",  # no file: the form again
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404),
+        data={"title": "Drejebog", "kind": "playbook"},
+    ),
+    Case(
+        "progress:material_edit",
+        "GET",
+        "material",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404),
+    ),
+    Case(
+        "progress:material_edit",
+        "POST",
+        "material",  # a CPR number in the title: the form again
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404),
+        data={"title": CPR_TEXT, "kind": "playbook"},
+    ),
     # --- Calendar feeds: anonymous; the random key in the URL is the key ---------------------------------
     Case("calendar:person", "GET", "person_token", everyone(200)),
     Case("calendar:person", "GET", "bad_token", everyone(404)),
@@ -598,7 +673,37 @@ def world(region, closed_round, open_round, settings, tmp_path):
     objects["participation"].consultant = users["consultant"]
     objects["participation"].save(update_fields=["consultant"])
     objects["file_job"] = _file_job(closed_round, users["leader"])
+    objects.update(
+        _progress_reports_world(closed_round, objects["practice"], users["owner"], users["leader"])
+    )
     return users, objects
+
+
+def _progress_reports_world(round_obj, practice, owner, leader) -> dict:
+    """A status report of the practice's participation and a published material file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from applications.models import Participation
+    from progress.sample_files import sample_pdf
+    from progress.services import material as material_services
+    from progress.services import reports as report_services
+
+    participation = Participation.objects.get(round=round_obj, practice=practice)
+    report = report_services.status_report_submit(
+        user=owner,
+        participation=participation,
+        period_number=1,
+        progress="Godt i gang",
+        traffic_light="green",
+    )
+    material = material_services.material_upload(
+        user=leader,
+        round_obj=round_obj,
+        upload=SimpleUploadedFile("drejebog.pdf", sample_pdf("Drejebog", ["Trin 1"])),
+        title="Drejebog",
+        kind="playbook",
+    )
+    return {"participation": participation, "status_report": report, "material": material}
 
 
 def _file_job(round_obj, leader):

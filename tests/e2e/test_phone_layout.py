@@ -115,7 +115,37 @@ def phone_world(world):  # noqa: F811 (the fixture imported above)
         "file_job": file_job,
         "participation": participation,
     }
+    world.extra.update(_progress_reports_extra(world, practice_user, leader))
     return world
+
+
+def _progress_reports_extra(w, practice_user, leader) -> dict:
+    """progress/: the practice's participation with a status report, and a published material file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from applications.models import Participation
+    from progress.sample_files import sample_pdf
+    from progress.services import material as material_services
+    from progress.services import reports as report_services
+
+    participation = Participation.objects.get(round=w.closed_round, practice=w.practice)
+    report = report_services.status_report_submit(
+        user=practice_user,
+        participation=participation,
+        period_number=1,
+        progress="Klinikmodulet er holdt, og vi har valgt vores patientgruppe.",
+        challenges="Tid i hverdagen.",
+        traffic_light="yellow",
+    )
+    material = material_services.material_upload(
+        user=leader,
+        round_obj=w.closed_round,
+        upload=SimpleUploadedFile("drejebog.pdf", sample_pdf("Drejebog", ["Trin 1", "Trin 2"])),
+        title="Drejebog for Lige Praksis i Midt",
+        kind="playbook",
+        description="Trin for trin fra klinikmodul til egen indsats.",
+    )
+    return {"participation": participation, "status_report": report, "material": material}
 
 
 def closed(w: World) -> dict:
@@ -192,6 +222,17 @@ PAGES: list[tuple[str, str | None, Callable[[World], dict], str]] = [
         "",
     ),
     ("file_job", "leader", lambda w: {"pk": w.extra["file_job"].pk}, ""),
+    ("progress:reports", "practice", lambda w: {"pk": w.extra["participation"].pk}, ""),
+    ("progress:reports", "leader", lambda w: {"pk": w.extra["participation"].pk}, ""),
+    ("progress:reports", "steering", lambda w: {"pk": w.extra["participation"].pk}, ""),
+    ("progress:report", "practice", lambda w: {"pk": w.extra["status_report"].pk}, ""),
+    ("progress:report", "leader", lambda w: {"pk": w.extra["status_report"].pk}, ""),
+    ("progress:round_reports", "leader", closed, ""),
+    ("progress:round_reports", "steering", closed, ""),
+    ("progress:material", None, nothing, ""),
+    ("progress:material", "practice", nothing, ""),
+    ("progress:material_manage", "leader", closed, ""),
+    ("progress:material_edit", "leader", lambda w: {"pk": w.extra["material"].pk}, ""),
     ("privacy", None, nothing, ""),
     ("progress:consultant_home", "consultant", nothing, ""),
     ("progress:consultant_sessions", "consultant", lambda w: {"pk": w.extra["participation"].pk}, ""),
@@ -229,6 +270,7 @@ NOT_PAGES = {
     "activities:signups_export": "a spreadsheet file (or, when large, a redirect to file_job)",
     "file_job_download": "a spreadsheet file made in the worker",
     "activities:claim_evidence": "an uploaded file",
+    "progress:material_download": "an uploaded file (PDF, DOCX or PPTX)",
     "activities:claims_decide": "POST only (its refusals show the claims page again)",
     "activities:session_cancel": "POST only",
     "calendar:person": "an .ics calendar feed",

@@ -63,12 +63,13 @@ ALLOW_LIST = {
 def _text_fields():
     for label in APPS:
         for model in apps.get_app_config(label).get_models():
+            historical = hasattr(model, "instance_type")  # django-simple-history's copy of an audited model
             for f in model._meta.get_fields():
                 if not isinstance(f, (models.CharField, models.TextField)):
                     continue
-                if hasattr(model, "instance_type") and f.name == "history_change_reason":
-                    # django-simple-history's own column on every Historical<Model>: the portal never
-                    # sets a change reason (who and when are kept; reasons live in guarded fields).
+                if historical and f.name == "history_change_reason":
+                    # The audit library's own column: written only by the portal's services, from text
+                    # that a guarded field or form has checked. The copied fields keep their guard.
                     continue
                 if f.choices:  # choices-only: the value is one of a fixed list
                     continue

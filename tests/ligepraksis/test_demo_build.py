@@ -87,6 +87,8 @@ def test_the_demo_builders_come_from_the_apps_through_the_registry():
         "applications",
         "activities",
         "progress-consultants",
+        "progress.reports",
+        "progress.material",
     ]
     assert [fn.__module__ for _order, _name, fn in registry.demo] == [
         "ligepraksis.demo",
@@ -94,6 +96,8 @@ def test_the_demo_builders_come_from_the_apps_through_the_registry():
         "applications.demo",
         "activities.demo",
         "progress.portals.consultants",
+        "progress.reports_data",
+        "progress.material_portal",
     ]
 
 
