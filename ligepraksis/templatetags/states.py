@@ -18,11 +18,11 @@ TONES = {
     # done, or going ahead: selected, participating, confirmed, approved
     "success": ("selected", "accepted", "confirmed", "approved", "done", "taken"),
     # in progress, waiting on someone: submitted, offered a place
-    "info": ("submitted", "offered"),
+    "info": ("submitted", "offered", "in_progress"),
     # waiting: a waiting list, a claim awaiting approval, a full session
     "warning": ("waitlisted", "pending", "full", "needed"),
     # called off
-    "danger": ("cancelled",),
+    "danger": ("cancelled", "overdue"),
     # not (or no longer) going ahead, or not started: draft, withdrawn, not selected, expired, held, not yet
     "neutral": ("draft", "withdrawn", "rejected", "expired", "held", "not_yet", "nobody", "not_started"),
 }
