@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Min
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
 
 from activities import selectors as activity_selectors
@@ -38,6 +40,12 @@ from progress.models import (
 MAX_REASON = 2000
 
 
+def _reason(text) -> str:
+    """A history row's change reason, stored in the portal's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
+
+
 def milestone_templates_ensure(*, rounds: Iterable[ProgrammeRound]) -> int:
     """Give each round without a milestone template the default one; returns how many rows were made.
     A round that has a template (even one a leader changed) is left as it is."""
@@ -45,11 +53,13 @@ def milestone_templates_ensure(*, rounds: Iterable[ProgrammeRound]) -> int:
     have = set(
         MilestoneTemplate.objects.filter(round__in=rounds).values_list("round_id", flat=True).distinct()
     )
+    with translation.override(settings.LANGUAGE_CODE):  # stored data: in the portal's language
+        names = {kind: str(kind.label) for kind, _closes in DEFAULT_TEMPLATE}
     rows = [
         MilestoneTemplate(
             round=r,
             kind=kind,
-            name=str(kind.label),
+            name=names[kind],
             order=(i + 1) * 10,
             due_date=default_due_date(kind, r.year),
             closes_by=closes_by,
@@ -89,7 +99,7 @@ def milestones_ensure(*, participations) -> int:
             Milestone.objects.bulk_create(missing, ignore_conflicts=True)
             made = list(Milestone.objects.filter(participation__in=parts).exclude(pk__in=list(existing)))
             Milestone.history.bulk_history_create(
-                made, default_change_reason=_("made from the round's milestone template")
+                made, default_change_reason=_reason(gettext_lazy("made from the round's milestone template"))
             )
     return len(missing)
 
@@ -186,11 +196,14 @@ def milestones_refresh(*, participations) -> int:
     )
     if not open_:
         return 0
-    facts = _data_facts(parts)
     now = timezone.now()
     changed = []
+    # What closed a milestone is stored data: written in the portal's language, whoever asked.
+    with translation.override(settings.LANGUAGE_CODE):
+        facts = _data_facts(parts)
+        verdicts = {m.pk: _verdict(m.template.closes_by, facts.get(m.participation_id, {})) for m in open_}
     for m in open_:
-        done, started, evidence = _verdict(m.template.closes_by, facts.get(m.participation_id, {}))
+        done, started, evidence = verdicts[m.pk]
         if done:
             m.closed_at, m.closed_by, m.evidence = now, m.template.closes_by, evidence
             m.started_at = m.started_at or now
@@ -212,7 +225,7 @@ def milestones_refresh(*, participations) -> int:
                 changed,
                 Milestone,
                 ["started_at", "closed_at", "closed_by", "evidence"],
-                default_change_reason=_("brought up to date from the practice's data"),
+                default_change_reason=_reason(gettext_lazy("brought up to date from the practice's data")),
             )
     return len(changed)
 
@@ -241,7 +254,8 @@ def _by_hand(*, milestone: Milestone, user, reason: str, close: bool) -> Milesto
         now = timezone.now()
         if close:
             m.closed_at, m.closed_by = now, ClosedBy.MANUAL
-            m.evidence = _("Closed by hand.")
+            with translation.override(settings.LANGUAGE_CODE):
+                m.evidence = _("Closed by hand.")
             m.started_at = m.started_at or now
         else:
             m.closed_at, m.closed_by, m.evidence = None, "", ""

@@ -103,7 +103,9 @@ def test_every_cell_has_a_badge_with_a_text_label_and_links_to_the_evidence(clos
     assert 'data-state="done">done</span>' in body
     # the evidence is one click away: the milestone page says what closed it and links to the record
     page = client.get(reverse("progress:milestone", args=[cm.pk])).content.decode()
-    assert "Clinic module held" in page and reverse("progress:clinic_module", args=[participation.pk]) in page
+    assert (
+        "Klinikmodul afholdt" in page and reverse("progress:clinic_module", args=[participation.pk]) in page
+    )
     # the columns filled in at merge render nothing while None
     assert "Last status report" not in body and "Consultant hours" not in body
 
