@@ -23,7 +23,7 @@ from progress.models import (
 from progress.services import milestones as services
 from tests.activities.service_factories import make_activity
 from tests.activities.test_hours import at, claim, held
-from tests.progress.factories import record_clinic_module, record_followup
+from tests.progress.factories import participate, record_clinic_module, record_followup
 
 pytestmark = pytest.mark.django_db
 
@@ -266,3 +266,9 @@ def test_a_cpr_number_in_the_reason_is_refused(part, leader):
     with pytest.raises(DomainError):
         services.milestone_close(milestone=m, user=leader, reason="Patient 010190-1234")
     assert not ms(participation, MilestoneKind.EVALUATION).is_done
+
+
+def test_a_new_participation_gets_its_milestones_when_it_is_created(closed_round, leader):
+    participation, _ = participate(closed_round, leader)
+    assert Milestone.objects.filter(participation=participation).count() == 8
+    assert services.milestones_ensure(participations=[participation]) == 0
