@@ -272,3 +272,15 @@ def test_a_new_participation_gets_its_milestones_when_it_is_created(closed_round
     participation, _ = participate(closed_round, leader)
     assert Milestone.objects.filter(participation=participation).count() == 8
     assert services.milestones_ensure(participations=[participation]) == 0
+
+
+def test_the_nightly_task_closes_data_fed_milestones_once(closed_round, leader, part):
+    from progress.tasks import refresh_milestones
+
+    participation, _ = part
+    claim(
+        participation, participation.application.doctor_coordinator, "10", ClaimStatus.APPROVED, leader=leader
+    )
+    assert refresh_milestones.delay().get() == 1
+    assert ms(participation, MilestoneKind.HOURS).is_done
+    assert refresh_milestones.delay().get() == 0
