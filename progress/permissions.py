@@ -55,6 +55,15 @@ def can_lead(user, participation) -> bool:
     return is_leader(user, participation.round) and not acts_for(user, participation.practice_id)
 
 
+def sees_hours(user, participation) -> bool:
+    """Whether the practice's hours page (activities/) opens for the user: not for the steering group."""
+    return (
+        acts_for(user, participation.practice_id)
+        or is_leader(user, participation.round)
+        or is_consultant_of(user, participation)
+    )
+
+
 ACTIONS = {VIEW: can_view_progress, RECORD: can_record, LEAD: can_lead}
 
 

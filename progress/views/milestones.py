@@ -44,6 +44,7 @@ def progress(request, pk: int):
             "ledger": ledgers[0] if ledgers else None,
             "can_record": permissions.can_record(request.user, participation),
             "can_lead": permissions.can_lead(request.user, participation),
+            "sees_hours": permissions.sees_hours(request.user, participation),
             "today": today,
         },
     )
@@ -84,6 +85,7 @@ def milestone(request, pk: int):
             "form": form,
             "history": history,
             "can_lead": permissions.can_lead(request.user, m.participation),
+            "sees_hours": permissions.sees_hours(request.user, m.participation),
         },
     )
 

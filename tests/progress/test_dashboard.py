@@ -197,3 +197,16 @@ def test_the_leader_s_template_page_changes_a_due_date_but_not_the_hour_target_s
     data[f"t{start.pk}-name"] = "Ændret"
     assert client.post(url, data).status_code == 200
     assert MilestoneTemplate.objects.get(pk=start.pk).name != "Ændret"
+
+
+def test_the_steering_group_reads_the_progress_page_without_a_link_it_cannot_open(part, steering):
+    participation, _ = part
+    client = login(Client(), steering)
+    body = client.get(reverse("progress:progress", args=[participation.pk])).content.decode()
+    hours = reverse("activities:practice_hours", args=[participation.practice_id])
+    assert hours not in body
+    assert client.get(hours).status_code == 404
+    leader_body = login(Client(), make_user(role=Role.PROJECT_LEADER, round=participation.round)).get(
+        reverse("progress:progress", args=[participation.pk])
+    )
+    assert hours in leader_body.content.decode()
