@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from ligepraksis import formatting
 from ligepraksis.models import Role
 from progress.forms.records import ClinicModuleForm, InterventionForm, PdsaCycleForm
-from progress.models import MilestoneState
+from progress.models import MilestoneState, PatientGroup
 from tests.activities.service_factories import participate
 from tests.conftest import make_round, make_user
 from tests.e2e.test_apply_to_accept import da, label, log_in
@@ -25,6 +25,9 @@ from tests.e2e.test_apply_to_accept import da, label, log_in
 @pytest.mark.django_db(transaction=True)
 def test_the_practice_records_and_the_leaders_matrix_shows_it(live_server, new_context, region):
     base = live_server.url
+    # The editable list's first rows come from a data migration, which a transactional test before
+    # this one may have flushed away.
+    PatientGroup.objects.get_or_create(name="Socialt udsatte borgere")
     round_obj = make_round(region, open_=False, name="Lige Praksis i Midt 2026")
     leader = make_user("leder@example.org", role=Role.PROJECT_LEADER, round=round_obj)
     participation, practice_user = participate(

@@ -18,10 +18,10 @@ def clinic_module_data(**kw) -> dict:
         "held_on": timezone.localdate(),
         "doctors": 2,
         "staff": 5,
-        "patient_group": PatientGroup.objects.order_by("order").first(),
+        "patient_group": PatientGroup.objects.get_or_create(name="Socialt udsatte borgere")[0],
         "patient_group_text": "",
         "challenges": "Udeblivelser og korte konsultationer",
-        "focus": FocusCategory.objects.order_by("order").first(),
+        "focus": FocusCategory.objects.get_or_create(name="Proaktiv kontakt")[0],
         "focus_text": "",
     }
     data.update(kw)
