@@ -587,6 +587,73 @@ MATRIX = [
         row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404),
         data={"title": CPR_TEXT, "kind": "playbook"},
     ),
+    # --- progress/: milestones and records ---------------------------------------------------------------
+    # The progress page is shared by the practice, its consultant (the consultant of the round who may
+    # see the practice: applications' practice visibility), the round's leaders and steering group; the
+    # steering group and the consultant read only (403 on every POST); everyone else 404.
+    Case(
+        "progress:progress",
+        "GET",
+        "participation",
+        row(LOGIN, 200, 200, 200, 200, 404, 200, 404, 404, 404, 404),
+    ),
+    Case(
+        "progress:milestone", "GET", "milestone", row(LOGIN, 200, 200, 200, 200, 404, 200, 404, 404, 404, 404)
+    ),
+    # Only a leader closes or reopens a milestone (a CPR number in the reason: the form again).
+    Case(
+        "progress:milestone",
+        "POST",
+        "milestone",
+        row(LOGIN, 403, 403, 403, 200, 404, 403, 404, 404, 404, 404),
+        data={"reason": CPR_TEXT},
+    ),
+    # The leaders' dashboard: the round's leaders and steering group (read).
+    Case("progress:dashboard", "GET", "closed", row(LOGIN, 404, 404, 200, 200, 404, 404, 404, 404, 404, 404)),
+    Case("progress:template", "GET", "closed", row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)),
+    # An empty form: the page again with its errors, nothing saved.
+    Case("progress:template", "POST", "closed", row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)),
+    # The practice's records: those acting for it edit; the others who share the page read.
+    *[
+        case
+        for name, field in (
+            ("progress:clinic_module", "challenges"),
+            ("progress:followup", "decisions"),
+            ("progress:intervention", "aims"),
+        )
+        for case in (
+            Case(name, "GET", "participation", row(LOGIN, 200, 200, 200, 200, 404, 200, 404, 404, 404, 404)),
+            Case(
+                name,
+                "POST",
+                "participation",
+                row(LOGIN, 200, 200, 403, 403, 404, 403, 404, 404, 404, 404),
+                data={field: CPR_TEXT},
+            ),
+        )
+    ],
+    # A new PDSA cycle is a page of the practice only.
+    Case(
+        "progress:pdsa_new",
+        "GET",
+        "participation",
+        row(LOGIN, 200, 200, 403, 403, 404, 403, 404, 404, 404, 404),
+    ),
+    Case(
+        "progress:pdsa_new",
+        "POST",
+        "participation",
+        row(LOGIN, 200, 200, 403, 403, 404, 403, 404, 404, 404, 404),
+        data={"plan": CPR_TEXT},
+    ),
+    Case("progress:pdsa_edit", "GET", "cycle", row(LOGIN, 200, 200, 200, 200, 404, 200, 404, 404, 404, 404)),
+    Case(
+        "progress:pdsa_edit",
+        "POST",
+        "cycle",
+        row(LOGIN, 200, 200, 403, 403, 404, 403, 404, 404, 404, 404),
+        data={"plan": CPR_TEXT},
+    ),
     # --- Calendar feeds: anonymous; the random key in the URL is the key ---------------------------------
     Case("calendar:person", "GET", "person_token", everyone(200)),
     Case("calendar:person", "GET", "bad_token", everyone(404)),
@@ -775,6 +842,7 @@ def _activity_world(round_obj, app, provider_org, owner) -> dict:
     acting = make_user("tidligere.chef@example.org", practice=app.practice)
     membership_end(user=acting, practice=app.practice, person=Person.objects.get(pk=leaver.pk))
     return {
+        **_progress_world(participation),
         "practice": app.practice,
         "participation": participation,
         "activity": activity,
@@ -784,6 +852,26 @@ def _activity_world(round_obj, app, provider_org, owner) -> dict:
         "person_token": person_token(person),
         "practice_token": practice_token(app.practice),
         "left_person_token": left_token,
+    }
+
+
+def _progress_world(participation) -> dict:
+    """The participation's milestones, its own intervention and a PDSA cycle (through the services)."""
+    from progress.models import Milestone
+    from progress.services import records
+    from progress.services.milestones import milestones_ensure
+
+    milestones_ensure(participations=[participation])
+    intervention = records.intervention_save(
+        participation=participation, user=None, version=None, data={"aims": "Færre udeblivelser"}
+    )
+    cycle = records.pdsa_cycle_add(
+        intervention=intervention, user=None, data={"plan_on": timezone.localdate(), "plan": "Ring op"}
+    )
+    return {
+        "participation": participation,
+        "milestone": Milestone.objects.get(participation=participation, template__kind="evaluation"),
+        "cycle": cycle,
     }
 
 

@@ -18,7 +18,7 @@ TONES = {
     # done, or going ahead: selected, participating, confirmed, approved
     "success": ("selected", "accepted", "confirmed", "approved", "done", "taken", "green", "reported"),
     # in progress, waiting on someone: submitted, offered a place
-    "info": ("submitted", "offered", "due"),
+    "info": ("submitted", "offered", "due", "in_progress"),
     # waiting: a waiting list, a claim awaiting approval, a full session
     "warning": ("waitlisted", "pending", "full", "needed", "yellow"),
     # called off

@@ -120,7 +120,7 @@ def _sessions_for(participation, *, leader, consultant, rng, today, how_many) ->
     return made
 
 
-@demo_builder(order=50, name="progress-consultants")
+@demo_builder(order=51, name="progress.consultants")
 def build_consultants_demo(ctx) -> None:
     """The demo consultant is assigned to most of the 2026 round's participations, with sessions of
     both kinds (a couple of practices are left for the leaders to assign)."""
@@ -149,7 +149,7 @@ def build_consultants_demo(ctx) -> None:
 CONSULTANTS_NATIONAL = 6  # the working group: medical and process consultants
 
 
-@national_builder(order=50, name="progress-consultants")
+@national_builder(order=51, name="progress.consultants")
 def build_consultants_national(ctx) -> None:
     """Consultants of the main round each get their share of its participations (assigned through the
     service), and some sessions are recorded."""
@@ -294,4 +294,4 @@ def erase(person, *, label: str) -> None:
     )
 
 
-personal_data("progress-consultants", export=export, erase=erase, order=55)
+personal_data("progress.consultants", export=export, erase=erase, order=55)

@@ -27,7 +27,7 @@ def reports(request, pk: int):
     )
     today = timezone.localdate()
     status = selectors.report_status(participation, today)
-    may_file = permissions.can_file_reports(request.user, participation)
+    may_file = permissions.can_record(request.user, participation)
     form = None
     if may_file and status.open_periods:
         form = StatusReportForm(request.POST or None, periods=status.open_periods)
@@ -71,7 +71,7 @@ def reports(request, pk: int):
 @login_required
 def report(request, pk: int):
     report = permissions.get_report_for_user(request.user, pk, write=request.method == "POST")
-    may_edit = permissions.can_file_reports(request.user, report.participation)
+    may_edit = permissions.can_record(request.user, report.participation)
     form = None
     if may_edit:
         initial = {

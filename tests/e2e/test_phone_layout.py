@@ -164,6 +164,47 @@ def nothing(w: World) -> dict:
     return {}
 
 
+def participation(w: World) -> dict:
+    return {"pk": w.practice.participations.get(round=w.closed_round).pk}
+
+
+def milestone(w: World) -> dict:
+    from progress.models import Milestone
+    from progress.services.milestones import milestones_ensure
+
+    part = w.practice.participations.get(round=w.closed_round)
+    milestones_ensure(participations=[part])
+    return {"pk": Milestone.objects.filter(participation=part, template__kind="clinic_module").get().pk}
+
+
+def pdsa_cycle(w: World) -> dict:
+    """The practice's own intervention with one PDSA cycle (made through the services)."""
+    from progress.models import PdsaCycle
+    from progress.services import records
+
+    part = w.practice.participations.get(round=w.closed_round)
+    cycle = PdsaCycle.objects.filter(intervention__participation=part).first()
+    if cycle is None:
+        today = dt.date.today()
+        intervention = records.intervention_save(
+            participation=part,
+            user=None,
+            version=None,
+            data={"aims": "Færre udeblivelser blandt sårbare patienter"},
+        )
+        cycle = records.pdsa_cycle_add(
+            intervention=intervention,
+            user=None,
+            data={"plan_on": today, "plan": "Ring til patienter, der udebliver fra årskontrollen"},
+        )
+    return {"pk": cycle.pk}
+
+
+def with_intervention(w: World) -> dict:
+    pdsa_cycle(w)
+    return participation(w)
+
+
 # (URL name, actor or None for anonymous, URL kwargs, query string)
 PAGES: list[tuple[str, str | None, Callable[[World], dict], str]] = [
     *[
@@ -240,6 +281,16 @@ PAGES: list[tuple[str, str | None, Callable[[World], dict], str]] = [
     ("progress:consultant_sessions", "practice", lambda w: {"pk": w.extra["participation"].pk}, ""),
     ("progress:consultant_sessions", "steering", lambda w: {"pk": w.extra["participation"].pk}, ""),
     ("progress:consultant_assign", "leader", closed, ""),
+    ("progress:progress", "practice", participation, ""),
+    ("progress:progress", "leader", participation, ""),
+    ("progress:milestone", "leader", milestone, ""),
+    ("progress:dashboard", "leader", closed, ""),
+    ("progress:template", "leader", closed, ""),
+    ("progress:clinic_module", "practice", participation, ""),
+    ("progress:followup", "practice", participation, ""),
+    ("progress:intervention", "practice", with_intervention, ""),
+    ("progress:pdsa_new", "practice", with_intervention, ""),
+    ("progress:pdsa_edit", "practice", pdsa_cycle, ""),
 ]
 
 # URL names that are no page a user reads: what they answer instead.

@@ -61,6 +61,8 @@ ALLOW_LIST = {
 
 
 def _text_fields():
+    from simple_history.models import HistoricalChanges
+
     for label in APPS:
         for model in apps.get_app_config(label).get_models():
             historical = hasattr(model, "instance_type")  # django-simple-history's copy of an audited model
@@ -72,6 +74,10 @@ def _text_fields():
                     # that a guarded field or form has checked. The copied fields keep their guard.
                     continue
                 if f.choices:  # choices-only: the value is one of a fixed list
+                    continue
+                # A history model (django-simple-history) copies the audited fields with their guards;
+                # its change reason is written by the services, from guarded text or their own words.
+                if issubclass(model, HistoricalChanges) and f.name == "history_change_reason":
                     continue
                 yield f"{label}.{model.__name__}.{f.name}", f
 

@@ -86,7 +86,8 @@ def test_the_demo_builders_come_from_the_apps_through_the_registry():
         "practices",
         "applications",
         "activities",
-        "progress-consultants",
+        "progress.milestones",
+        "progress.consultants",
         "progress.reports",
         "progress.material",
     ]
@@ -95,6 +96,7 @@ def test_the_demo_builders_come_from_the_apps_through_the_registry():
         "practices.demo",
         "applications.demo",
         "activities.demo",
+        "progress.demo",
         "progress.portals.consultants",
         "progress.reports_data",
         "progress.material_portal",
