@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -16,6 +17,10 @@ from progress.models.consultants import (
     ConsultantSession,
     budget_of_round,
 )
+from progress.models.milestones import Milestone
+from progress.models.reports import StatusReport
+from progress.selectors import milestones as milestone_selectors
+from progress.selectors import reports as report_selectors
 
 ZERO = Decimal("0")
 MAX_CONSULTANTS = 200  # a round's working group is a handful; the select is bounded all the same
@@ -79,10 +84,20 @@ class ConsultantRow:
 
     participation: Participation
     hours: list[KindHours] = field(default_factory=list)
-    # Filled at merge by the other progress topics (status reports, milestones): the slots are here so
-    # that the page and its query-count test already show them.
-    last_report: object | None = None
-    overdue: object | None = None
+    last_report: StatusReport | None = None  # the latest status report, with its traffic light
+    overdue: Overdue = field(default_factory=lambda: Overdue())
+
+
+@dataclass
+class Overdue:
+    """A practice's overdue items: its overdue milestones (`MilestoneQuerySet.overdue`) and how many
+    status-report periods have ended without a report (`ReportSchedule.overdue`)."""
+
+    milestones: list[Milestone] = field(default_factory=list)
+    reports: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.milestones) or self.reports > 0
 
 
 def hours_by_kind(participations) -> dict[int, list[KindHours]]:
@@ -116,10 +131,24 @@ def consultant_participations(user):
     )
 
 
-def consultant_rows(participations) -> list[ConsultantRow]:
+def consultant_rows(participations, *, today: dt.date) -> list[ConsultantRow]:
+    """A page of the consultant's practices with hours used against budget (two queries), the last
+    status report (one), overdue milestones (one) and overdue status reports (two)."""
     participations = list(participations)
+    ids = [p.pk for p in participations]
     hours = hours_by_kind(participations)
-    return [ConsultantRow(p, hours[p.pk]) for p in participations]
+    last = report_selectors.last_reports(ids)
+    milestones = milestone_selectors.overdue_milestones(participations, today=today)
+    reports = report_selectors.overdue_report_counts(ids, today)
+    return [
+        ConsultantRow(
+            p,
+            hours[p.pk],
+            last_report=last.get(p.pk),
+            overdue=Overdue(milestones[p.pk], reports.get(p.pk, 0)),
+        )
+        for p in participations
+    ]
 
 
 def sessions_of(participation):

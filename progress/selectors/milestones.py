@@ -13,6 +13,9 @@ from django.urls import reverse
 from activities import selectors as activity_selectors
 from applications.models import Participation
 from progress.models import Milestone, MilestoneState, MilestoneTemplate
+from progress.models.reports import StatusReport
+from progress.selectors import consultants as consultant_selectors
+from progress.selectors import reports as report_selectors
 
 SORT_BEHIND, SORT_NAME = "behind", "name"
 SORTS = (SORT_BEHIND, SORT_NAME)
@@ -72,9 +75,10 @@ class DashboardRow:
     overdue_count: int
     open_count: int
     ledger: object | None
-    # Columns the status-report and consultant topics fill in at merge (None: nothing is rendered).
-    last_report: object | None = None
-    consultant_hours: object | None = None
+    last_report: StatusReport | None = None  # the latest status report, with its traffic light
+    consultant_hours: list[consultant_selectors.KindHours] = field(
+        default_factory=list
+    )  # used against budget, by kind
     progress_url: str = ""
 
 
@@ -94,7 +98,7 @@ def dashboard_rows(
     participations, templates: list[MilestoneTemplate], *, today: dt.date
 ) -> list[DashboardRow]:
     """Rows for a page of (annotated) participations: their milestones in one query, their hours in
-    the ledger's fixed queries."""
+    the ledger's fixed queries, their last status report in one and their consultant hours in two."""
     parts = list(participations)
     if not parts:
         return []
@@ -104,6 +108,8 @@ def dashboard_rows(
         m.template.round = round_of[m.participation_id]
         by_part[m.participation_id][m.template_id] = m
     ledgers = {lg.participation.pk: lg for lg in activity_selectors.ledgers(parts)}
+    last = report_selectors.last_reports(by_part)
+    consultant_hours = consultant_selectors.hours_by_kind(parts)
     return [
         DashboardRow(
             participation=p,
@@ -111,6 +117,8 @@ def dashboard_rows(
             overdue_count=getattr(p, "overdue_count", 0),
             open_count=getattr(p, "open_count", 0),
             ledger=ledgers.get(p.pk),
+            last_report=last.get(p.pk),
+            consultant_hours=consultant_hours[p.pk],
             progress_url=reverse("progress:progress", args=[p.pk]),
         )
         for p in parts
@@ -172,3 +180,16 @@ def overdue_by_round(round_ids, *, today: dt.date) -> dict[int, int]:
         .order_by()
     )
     return {r["participation__round_id"]: r["n"] for r in rows}
+
+
+def overdue_milestones(participations, *, today: dt.date) -> dict[int, list[Milestone]]:
+    """participation id -> its overdue milestones (THE overdue rule) by due date, in one query."""
+    parts = list(participations)
+    out: dict[int, list[Milestone]] = {p.pk: [] for p in parts}
+    round_of = {p.pk: p.round for p in parts}
+    for m in Milestone.objects.overdue(today).filter(participation__in=parts).select_related("template"):
+        m.template.round = round_of[m.participation_id]
+        out[m.participation_id].append(m)
+    for rows in out.values():
+        rows.sort(key=lambda m: (m.due_on, m.template.order))
+    return out

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,6 +24,7 @@ from ligepraksis.permissions import round_ids_with_role
 from progress.forms.consultants import AssignConsultantForm, ConsultantBudgetRaiseForm, ConsultantSessionForm
 from progress.selectors import consultants as selectors
 from progress.services import consultants as services
+from progress.services import milestones as milestone_services
 
 SESSIONS_PER_PAGE = 20
 
@@ -38,7 +40,12 @@ def consultant_home(request):
     if not round_ids_with_role(request.user, Role.CONSULTANT):
         raise Http404
     page = page_of(request, selectors.consultant_participations(request.user))
-    rows = selectors.consultant_rows(page.object_list)
+    # The overdue milestones read the data-fed ones as of now (as the dashboard does).
+    parts = list(page.object_list)
+    milestone_services.milestones_refresh(
+        participations=Participation.objects.filter(pk__in=[p.pk for p in parts])
+    )
+    rows = selectors.consultant_rows(parts, today=timezone.localdate())
     return render(request, "progress/consultant_home.html", {"page": page, "rows": rows})
 
 

@@ -63,3 +63,23 @@ def pdsa_data(**kw) -> dict:
     }
     data.update(kw)
     return data
+
+
+def file_report(participation, user, number=1, **kw):
+    """File the practice's status report for period `number` (through the reports service)."""
+    from progress.services.reports import status_report_submit
+
+    fields = {"progress": "Vi er godt i gang.", "traffic_light": "green", "period_number": number}
+    fields.update(kw)
+    return status_report_submit(user=user, participation=participation, **fields)
+
+
+def record_session(participation, by, hours="1", kind="medical", **kw):
+    """A consultant session recorded by `by` (a leader of the round, or the assigned consultant)."""
+    from progress.services.consultants import consultant_session_record
+
+    data = {"held_on": timezone.localdate(), "topic": "Opstart", "note": ""}
+    data.update(kw)
+    return consultant_session_record(
+        participation=participation, by=by, hours=Decimal(hours), kind=kind, **data
+    )

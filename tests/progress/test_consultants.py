@@ -18,11 +18,13 @@ from applications.services import participation_assign_consultant
 from ligepraksis.errors import DomainError
 from ligepraksis.models import Role
 from practices.services import member_create
+from progress.models import Milestone
 from progress.models.consultants import ConsultantBudgetRaise, ConsultantSession
 from progress.selectors.consultants import consultant_hours_used
 from progress.services.consultants import consultant_budget_raise, consultant_session_record
 from tests.conftest import make_application, make_round, make_user
 from tests.helpers import english, login
+from tests.progress.factories import file_report
 
 pytestmark = pytest.mark.django_db
 
@@ -289,12 +291,45 @@ def test_the_consultant_page_query_count_does_not_grow(closed_round, leader):
             participation_assign_consultant(participation=p, consultant=consultant, by=leader)
             record(p, consultant, hours="1")
             record(p, leader, hours="2", kind="process", note="")
+            # every row has a last report; every second one began 130 days ago and owes period 2
+            if len(made) % 2:
+                Participation.objects.filter(pk=p.pk).update(
+                    accepted_at=timezone.now() - dt.timedelta(days=130)
+                )
+                p.refresh_from_db()
+            file_report(p, p.accepted_by, traffic_light="yellow")
             made.append(p)
         queries, html = _page_queries(consultant)
         assert html.count('data-row="consultant-practice"') == total
+        assert html.count('data-cell="last-report"') == total
+        assert html.count('data-state="yellow">Yellow: some trouble</span>') == total
+        # the 2026 round's spring-summer milestones are overdue by now in every row
+        assert html.count('data-overdue="milestone"') >= total
+        assert html.count('data-overdue="reports"') == total // 2
         counts[total] = queries
     assert counts[5] == counts[50], counts
     assert "Medical consultant: 1 of 2 hours" in " ".join(html.split())
+
+
+def test_the_consultant_page_shows_overdue_milestones_and_reports(setup):
+    participation, consultant, _leader = setup
+    Participation.objects.filter(pk=participation.pk).update(
+        accepted_at=timezone.now() - dt.timedelta(days=130)
+    )
+    participation.refresh_from_db()
+    _queries, html = _page_queries(consultant)
+    html = " ".join(html.split())
+    assert "None yet" in html  # no status report
+    assert "2 status reports overdue" in html  # two periods ended without one
+    overdue = Milestone.objects.overdue(timezone.localdate()).filter(participation=participation)
+    assert overdue.exists()
+    for m in overdue:
+        assert f'href="{reverse("progress:milestone", args=[m.pk])}">{m.template.name}</a>' in html
+    file_report(participation, participation.accepted_by, number=1)
+    file_report(participation, participation.accepted_by, number=2, traffic_light="red")
+    html = " ".join(_page_queries(consultant)[1].split())
+    assert "status reports overdue" not in html and "status report overdue" not in html
+    assert 'data-state="red">Red: we need help</span>' in html
 
 
 def test_the_consultant_page_lists_only_assigned_practices(setup, closed_round):

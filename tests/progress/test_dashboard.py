@@ -5,6 +5,7 @@ empty, and uses the same number of queries for 5 and for 50 practices (all rows 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -21,7 +22,13 @@ from progress.services import milestones as services
 from tests.activities.service_factories import participate
 from tests.conftest import make_round, make_user
 from tests.helpers import english, login
-from tests.progress.factories import pdsa_data, record_clinic_module, record_intervention
+from tests.progress.factories import (
+    file_report,
+    pdsa_data,
+    record_clinic_module,
+    record_intervention,
+    record_session,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -58,16 +65,26 @@ def test_dashboard_queries_do_not_grow_with_practices(big_round, round_leader):
     url = reverse("progress:dashboard", args=[big_round.pk])
     first = _participate(big_round, round_leader, 5)
     record_clinic_module(*first[0])
+    for i, (p, user) in enumerate(first):  # every row has a status report and consultant hours
+        file_report(p, user, traffic_light=("green", "yellow", "red")[i % 3])
+        record_session(p, round_leader)
     client.get(url)  # the milestones are made on the first visit
     few, rows_few, body = _render(client, url, "participation")
     assert rows_few == 5
     assert body.count('data-cell="milestone"') == 5 * 8
+    assert body.count('data-cell="last-report"') == 5 and body.count('data-state="red"') >= 1
+    assert body.count('data-cell="consultant-hours"') == 5 and body.count('data-kind="medical"') == 5
     more = _participate(big_round, round_leader, 45)
     record_intervention(*more[0])
+    for i, (p, user) in enumerate(more):
+        file_report(p, user, traffic_light=("green", "yellow", "red")[i % 3])
+        record_session(p, round_leader, kind="process")
     client.get(url)
     many, rows_many, body = _render(client, url, "participation")
     assert rows_many == 50
     assert body.count('data-cell="milestone"') == 50 * 8
+    assert body.count('data-cell="last-report"') == 50 and body.count('data-state="red"') >= 15
+    assert body.count('data-cell="consultant-hours"') == 50 and body.count('data-kind="process"') == 50
     assert few == many, f"{few} queries for 5 practices, {many} for 50"
 
 
@@ -106,8 +123,8 @@ def test_every_cell_has_a_badge_with_a_text_label_and_links_to_the_evidence(clos
     assert (
         "Klinikmodul afholdt" in page and reverse("progress:clinic_module", args=[participation.pk]) in page
     )
-    # the columns filled in at merge render nothing while None
-    assert "Last status report" not in body and "Consultant hours" not in body
+    # no status report yet, no consultant session: said in words
+    assert "None yet" in body and "Medical consultant: 0 of 2 hours" in " ".join(body.split())
 
 
 def test_the_dashboard_sorts_by_how_far_behind(closed_round, leader):
@@ -128,12 +145,29 @@ def test_the_dashboard_sorts_by_how_far_behind(closed_round, leader):
     assert [p.practice.name for p in by_name] == sorted(p.practice.name for p in by_name)
 
 
-def test_the_rows_leave_room_for_the_merge_columns(closed_round, leader, part):
+def test_a_row_shows_the_last_status_report_and_the_consultant_hours(closed_round, leader, part):
+    participation, puser = part
     services.milestones_refresh(participations=Participation.objects.all())
     (row,) = selectors.dashboard_rows(
         Participation.objects.all(), selectors.templates_of(closed_round), today=timezone.localdate()
     )
-    assert row.last_report is None and row.consultant_hours is None
+    assert row.last_report is None and [h.used for h in row.consultant_hours] == [0, 0]
+    report = file_report(participation, puser, traffic_light="red")
+    record_session(participation, leader, hours="1.5", kind="process")
+    (row,) = selectors.dashboard_rows(
+        Participation.objects.all(), selectors.templates_of(closed_round), today=timezone.localdate()
+    )
+    assert row.last_report == report
+    assert {h.kind: h.used for h in row.consultant_hours} == {"medical": 0, "process": Decimal("1.5")}
+    body = " ".join(
+        english(login(Client(), leader))
+        .get(reverse("progress:dashboard", args=[closed_round.pk]))
+        .content.decode()
+        .split()
+    )
+    # the light is a badge with its words, never colour only
+    assert 'data-state="red">Red: we need help</span>' in body
+    assert "Process consultant: 1.5 of 4 hours" in body
 
 
 def test_a_leader_closes_a_milestone_on_its_page_only_with_a_reason(leader, part):
