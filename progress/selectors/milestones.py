@@ -76,9 +76,8 @@ class DashboardRow:
     open_count: int
     ledger: object | None
     last_report: StatusReport | None = None  # the latest status report, with its traffic light
-    consultant_hours: list[consultant_selectors.KindHours] = field(
-        default_factory=list
-    )  # used against budget, by kind
+    # consultant hours used against budget, by kind
+    consultant_hours: list[consultant_selectors.KindHours] = field(default_factory=list)
     progress_url: str = ""
 
 
