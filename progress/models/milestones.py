@@ -50,6 +50,7 @@ class ClosedBy(models.TextChoices):
     CLINIC_MODULE = "clinic_module", _("the clinic module is recorded")
     FOLLOWUP = "followup", _("the follow-up meeting is recorded")
     PDSA = "pdsa", _("a PDSA cycle of the own intervention is recorded")
+    STATUS_REPORTS = "status_reports", _("every status report up to the due date is filed")
     MANUAL = "manual", _("a project leader closes it")
 
 
@@ -84,7 +85,7 @@ DEFAULT_TEMPLATE = (
     (MilestoneKind.CLINIC_MODULE, ClosedBy.CLINIC_MODULE),
     (MilestoneKind.FOLLOWUP, ClosedBy.FOLLOWUP),
     (MilestoneKind.INTERVENTION, ClosedBy.PDSA),
-    (MilestoneKind.STATUS_REPORTS, ClosedBy.MANUAL),
+    (MilestoneKind.STATUS_REPORTS, ClosedBy.STATUS_REPORTS),
     (MilestoneKind.EVALUATION, ClosedBy.MANUAL),
     (MilestoneKind.KNOWLEDGE_SHARING, ClosedBy.MANUAL),
 )

@@ -1,6 +1,6 @@
 """Reads of status reports: per participation (its periods, reports and what is overdue) and in bulk
-for other pages (`last_reports`, `overdue_report_counts`, `reports_up_to_date`: the milestone
-"status reports up to date", the leaders' dashboard and the consultant's page use them). Every
+for other pages (`last_reports`, `overdue_report_counts`, `reports_up_to_date`, `reports_by_due_date`:
+the milestone "status reports up to date", the leaders' dashboard and the consultant's page use them). Every
 "overdue" is `ReportSchedule.overdue` (progress/models/reports.py), the one rule.
 """
 
@@ -55,6 +55,29 @@ def overdue_report_counts(participation_ids: Iterable[int], today: dt.date) -> d
 def reports_up_to_date(participation_ids: Iterable[int], today: dt.date) -> dict[int, bool]:
     """True for a participation with no overdue status report."""
     return {pid: n == 0 for pid, n in overdue_report_counts(participation_ids, today).items()}
+
+
+@dataclass(frozen=True)
+class ReportsByDue:
+    """The milestone "status reports up to date" of one participation, read from its reports."""
+
+    complete: bool  # a report for every period that ends on or before the due date (at least period 1)
+    periods: int  # how many periods that is
+    filed: bool  # at least one report is filed
+
+
+def reports_by_due_date(participations, due_on: dict[int, dt.date]) -> dict[int, ReportsByDue]:
+    """For each participation (its round selected) in `due_on`: has it filed every period that ends by
+    its due date? One query."""
+    parts = [p for p in participations if p.pk in due_on]
+    reported = _reported_numbers([p.pk for p in parts])
+    out = {}
+    for p in parts:
+        schedule = ReportSchedule.for_participation(p)
+        needed = max(schedule.ended_count(due_on[p.pk] + dt.timedelta(days=1)), 1)
+        numbers = reported.get(p.pk, set())
+        out[p.pk] = ReportsByDue(set(range(1, needed + 1)) <= numbers, needed, bool(numbers))
+    return out
 
 
 @dataclass

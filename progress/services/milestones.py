@@ -6,10 +6,18 @@ which never import it and send no signal for it. `milestones_refresh` reads thei
 hours ledger, the start-up meeting) and progress's own records, and is called when a page asks (the
 progress page, the dashboard, the start-page cards), when a record is saved (records services), by
 the management command `progress_milestones` (and the demo and national builders). It is idempotent.
+
+"Status reports up to date" is data-fed from the status reports (`progress.selectors.reports`): in
+progress while the practice has filed at least one report and none is overdue; done (closed, and
+staying closed) once every period that ends on or before the milestone's due date has a report (at
+least the first period); overdue by the one rule (`MilestoneQuerySet.overdue`) when its due date passes
+first. A practice that falls behind before the due date keeps "in progress" (started is not undone);
+its overdue reports are shown next to it by the reports' own rule (`ReportSchedule.overdue`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -17,7 +25,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.utils import bulk_update_with_history
 
 from activities import selectors as activity_selectors
@@ -36,6 +44,7 @@ from progress.models import (
     PdsaCycle,
     default_due_date,
 )
+from progress.selectors import reports as report_selectors
 
 MAX_REASON = 2000
 
@@ -104,9 +113,16 @@ def milestones_ensure(*, participations) -> int:
     return len(missing)
 
 
-def _data_facts(parts) -> dict[int, dict]:
-    """participation id -> what the lower apps' selectors and progress's records say (fixed queries)."""
+def _data_facts(parts, report_due: dict[int, dt.date]) -> dict[int, dict]:
+    """participation id -> what the lower apps' selectors and progress's records say (fixed queries).
+    `report_due`: participation id -> the due date of its open "status reports up to date" milestone."""
     facts = {p.pk: {} for p in parts}
+    if report_due:
+        today = timezone.localdate()
+        up_to_date = report_selectors.reports_up_to_date(report_due, today)
+        for pid, by_due in report_selectors.reports_by_due_date(parts, report_due).items():
+            facts[pid]["reports"] = by_due
+            facts[pid]["reports_current"] = up_to_date.get(pid, False) and by_due.filed
     for lg in activity_selectors.ledgers(parts):
         f = facts[lg.participation.pk]
         f["startup_done"] = lg.startup_done
@@ -171,6 +187,18 @@ def _verdict(closes_by: str, f: dict) -> tuple[bool, bool, str]:
             f.get("intervention", False),
             _("First PDSA cycle planned %(day)s.") % {"day": formatting.day(day)} if day else "",
         )
+    if closes_by == ClosedBy.STATUS_REPORTS:
+        by_due = f.get("reports")
+        return (
+            by_due is not None and by_due.complete,
+            f.get("reports_current", False),
+            ngettext(
+                "The status report of the one period up to the due date is filed.",
+                "The status reports of all %(n)s periods up to the due date are filed.",
+                by_due.periods if by_due else 0,
+            )
+            % {"n": by_due.periods if by_due else 0},
+        )
     return False, False, ""
 
 
@@ -200,7 +228,12 @@ def milestones_refresh(*, participations) -> int:
     changed = []
     # What closed a milestone is stored data: written in the portal's language, whoever asked.
     with translation.override(settings.LANGUAGE_CODE):
-        facts = _data_facts(parts)
+        report_due = {
+            m.participation_id: m.template.due_date
+            for m in open_
+            if m.template.closes_by == ClosedBy.STATUS_REPORTS
+        }
+        facts = _data_facts(parts, report_due)
         verdicts = {m.pk: _verdict(m.template.closes_by, facts.get(m.participation_id, {})) for m in open_}
     for m in open_:
         done, started, evidence = verdicts[m.pk]

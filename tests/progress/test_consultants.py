@@ -320,7 +320,7 @@ def test_the_consultant_page_shows_overdue_milestones_and_reports(setup):
     _queries, html = _page_queries(consultant)
     html = " ".join(html.split())
     assert "None yet" in html  # no status report
-    assert "2 status reports overdue" in html  # two periods ended without one
+    assert "2 status reports are overdue" in html  # two periods ended without one
     overdue = Milestone.objects.overdue(timezone.localdate()).filter(participation=participation)
     assert overdue.exists()
     for m in overdue:
@@ -328,7 +328,7 @@ def test_the_consultant_page_shows_overdue_milestones_and_reports(setup):
     file_report(participation, participation.accepted_by, number=1)
     file_report(participation, participation.accepted_by, number=2, traffic_light="red")
     html = " ".join(_page_queries(consultant)[1].split())
-    assert "status reports overdue" not in html and "status report overdue" not in html
+    assert "status reports are overdue" not in html and "status report is overdue" not in html
     assert 'data-state="red">Red: we need help</span>' in html
 
 

@@ -20,10 +20,11 @@ from progress.models import (
     MilestoneState,
     MilestoneTemplate,
 )
+from progress.models.reports import ReportSchedule
 from progress.services import milestones as services
 from tests.activities.service_factories import make_activity
 from tests.activities.test_hours import at, claim, held
-from tests.progress.factories import participate, record_clinic_module, record_followup
+from tests.progress.factories import file_report, participate, record_clinic_module, record_followup
 
 pytestmark = pytest.mark.django_db
 
@@ -137,6 +138,60 @@ def test_the_clinic_module_and_follow_up_meeting_close_when_recorded(part):
     assert m.is_done and m.closed_by == ClosedBy.CLINIC_MODULE
     record_followup(participation, puser)
     assert ms(participation, MilestoneKind.FOLLOWUP).closed_by == ClosedBy.FOLLOWUP
+
+
+@pytest.fixture
+def reporting(closed_round, leader):
+    """A participation that began 130 days ago (periods 1 and 2 ended, 3 running), its login, and its
+    schedule; its "status reports up to date" milestone is due at the end of period 3."""
+    participation, puser = participate(
+        closed_round, leader, accepted_at=timezone.now() - dt.timedelta(days=130)
+    )
+    schedule = ReportSchedule.for_participation(participation)
+    refresh(participation)
+    MilestoneTemplate.objects.filter(round=closed_round, kind=MilestoneKind.STATUS_REPORTS).update(
+        due_date=schedule.period(3).ends_on
+    )
+    return participation, puser, schedule
+
+
+def test_status_reports_up_to_date_is_in_progress_while_current_and_done_when_all_to_the_due_date_are_in(
+    reporting,
+):
+    participation, puser, _schedule = reporting
+    today = timezone.localdate()
+    refresh(participation)
+    m = ms(participation, MilestoneKind.STATUS_REPORTS)
+    assert m.template.closes_by == ClosedBy.STATUS_REPORTS
+    assert m.state(today) == MilestoneState.NOT_STARTED  # two periods ended without a report
+    file_report(participation, puser, number=1)
+    refresh(participation)
+    assert ms(participation, MilestoneKind.STATUS_REPORTS).state(today) == MilestoneState.NOT_STARTED
+    file_report(participation, puser, number=2)  # up to date now, period 3 not yet filed
+    refresh(participation)
+    m = ms(participation, MilestoneKind.STATUS_REPORTS)
+    assert m.state(today) == MilestoneState.IN_PROGRESS and not m.is_done
+    file_report(participation, puser, number=3)  # every period up to the due date
+    refresh(participation)
+    m = ms(participation, MilestoneKind.STATUS_REPORTS)
+    assert m.is_done and m.closed_by == ClosedBy.STATUS_REPORTS
+    assert "3" in m.evidence
+
+
+def test_status_reports_up_to_date_is_overdue_by_the_one_rule(closed_round, reporting):
+    participation, puser, schedule = reporting
+    MilestoneTemplate.objects.filter(round=closed_round, kind=MilestoneKind.STATUS_REPORTS).update(
+        due_date=schedule.period(2).ends_on  # passed; period 2 has no report
+    )
+    file_report(participation, puser, number=1)
+    refresh(participation)
+    today = timezone.localdate()
+    m = ms(participation, MilestoneKind.STATUS_REPORTS)
+    assert m.state(today) == MilestoneState.OVERDUE
+    assert Milestone.objects.overdue(today).filter(pk=m.pk).exists()
+    file_report(participation, puser, number=2)  # late, but in: done, and it stays done
+    refresh(participation)
+    assert ms(participation, MilestoneKind.STATUS_REPORTS).is_done
 
 
 def test_a_milestone_closed_by_data_stays_closed_when_its_data_changes(part):
