@@ -18,6 +18,7 @@ from ligepraksis.paging import page_of
 from progress import permissions
 from progress.forms.milestones import DashboardSortForm, MilestoneChangeForm, TemplateRowForm
 from progress.selectors import milestones as selectors
+from progress.selectors import reports as report_selectors
 from progress.selectors.records import cycles_of, records_of
 from progress.services import milestones as services
 
@@ -42,6 +43,7 @@ def progress(request, pk: int):
             "records": records,
             "cycles_count": cycles_of(records.intervention).count(),
             "ledger": ledgers[0] if ledgers else None,
+            "reports": report_selectors.report_status(participation, today),
             "can_record": permissions.can_record(request.user, participation),
             "can_lead": permissions.can_lead(request.user, participation),
             "sees_hours": permissions.sees_hours(request.user, participation),

@@ -1,5 +1,6 @@
-"""A practice records its clinic module and a PDSA cycle of its own intervention in a real browser,
-and the project leaders' matrix shows the milestones done (status reports come with their topic).
+"""A practice records its clinic module and a PDSA cycle of its own intervention and files a status
+report in a real browser, and the project leaders' matrix shows the milestones done and the last
+report's traffic light (a badge with its words).
 
 The practice is selected and accepted through the services; the texts and labels are looked up in
 Danish through Django's translation machinery, as in test_apply_to_accept.py."""
@@ -15,7 +16,9 @@ from playwright.sync_api import expect
 from ligepraksis import formatting
 from ligepraksis.models import Role
 from progress.forms.records import ClinicModuleForm, InterventionForm, PdsaCycleForm
+from progress.forms.reports import StatusReportForm
 from progress.models import MilestoneState, PatientGroup
+from progress.models.reports import TrafficLight
 from tests.activities.service_factories import participate
 from tests.conftest import make_round, make_user
 from tests.e2e.test_apply_to_accept import da, label, log_in
@@ -61,6 +64,16 @@ def test_the_practice_records_and_the_leaders_matrix_shows_it(live_server, new_c
     page.get_by_role("button", name=da("Save")).click()
     expect(page.get_by_text(da("The PDSA cycle is saved."))).to_be_visible()
 
+    # --- A status report, from the progress page --------------------------------------------------------
+    page.goto(f"{base}{progress_path}")
+    page.get_by_role("link", name=da("Status reports"), exact=True).click()
+    page.get_by_label(label(StatusReportForm, "progress")).fill("Klinikmodulet er holdt, første PDSA i gang")
+    with translation.override("da"):
+        yellow = str(TrafficLight.YELLOW.label)
+    page.get_by_label(yellow).check()
+    page.get_by_role("button", name=da("File the report")).click()
+    expect(page.get_by_text(da("Thank you: the status report is filed."))).to_be_visible()
+
     # --- The leaders' matrix --------------------------------------------------------------------------
     leader_page = new_context().new_page()
     log_in(leader_page, base, leader.email, f"/runder/{round_obj.pk}/fremdrift/")
@@ -69,6 +82,9 @@ def test_the_practice_records_and_the_leaders_matrix_shows_it(live_server, new_c
     done = row.locator(f'[data-state="{MilestoneState.DONE}"]')
     expect(done).to_have_count(2)  # the clinic module held, the own intervention under way
     expect(done.first).to_have_text(da(MilestoneState.DONE.label))
+    # The last status report's light: a badge that says it in words.
+    light = row.locator('[data-cell="last-report"] [data-state="yellow"]')
+    expect(light).to_have_text(yellow)
     # One click from the cell to the evidence.
     done.first.click()
     with translation.override("da"):
