@@ -11,6 +11,7 @@ from ligepraksis.demo import DemoContext
 from ligepraksis.national import NationalContext
 from ligepraksis.registry import demo_builder, national_builder
 from progress.models.reports import ReportSchedule, StatusReport, TrafficLight
+from progress.services import milestones as milestone_services
 from progress.services import reports as services
 
 PROGRESS = [
@@ -87,6 +88,8 @@ def build_report_demo(ctx: DemoContext) -> None:
             _file(participation, user, period, light=light, index=index + k, now=_filed_at(period, today, 3))
     # No reminders to invented addresses: what is overdue now counts as reminded.
     services.status_reminders_mark_sent(participations=participations, now=ctx.now)
+    # "Status reports up to date" reads the reports just filed (the milestones' builder ran before).
+    milestone_services.milestones_refresh(participations=participations)
 
 
 @national_builder(order=52, name="progress.reports")
@@ -108,4 +111,5 @@ def build_report_national(ctx: NationalContext) -> None:
             )
             filed += 1
     marked = services.status_reminders_mark_sent(participations=participations, now=ctx.now)
+    milestone_services.milestones_refresh(participations=participations)
     ctx.say(f"  {filed} status reports ({marked} overdue periods)")

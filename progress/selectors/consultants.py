@@ -19,7 +19,6 @@ from progress.models.consultants import (
 )
 from progress.models.milestones import Milestone
 from progress.models.reports import StatusReport
-from progress.selectors import milestones as milestone_selectors
 from progress.selectors import reports as report_selectors
 
 ZERO = Decimal("0")
@@ -131,6 +130,21 @@ def consultant_participations(user):
     )
 
 
+def _overdue_milestones(participations, *, today: dt.date) -> dict[int, list[Milestone]]:
+    """participation id -> its overdue milestones (THE rule, `MilestoneQuerySet.overdue`) by due date,
+    in one query."""
+    out: dict[int, list[Milestone]] = {p.pk: [] for p in participations}
+    round_of = {p.pk: p.round for p in participations}
+    for m in (
+        Milestone.objects.overdue(today).filter(participation__in=participations).select_related("template")
+    ):
+        m.template.round = round_of[m.participation_id]
+        out[m.participation_id].append(m)
+    for rows in out.values():
+        rows.sort(key=lambda m: (m.due_on, m.template.order))
+    return out
+
+
 def consultant_rows(participations, *, today: dt.date) -> list[ConsultantRow]:
     """A page of the consultant's practices with hours used against budget (two queries), the last
     status report (one), overdue milestones (one) and overdue status reports (two)."""
@@ -138,7 +152,7 @@ def consultant_rows(participations, *, today: dt.date) -> list[ConsultantRow]:
     ids = [p.pk for p in participations]
     hours = hours_by_kind(participations)
     last = report_selectors.last_reports(ids)
-    milestones = milestone_selectors.overdue_milestones(participations, today=today)
+    milestones = _overdue_milestones(participations, today=today)
     reports = report_selectors.overdue_report_counts(ids, today)
     return [
         ConsultantRow(

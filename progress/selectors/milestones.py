@@ -179,16 +179,3 @@ def overdue_by_round(round_ids, *, today: dt.date) -> dict[int, int]:
         .order_by()
     )
     return {r["participation__round_id"]: r["n"] for r in rows}
-
-
-def overdue_milestones(participations, *, today: dt.date) -> dict[int, list[Milestone]]:
-    """participation id -> its overdue milestones (THE overdue rule) by due date, in one query."""
-    parts = list(participations)
-    out: dict[int, list[Milestone]] = {p.pk: [] for p in parts}
-    round_of = {p.pk: p.round for p in parts}
-    for m in Milestone.objects.overdue(today).filter(participation__in=parts).select_related("template"):
-        m.template.round = round_of[m.participation_id]
-        out[m.participation_id].append(m)
-    for rows in out.values():
-        rows.sort(key=lambda m: (m.due_on, m.template.order))
-    return out
