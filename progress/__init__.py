@@ -13,4 +13,9 @@ forms/, views/ and urls/ (as pretix does with `base/services/<topic>.py`):
   consultant to a participation lives on `applications.Participation`, so the lower apps'
   permissions can read it);
 - material: the playbook and clinic-module files anyone may download.
+
+What each topic adds to the rest of the portal (start-page cards, menus, measured pages, demo and
+national data, a person's data) lives in progress/portals/<topic>.py (demo and national data in
+`<topic>_data.py`, the milestones' personal data in `milestones_personal.py`); progress/portal.py
+imports them.
 """

@@ -96,10 +96,10 @@ def test_the_demo_builders_come_from_the_apps_through_the_registry():
         "practices.demo",
         "applications.demo",
         "activities.demo",
-        "progress.demo",
+        "progress.portals.milestones_data",
         "progress.portals.consultants",
-        "progress.reports_data",
-        "progress.material_portal",
+        "progress.portals.reports_data",
+        "progress.portals.material",
     ]
 
 

@@ -1,5 +1,5 @@
 """What status reports add to the start page, the measured pages and a person's data export and
-erasure (the demo and national data are in progress/reports_data.py)."""
+erasure (the demo and national data are in progress/portals/reports_data.py)."""
 
 from __future__ import annotations
 

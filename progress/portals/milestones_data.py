@@ -1,6 +1,8 @@
-"""Demo data of progress/ (after activities' 40): the 2026 round's participating practices spread
-over the milestone states, with clinic modules, follow-up meetings, own interventions and PDSA
-cycles, all made through the services (so the milestones close from them). Invented texts only."""
+"""Demo data and the national data set's part of progress/'s milestones and records (after
+activities' 40). Demo: the 2026 round's participating practices spread over the milestone states,
+with clinic modules, follow-up meetings, own interventions and PDSA cycles, all made through the
+services (so the milestones close from them). Invented texts only. National: the milestones of every
+participation and some records, made through the same `fill_participation`."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from applications.models import Participation
-from ligepraksis.registry import demo_builder
+from ligepraksis.registry import demo_builder, national_builder
 from practices.models import PracticeGrant
 from progress.models import FocusCategory, Milestone, MilestoneKind, PatientGroup
 from progress.services import milestones as milestone_services
@@ -110,7 +112,7 @@ def fill_participation(p: Participation, *, level: int, user, leader, index: int
 
 
 @demo_builder(order=50, name="progress.milestones")
-def build_progress(ctx) -> None:
+def build_progress_demo(ctx) -> None:
     round_obj = ctx.round_a
     parts = list(
         Participation.objects.active().filter(round=round_obj).select_related("round").order_by("pk")
@@ -137,5 +139,21 @@ def build_progress(ctx) -> None:
         level = (3, 2, 1, 0)[i % 4]  # on track, in progress, behind, overdue
         user = logins.get(users.get(p.practice_id)) or p.accepted_by
         fill_participation(p, level=level, user=user, leader=leader, index=i, today=today)
+    milestone_services.milestones_refresh(participations=parts)
+    ctx.say(f"progress: milestones and records for {len(parts)} participations")
+
+
+@national_builder(order=50, name="progress.milestones")
+def build_progress_national(ctx) -> None:
+    parts = list(Participation.objects.active().select_related("round", "practice").order_by("pk"))
+    if not parts:
+        return
+    milestone_services.milestones_ensure(participations=parts)
+    leaders = ctx.users.get("leaders") or {}
+    today = timezone.localdate(ctx.now)
+    for i, p in enumerate(parts):
+        round_leaders = leaders.get(p.round_id) or [p.accepted_by]
+        level = ctx.rng.choice((0, 1, 1, 2, 2, 3))
+        fill_participation(p, level=level, user=p.accepted_by, leader=round_leaders[0], index=i, today=today)
     milestone_services.milestones_refresh(participations=parts)
     ctx.say(f"progress: milestones and records for {len(parts)} participations")
