@@ -339,3 +339,18 @@ def test_the_nightly_task_closes_data_fed_milestones_once(closed_round, leader, 
     assert refresh_milestones.delay().get() == 1
     assert ms(participation, MilestoneKind.HOURS).is_done
     assert refresh_milestones.delay().get() == 0
+
+
+def test_existing_rounds_status_report_milestone_becomes_data_fed(closed_round):
+    """The data migration switches rows made before (closed by hand) to the status reports."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("progress.migrations.0003_status_reports_milestone_data_fed")
+    services.milestone_templates_ensure(rounds=[closed_round])
+    rows = MilestoneTemplate.objects.filter(round=closed_round)
+    rows.filter(kind=MilestoneKind.STATUS_REPORTS).update(closes_by=ClosedBy.MANUAL)
+    migration.status_reports_data_fed(apps, None)
+    assert rows.get(kind=MilestoneKind.STATUS_REPORTS).closes_by == ClosedBy.STATUS_REPORTS
+    assert rows.get(kind=MilestoneKind.EVALUATION).closes_by == ClosedBy.MANUAL  # others untouched
