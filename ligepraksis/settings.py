@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "applications",
     "activities",
     "progress",
+    "finance",
     "evaluation",
 ]
 

@@ -1,0 +1,1 @@
+"""finance/ forms, one module per topic (see finance/__init__.py)."""

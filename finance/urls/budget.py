@@ -1,0 +1,3 @@
+"""URLs of finance/ budget."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""URLs of finance/ earnings."""
+
+urlpatterns = []
