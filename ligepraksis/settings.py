@@ -201,6 +201,11 @@ PERSONAL_DATA_RETENTION_MONTHS = _env(env.int, "PERSONAL_DATA_RETENTION_MONTHS",
 if PERSONAL_DATA_RETENTION_MONTHS < 1:
     raise ImproperlyConfigured("PERSONAL_DATA_RETENTION_MONTHS must be at least 1.")
 
+# finance/: the budget page warns once paid plus committed passes this share (per cent) of a line.
+FINANCE_BUDGET_WARNING_PERCENT = _env(env.int, "FINANCE_BUDGET_WARNING_PERCENT", default=90)
+if not 1 <= FINANCE_BUDGET_WARNING_PERCENT <= 100:
+    raise ImproperlyConfigured("FINANCE_BUDGET_WARNING_PERCENT must be between 1 and 100.")
+
 # --- Cache: the throttles count here (ligepraksis/throttle.py) --------------------------------------
 # The default counts per process. With several web processes (gunicorn --workers 3) set CACHE_URL to a
 # shared cache, e.g. redis://redis:6379/1, or each process allows the full limit.

@@ -158,6 +158,7 @@ def entry_log(
         submitted_at=now or timezone.now(),
     )
     validate_or_refuse(entry)  # the CPR guard on the description, the date's range
+    entry._history_user = user  # who, also outside a request (commands, tasks)
     entry.save()
     return entry
 
@@ -189,5 +190,6 @@ def entry_decide(*, user, entry: EarningEntry, approve: bool, reason: str = "", 
     entry.decided_by = user
     entry.decided_at = now or timezone.now()
     validate_or_refuse(entry)
+    entry._history_user = user
     entry.save()
     return entry

@@ -46,5 +46,6 @@ def rate_save(*, user, region: Region, year: int, hourly: Decimal, per_km: Decim
         rate = Rate(region=region, year=year)
     rate.hourly, rate.per_km = hourly, per_km
     validate_or_refuse(rate)
+    rate._history_user = user  # who, also outside a request (commands, tasks)
     rate.save()
     return rate

@@ -237,8 +237,10 @@ def test_every_change_of_an_entry_is_in_its_history(part, leader):
     participation, puser = part
     entry = _log(puser, participation, ItemKind.OWN_INTERVENTION, hours=Decimal("2"))
     services.entry_decide(user=leader, entry=entry, approve=True)
-    history = list(entry.history.order_by("history_date").values_list("status", "history_type"))
-    assert history == [(EntryStatus.PENDING, "+"), (EntryStatus.APPROVED, "~")]
+    history = list(
+        entry.history.order_by("history_date").values_list("status", "history_type", "history_user")
+    )
+    assert history == [(EntryStatus.PENDING, "+", puser.pk), (EntryStatus.APPROVED, "~", leader.pk)]
 
 
 def test_earnings_take_the_same_queries_for_one_and_many_participations(closed_round, leader):
