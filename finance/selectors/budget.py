@@ -13,6 +13,7 @@ from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from finance.models import BudgetLine, Expense, ExpenseStatus
+from ligepraksis.money import to_ore
 
 ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -88,7 +89,8 @@ def budget(round_obj, *, period: tuple[dt.date, dt.date] | None = None) -> Budge
     return Budget(
         round=round_obj,
         period=period,
-        lines=[LineFigures(r, r.name, r.granted, r.committed, r.paid) for r in rows],
+        # to the øre: SQLite's sums come back with a float's digits
+        lines=[LineFigures(r, r.name, to_ore(r.granted), to_ore(r.committed), to_ore(r.paid)) for r in rows],
     )
 
 

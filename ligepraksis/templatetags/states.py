@@ -16,9 +16,9 @@ register = template.Library()
 # tone -> the values shown in it
 TONES = {
     # done, or going ahead: selected, participating, confirmed, approved
-    "success": ("selected", "accepted", "confirmed", "approved", "done", "taken"),
+    "success": ("selected", "accepted", "confirmed", "approved", "done", "taken", "paid"),
     # in progress, waiting on someone: submitted, offered a place
-    "info": ("submitted", "offered"),
+    "info": ("submitted", "offered", "committed"),
     # waiting: a waiting list, a claim awaiting approval, a full session
     "warning": ("waitlisted", "pending", "full", "needed"),
     # called off
