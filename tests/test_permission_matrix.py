@@ -518,6 +518,67 @@ MATRIX = [
     Case("calendar:person", "GET", "left_person_token", everyone(404)),  # the person left the practice
     Case("calendar:practice", "GET", "practice_token", everyone(200)),
     Case("calendar:practice", "GET", "bad_token", everyone(404)),
+    # --- Money (finance/): the practice its own, the round's leaders, the region's KEU secretariat; ------
+    # steering-group members, consultants, providers and evaluators see no money (404).
+    Case(
+        "finance:money", "GET", "participation", row(LOGIN, 200, 200, 404, 200, 200, 404, 404, 404, 404, 404)
+    ),
+    # Only the practice logs; leaders and the secretariat may see the money, not log for it.
+    Case(
+        "finance:entry_new",
+        "GET",
+        "participation",
+        row(LOGIN, 200, 200, 404, 403, 403, 404, 404, 404, 404, 404),
+    ),
+    Case(
+        "finance:entry_new",
+        "POST",
+        "participation",
+        row(LOGIN, 200, 200, 404, 403, 403, 404, 404, 404, 404, 404),
+        data={"description": CPR_TEXT},
+    ),
+    Case("finance:entries", "GET", "closed", row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)),
+    Case("finance:entry_decide", "GET", "entry", logged_in(405)),
+    # An empty decision: the leader is sent back to the queue with the form's errors; nothing is written.
+    # The KEU secretariat cannot decide (404, as for everyone but the round's leaders).
+    Case(
+        "finance:entry_decide", "POST", "entry", row(LOGIN, 404, 404, 404, 302, 404, 404, 404, 404, 404, 404)
+    ),
+    Case("finance:history", "GET", "closed", row(LOGIN, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404)),
+    Case("finance:budget", "GET", "closed", row(LOGIN, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404)),
+    Case(
+        "finance:budget_export",
+        "GET",
+        "closed_csv",
+        row(LOGIN, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404),
+    ),
+    Case(
+        "finance:expense_new", "GET", "closed", row(LOGIN, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404)
+    ),
+    Case(
+        "finance:expense_new",
+        "POST",
+        "closed",
+        row(LOGIN, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404),
+        data={"description": CPR_TEXT},
+    ),
+    Case("finance:line_new", "GET", "closed", row(LOGIN, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404)),
+    Case(
+        "finance:line_new",
+        "POST",
+        "closed",
+        row(LOGIN, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404),
+        data={"name": CPR_TEXT},
+    ),
+    # Rates: the region's project leaders (of any of its rounds) and administrators.
+    Case("finance:rates", "GET", "region", row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 200)),
+    Case(
+        "finance:rates",
+        "POST",
+        "region",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 200),
+        data={"year": "not a year"},
+    ),
 ]
 
 
@@ -551,6 +612,7 @@ def world(region, closed_round, open_round, settings, tmp_path):
     objects["signin_token"] = get_token(link_user, scope=signin.SCOPE_SIGNIN)
     objects.update(_activity_world(closed_round, app, provider_org, owner))
     objects["file_job"] = _file_job(closed_round, users["leader"])
+    objects.update(_finance_world(closed_round, owner))
     return users, objects
 
 
@@ -634,9 +696,34 @@ def _activity_world(round_obj, app, provider_org, owner) -> dict:
     }
 
 
+def _finance_world(round_obj, owner) -> dict:
+    """The practice's participation in the round with the 2026 rates, the round's paid items and one
+    entry of own-intervention hours awaiting a decision."""
+    from applications.models import Participation
+    from finance.models import ItemKind, PayItem, Rate
+    from finance.services import earnings
+
+    participation = Participation.objects.get(round=round_obj, practice__grants__user=owner)
+    Rate.objects.create(region=round_obj.region, year=2026, hourly=Decimal("1098.80"), per_km=Decimal("3.94"))
+    earnings.pay_items_ensure(round_obj=round_obj)
+    entry = earnings.entry_log(
+        user=owner,
+        participation=participation,
+        item=PayItem.objects.get(round=round_obj, kind=ItemKind.OWN_INTERVENTION),
+        worked_on=dt.date(2026, 3, 10),
+        hours=Decimal("2"),
+        description="Personalemøde om opsporing",
+    )
+    return {"participation": participation, "entry": entry, "region": round_obj.region}
+
+
 def _kwargs(name: str, target: str | None, objects) -> dict:
     if target is None:
         return {}
+    if target == "closed_csv":
+        return {"round_id": objects["closed"].pk, "fmt": "csv"}
+    if target == "region":
+        return {"region_id": objects["region"].pk}
     if target == "bad_token":
         return {"token": "not-a-valid-token"}
     if target == "bad_reset_token":

@@ -164,6 +164,24 @@ PAGES: list[tuple[str, str | None, Callable[[World], dict], str]] = [
         "",
     ),
     ("file_job", "leader", lambda w: {"pk": w.extra["file_job"].pk}, ""),
+    (
+        "finance:money",
+        "practice",
+        lambda w: {"pk": w.practice.participations.get(round=w.closed_round).pk},
+        "",
+    ),
+    (
+        "finance:entry_new",
+        "practice",
+        lambda w: {"pk": w.practice.participations.get(round=w.closed_round).pk},
+        "",
+    ),
+    ("finance:entries", "leader", closed, ""),
+    ("finance:budget", "leader", closed, ""),
+    ("finance:expense_new", "leader", closed, ""),
+    ("finance:line_new", "leader", closed, ""),
+    ("finance:history", "leader", closed, ""),
+    ("finance:rates", "leader", lambda w: {"region_id": w.closed_round.region_id}, ""),
     ("privacy", None, nothing, ""),
 ]
 
@@ -197,6 +215,8 @@ NOT_PAGES = {
     "activities:claim_evidence": "an uploaded file",
     "activities:claims_decide": "POST only (its refusals show the claims page again)",
     "activities:session_cancel": "POST only",
+    "finance:entry_decide": "POST only (its refusals show the entries page again)",
+    "finance:budget_export": "a spreadsheet file",
     "calendar:person": "an .ics calendar feed",
     "calendar:practice": "an .ics calendar feed",
 }
