@@ -86,12 +86,14 @@ def test_the_demo_builders_come_from_the_apps_through_the_registry():
         "practices",
         "applications",
         "activities",
+        "finance",
     ]
     assert [fn.__module__ for _order, _name, fn in registry.demo] == [
         "ligepraksis.demo",
         "practices.demo",
         "applications.demo",
         "activities.demo",
+        "finance.demo",
     ]
 
 
