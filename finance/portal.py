@@ -37,8 +37,10 @@ def round_links(user, round_obj, *, is_leader):
     if not is_leader:
         return []
     return [
+        Link(_("The practices' money"), reverse("finance:round_money", args=[round_obj.pk])),
         Link(_("Money entries"), reverse("finance:entries", args=[round_obj.pk])),
         Link(_("Budget"), reverse("finance:budget", args=[round_obj.pk])),
+        Link(_("Rates"), reverse("finance:rates", args=[round_obj.region_id])),
     ]
 
 
@@ -90,11 +92,18 @@ def _keu_cards(user) -> list[Card]:
                 title=_("Budget and money"),
                 text=_("The grant from KEU by budget line: paid, committed and remaining, with exports."),
                 links=tuple(
-                    Link(
-                        _("Budget of %(round)s") % {"round": r.name},
-                        reverse("finance:budget", args=[r.pk]),
-                    )
+                    link
                     for r in rounds
+                    for link in (
+                        Link(
+                            _("Budget of %(round)s") % {"round": r.name},
+                            reverse("finance:budget", args=[r.pk]),
+                        ),
+                        Link(
+                            _("The practices' money in %(round)s") % {"round": r.name},
+                            reverse("finance:round_money", args=[r.pk]),
+                        ),
+                    )
                 ),
                 next_step=Link(_("Open the budget"), reverse("finance:budget", args=[rounds[0].pk]))
                 if rounds
@@ -117,9 +126,15 @@ def pages():
         )
         round_id = r.values_list("pk", flat=True).first()
         if round_id is not None:
-            out.append(
-                MeasuredPage("budget", Role.KEU.value, reverse("finance:budget", args=[round_id]), keu.user)
-            )
+            out += [
+                MeasuredPage("budget", Role.KEU.value, reverse("finance:budget", args=[round_id]), keu.user),
+                MeasuredPage(
+                    "the practices' money",
+                    Role.KEU.value,
+                    reverse("finance:round_money", args=[round_id]),
+                    keu.user,
+                ),
+            ]
     practice = measured_practice()
     if practice is not None:
         participation, user = practice

@@ -537,6 +537,9 @@ MATRIX = [
         row(LOGIN, 200, 200, 404, 403, 403, 404, 404, 404, 404, 404),
         data={"description": CPR_TEXT},
     ),
+    Case(
+        "finance:round_money", "GET", "closed", row(LOGIN, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404)
+    ),
     Case("finance:entries", "GET", "closed", row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)),
     Case("finance:entry_decide", "GET", "entry", logged_in(405)),
     # An empty decision: the leader is sent back to the queue with the form's errors; nothing is written.

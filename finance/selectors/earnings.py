@@ -225,6 +225,18 @@ def earnings_of(participation) -> Earnings:
     return result
 
 
+def round_participations(round_obj):
+    """The round's active participations by practice name (a page of them: `ligepraksis.paging`)."""
+    from applications.models import Participation
+
+    return (
+        Participation.objects.active()
+        .filter(round=round_obj)
+        .select_related("round__region", "practice")
+        .order_by("practice__name", "pk")
+    )
+
+
 def participation_entries(participation):
     """The participation's entries, newest first (a page of them: `ligepraksis.paging`)."""
     return (

@@ -42,6 +42,16 @@ def money(request, pk: int):
 
 
 @login_required
+def round_money(request, round_id: int):
+    """Every participating practice's money in the round, a page at a time (the round's leaders and
+    the region's KEU secretariat)."""
+    round_obj = permissions.get_round_for_budget(request.user, round_id)
+    page = page_of(request, selectors.round_participations(round_obj))
+    rows = selectors.earnings(page.object_list)
+    return render(request, "finance/round_money.html", {"round": round_obj, "page": page, "rows": rows})
+
+
+@login_required
 def entry_new(request, pk: int):
     participation = permissions.get_participation_for_money(request.user, pk)
     if not permissions.can_log_entries(request.user, participation):

@@ -177,6 +177,7 @@ PAGES: list[tuple[str, str | None, Callable[[World], dict], str]] = [
         "",
     ),
     ("finance:entries", "leader", closed, ""),
+    ("finance:round_money", "leader", closed, ""),
     ("finance:budget", "leader", closed, ""),
     ("finance:expense_new", "leader", closed, ""),
     ("finance:line_new", "leader", closed, ""),

@@ -201,3 +201,25 @@ def test_the_money_page_takes_the_same_queries_for_5_and_50_entries(client, part
     many, rows_many, _ = render_counted(client, url, "entry")
     assert (rows_few, rows_many) == (5, 50)
     assert few == many
+
+
+def test_the_practices_money_page_takes_the_same_queries_for_5_and_50_practices(client, region, keu):
+    from tests.conftest import make_round
+
+    big = make_round(region, open_=False, places=60)
+    leader = make_user(role=Role.PROJECT_LEADER, round=big)
+    login(client, keu)
+    url = reverse("finance:round_money", args=[big.pk])
+
+    def add(count):
+        for _ in range(count):
+            participation, puser = paying_participation(big, leader)
+            _entries(participation, puser, leader, 1)
+
+    add(5)
+    few, few_rows, _ = render_counted(client, url, "practice")
+    add(45)
+    many, many_rows, html = render_counted(client, url, "practice")
+    assert (few_rows, many_rows) == (5, 50)
+    assert few == many
+    assert "549,40 kr." in html  # half an hour at 1.098,80 kr.
