@@ -223,3 +223,23 @@ def test_the_practices_money_page_takes_the_same_queries_for_5_and_50_practices(
     assert (few_rows, many_rows) == (5, 50)
     assert few == many
     assert "549,40 kr." in html  # half an hour at 1.098,80 kr.
+
+
+def test_the_history_page_shows_who_when_before_and_after(client, part, leader, keu):
+    participation, puser = part
+    line = budget_services.budget_line_save(
+        user=leader, round_obj=participation.round, name="Arrangementer", granted=Decimal("1000")
+    )
+    budget_services.budget_line_save(
+        user=leader, round_obj=participation.round, name="Arrangementer", granted=Decimal("1500"), line=line
+    )
+    _entries(participation, puser, leader, 1)
+    url = reverse("finance:history", args=[participation.round_id])
+    few, rows, html = render_counted(login(client, keu), url, "change")
+    assert "1.000,00 → 1.500,00" in html
+    # the rate, the five items made and one changed, the line twice, the entry logged and approved
+    assert rows == 1 + 6 + 2 + 2
+    _entries(participation, puser, leader, 10)
+    many, rows, _ = render_counted(client, url, "change")
+    assert rows == 11 + 1 + 20  # the item saved again by _entries
+    assert many == few
