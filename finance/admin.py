@@ -9,8 +9,15 @@ from ligepraksis.admin_mixins import ReadOnlyAdminMixin
 
 @admin.register(Rate)
 class RateAdmin(SimpleHistoryAdmin):
+    """Editable; `Rate.clean` keeps the rates of a year with approved amounts."""
+
     list_display = ("region", "year", "hourly", "per_km")
     list_filter = ("region",)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.has_approved_amounts():
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(PayItem)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -50,3 +51,34 @@ class Rate(models.Model):
 
     def __str__(self):
         return f"{self.region} {self.year}"
+
+    def has_approved_amounts(self) -> bool:
+        """The year has approved amounts in the region: its rates are fixed (a new rate never changes
+        what was earned). The one home of the rule: the service, the admin's form and delete ask it."""
+        from finance.models.earnings import EarningEntry, EntryStatus
+
+        return EarningEntry.objects.filter(
+            participation__round__region_id=self.region_id,
+            worked_on__year=self.year,
+            status=EntryStatus.APPROVED,
+        ).exists()
+
+    def clean(self):
+        super().clean()
+        if not self.pk:
+            return
+        stored = Rate.objects.filter(pk=self.pk).first()
+        if stored is None:
+            return
+        same = (stored.region_id, stored.year, stored.hourly, stored.per_km) == (
+            self.region_id,
+            self.year,
+            self.hourly,
+            self.per_km,
+        )
+        if not same and stored.has_approved_amounts():
+            raise ValidationError(
+                _("The rates of %(year)s cannot change: amounts of that year are already approved.")
+                % {"year": stored.year},
+                code="rate_year_has_approved",
+            )

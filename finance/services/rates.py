@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from finance import permissions
-from finance.models import EarningEntry, EntryStatus, Rate
+from finance.models import Rate
 from ligepraksis.errors import DomainError, validate_or_refuse
 from ligepraksis.models import Region
 from ligepraksis.money import to_ore
@@ -33,10 +33,7 @@ def rate_save(*, user, region: Region, year: int, hourly: Decimal, per_km: Decim
     rate = Rate.objects.select_for_update().filter(region=region, year=year).first()
     hourly, per_km = to_ore(hourly), to_ore(per_km)
     if rate is not None and (rate.hourly, rate.per_km) != (hourly, per_km):
-        approved = EarningEntry.objects.filter(
-            participation__round__region=region, worked_on__year=year, status=EntryStatus.APPROVED
-        ).exists()
-        if approved:
+        if rate.has_approved_amounts():
             raise DomainError(
                 _("The rates of %(year)s cannot change: amounts of that year are already approved.")
                 % {"year": year},

@@ -278,3 +278,37 @@ def test_the_start_up_meeting_and_inspiration_hours_are_earned_from_the_ledger(c
     assert by_kind[ItemKind.INSPIRATION].quantity == Decimal("10")
     assert by_kind[ItemKind.INSPIRATION].over_cap == Decimal("1")
     assert by_kind[ItemKind.INSPIRATION].amount == Decimal("10988.00")
+
+
+def test_the_admin_keeps_the_rates_of_a_year_with_approved_amounts(client, part, leader):
+    from django.urls import reverse
+
+    from tests.helpers import login
+
+    participation, puser = part
+    _approve(leader, _log(puser, participation, ItemKind.OWN_INTERVENTION, hours=Decimal("2")))
+    rate = Rate.objects.get(region=participation.round.region, year=2026)
+    admin = make_user("admin@example.org")
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    url = reverse("admin:finance_rate_change", args=[rate.pk])
+    response = login(client, admin).post(
+        url, {"region": rate.region_id, "year": "2026", "hourly": "1200.00", "per_km": "3.94"}
+    )
+    assert response.status_code == 200  # the form again, with the refusal
+    rate.refresh_from_db()
+    assert rate.hourly == Decimal("1098.80")
+    assert client.get(reverse("admin:finance_rate_delete", args=[rate.pk])).status_code == 403
+
+
+def test_a_leader_sets_next_years_rates_on_the_rates_page(client, part, leader):
+    from django.urls import reverse
+
+    from tests.helpers import login
+
+    participation, _puser = part
+    url = reverse("finance:rates", args=[participation.round.region_id])
+    response = login(client, leader).post(url, {"year": "2027", "hourly": "1.131,80", "per_km": "3,94"})
+    assert response.status_code == 302
+    assert Rate.objects.get(region=participation.round.region, year=2027).hourly == Decimal("1131.80")
+    assert "1.131,80 kr." in client.get(url).content.decode()
