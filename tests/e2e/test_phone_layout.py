@@ -86,6 +86,29 @@ def phone_world(world):  # noqa: F811 (the fixture imported above)
         )
     filejobs.run(file_job.pk)
     file_job.refresh_from_db()
+    # Money: the 2026 rates, the round's paid items, two budget lines (one past its warning) and an entry.
+    from finance.models import Rate
+    from finance.services import budget as budget_services
+    from finance.services import earnings as earning_services
+
+    Rate.objects.create(
+        region=world.closed_round.region, year=2026, hourly=Decimal("1098.80"), per_km=Decimal("3.94")
+    )
+    earning_services.pay_items_ensure(round_obj=world.closed_round)
+    for name, granted, spent in (
+        ("Facilitering og konsulenter", "900000", "215000"),
+        ("Arrangementer", "250000", "240000"),
+    ):
+        line = budget_services.budget_line_save(
+            user=leader, round_obj=world.closed_round, name=name, granted=Decimal(granted)
+        )
+        budget_services.expense_add(
+            user=leader,
+            line=line,
+            description="Lokaler og forplejning",
+            amount=Decimal(spent),
+            incurred_on=world.closed_round.hour_window_start + dt.timedelta(days=3),
+        )
     world.extra = {"selected": selected, "draft": draft, "claim": claim, "file_job": file_job}
     return world
 
