@@ -243,3 +243,20 @@ def test_the_history_page_shows_who_when_before_and_after(client, part, leader, 
     many, rows, _ = render_counted(client, url, "change")
     assert rows == 11 + 1 + 20  # the item saved again by _entries
     assert many == few
+
+
+def test_the_practice_start_page_shows_what_it_has_earned_so_far(client, part, leader):
+    participation, puser = part
+    _entries(participation, puser, leader, 10)  # 5 hours
+    html = login(client, puser).get("/").content.decode()
+    assert f'data-card="money-{participation.pk}"' in html and "Optjent indtil nu" in html
+    assert "5.494,00 kr." in html
+    assert reverse("finance:money", args=[participation.pk]) in html
+
+
+def test_steering_members_see_no_money_on_their_start_page(client, part, leader, steering):
+    participation, puser = part
+    _entries(participation, puser, leader, 2)
+    html = login(client, steering).get("/").content.decode()
+    assert "kr." not in html
+    assert "/penge/" not in html
