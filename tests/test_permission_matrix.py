@@ -565,6 +565,13 @@ MATRIX = [
         row(LOGIN, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404),
         data={"description": CPR_TEXT},
     ),
+    Case("finance:expense_paid", "GET", "expense", logged_in(405)),
+    Case(
+        "finance:expense_paid",
+        "POST",
+        "expense",
+        row(LOGIN, 404, 404, 404, 302, 302, 404, 404, 404, 404, 404),
+    ),
     Case("finance:line_new", "GET", "closed", row(LOGIN, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404)),
     Case(
         "finance:line_new",
@@ -717,7 +724,22 @@ def _finance_world(round_obj, owner) -> dict:
         hours=Decimal("2"),
         description="Personalemøde om opsporing",
     )
-    return {"participation": participation, "entry": entry, "region": round_obj.region}
+    from finance.models import ExpenseStatus
+    from finance.services import budget
+
+    leader = round_obj.grants.filter(role="project_leader").first().user
+    line = budget.budget_line_save(
+        user=leader, round_obj=round_obj, name="Arrangementer", granted=Decimal("1000")
+    )
+    expense = budget.expense_add(
+        user=leader,
+        line=line,
+        description="Lokaleleje",
+        amount=Decimal("100"),
+        incurred_on=dt.date(2026, 3, 1),
+        status=ExpenseStatus.COMMITTED,
+    )
+    return {"participation": participation, "entry": entry, "region": round_obj.region, "expense": expense}
 
 
 def _kwargs(name: str, target: str | None, objects) -> dict:

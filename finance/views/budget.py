@@ -8,10 +8,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from finance import charts, exports, permissions
 from finance.forms import BudgetLineForm, ExpenseForm, PeriodForm
-from finance.models import BudgetLine
+from finance.models import BudgetLine, Expense
 from finance.selectors import budget as selectors
 from finance.services import budget as services
 from ligepraksis.errors import DomainError
@@ -83,6 +84,21 @@ def expense_new(request, round_id: int):
             messages.success(request, _("The expense is recorded."))
             return redirect("finance:budget", round_id=round_obj.pk)
     return render(request, "finance/expense_new.html", {"round": round_obj, "form": form})
+
+
+@login_required
+@require_POST
+def expense_paid(request, pk: int):
+    """A committed expense is paid (the round's leaders and the region's KEU secretariat)."""
+    expense = Expense.objects.select_related("line__round").filter(pk=pk).first()
+    if (
+        expense is None
+        or not permissions.budget_rounds(request.user).filter(pk=expense.line.round_id).exists()
+    ):
+        raise Http404
+    services.expense_mark_paid(user=request.user, expense=expense)
+    messages.success(request, _("The expense is recorded as paid."))
+    return redirect("finance:budget", round_id=expense.line.round_id)
 
 
 @login_required

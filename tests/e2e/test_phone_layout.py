@@ -241,6 +241,7 @@ NOT_PAGES = {
     "activities:session_cancel": "POST only",
     "finance:entry_decide": "POST only (its refusals show the entries page again)",
     "finance:budget_export": "a spreadsheet file",
+    "finance:expense_paid": "POST only",
     "calendar:person": "an .ics calendar feed",
     "calendar:practice": "an .ics calendar feed",
 }
