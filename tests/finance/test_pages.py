@@ -260,3 +260,22 @@ def test_steering_members_see_no_money_on_their_start_page(client, part, leader,
     html = login(client, steering).get("/").content.decode()
     assert "kr." not in html
     assert "/penge/" not in html
+
+
+def test_the_money_page_says_what_lies_beyond_a_cap(client, part, leader):
+    participation, puser = part
+    item = PayItem.objects.get(round=participation.round, kind=ItemKind.OWN_INTERVENTION)
+    entry = services.entry_log(
+        user=puser,
+        participation=participation,
+        item=item,
+        worked_on=dt.date(2026, 3, 1),
+        hours=Decimal("3"),
+        description="Møde",
+    )
+    services.entry_decide(user=leader, entry=entry, approve=True)
+    item.cap = Decimal("2")  # lowered after the approval (in the admin)
+    item.save()
+    html = login(client, puser).get(reverse("finance:money", args=[participation.pk])).content.decode()
+    assert "1 time over loftet: honoreres ikke" in html
+    assert "2.197,60 kr." in html
