@@ -279,3 +279,19 @@ def test_the_money_page_says_what_lies_beyond_a_cap(client, part, leader):
     html = login(client, puser).get(reverse("finance:money", args=[participation.pk])).content.decode()
     assert "1 time over loftet: honoreres ikke" in html
     assert "2.197,60 kr." in html
+
+
+def test_the_keu_secretariat_of_another_region_sees_none_of_this_regions_money(client, part, closed_round):
+    from ligepraksis.models import Region
+
+    participation, _puser = part
+    other = make_user(role=Role.KEU, region=Region.objects.create(name="Region Nordjylland", code="nord"))
+    login(client, other)
+    for url in (
+        reverse("finance:money", args=[participation.pk]),
+        reverse("finance:round_money", args=[closed_round.pk]),
+        reverse("finance:budget", args=[closed_round.pk]),
+        reverse("finance:budget_export", args=[closed_round.pk, "csv"]),
+        reverse("finance:history", args=[closed_round.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
