@@ -62,7 +62,10 @@ def build_finance(ctx: DemoContext) -> None:
             user=leader, region=ctx.region, year=year, hourly=Decimal(hourly), per_km=Decimal(per_km)
         )
     earning_services.pay_items_ensure(round_obj=round_obj)
-    PayItem.objects.filter(round=round_obj, kind=ItemKind.TRANSPORT).update(enabled=True, cap=Decimal("400"))
+    transport = PayItem.objects.get(round=round_obj, kind=ItemKind.TRANSPORT)
+    transport.enabled, transport.cap = True, Decimal("400")
+    transport._history_user = leader
+    transport.save()  # a save, not update(): the change is in the money history
     earning_services.pay_items_ensure(round_obj=ctx.round_b)
     lines = {}
     for order, (name, granted) in enumerate(LINES, start=1):
