@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from activities.models import Activity, HourClaim, Registration, Session
+from applications.permissions import participations_seen_by  # noqa: F401  (re-exported for the views)
 from ligepraksis.models import Role
 from ligepraksis.permissions import (  # noqa: F401  (re-exported for the views)
     get_round_for_user,

@@ -14,7 +14,7 @@ from activities import (
 )
 from activities.models import Activity, Session
 from activities.permissions import keeps_activities
-from applications.models import Participation
+from applications.permissions import participations_for_consultant
 from applications.portal import measured_practice
 from ligepraksis import formatting
 from ligepraksis.exports import round_leaders
@@ -34,6 +34,8 @@ from ligepraksis.registry import (
 )
 from practices.models import Practice
 from practices.permissions import own_practice_ids
+
+CONSULTANT_CARD_ROWS = 20  # the card lists this many practices per round; the consultant page has all
 
 
 @menu_links(order=10)
@@ -90,7 +92,7 @@ def activity_cards(request):
         cards.append(_provider_card(user, now))
     consultant_rounds = list(rounds_for_user(user, Role.CONSULTANT).order_by("-year", "name"))
     if consultant_rounds:
-        cards += _consultant_cards(consultant_rounds)
+        cards += _consultant_cards(user, consultant_rounds)
     # The KEU secretariat's card is finance/'s (finance/portal.py).
     evaluator_rounds = list(rounds_for_user(user, Role.EVALUATOR).order_by("-year", "name"))
     if evaluator_rounds:
@@ -324,14 +326,16 @@ def _provider_card(user, now) -> Card:
     )
 
 
-def _consultant_cards(rounds) -> list[Card]:
-    """Read-only: the participating practices of the consultant's rounds and their hours (the pages
-    a consultant may see, applications.permissions' practice visibility)."""
+def _consultant_cards(user, rounds) -> list[Card]:
+    """Read-only: the practices assigned to the consultant in each of their rounds and their hours
+    (the pages a consultant may see, applications.permissions' practice visibility). Bounded: a
+    consultant has a handful of practices; the card shows at most CONSULTANT_CARD_ROWS per round."""
     by_round: dict[int, list] = {r.pk: [] for r in rounds}
-    for lg in selectors.ledgers(
-        Participation.objects.active().filter(round__in=rounds).order_by("practice__name")
-    ):
-        by_round[lg.participation.round_id].append(lg)
+    assigned = participations_for_consultant(user).active().order_by("practice__name", "pk")
+    for lg in selectors.ledgers(assigned[: CONSULTANT_CARD_ROWS * len(rounds)]):
+        rows = by_round.get(lg.participation.round_id)
+        if rows is not None and len(rows) < CONSULTANT_CARD_ROWS:
+            rows.append(lg)
     cards = []
     for r in rounds:
         links = tuple(
@@ -344,16 +348,10 @@ def _consultant_cards(rounds) -> list[Card]:
         )
         cards.append(
             Card(
-                title=_("Participating practices"),
-                text=_(
-                    "Read-only: each practice's hours and people. Consultant sessions and status reports "
-                    "come with the progress module."
-                )
+                title=_("Your practices"),
+                text=_("Read-only: the hours and people of each practice assigned to you.")
                 if links
-                else _(
-                    "No practice takes part yet. Consultant sessions and status reports come with "
-                    "the progress module."
-                ),
+                else _("No practice is assigned to you yet; the project leaders assign them."),
                 links=links,
                 part=role_part(Role.CONSULTANT.label, r.name),
                 order=60,
@@ -401,10 +399,10 @@ def pages():
         if practice is not None:
             hours = reverse("activities:practice_hours", args=[practice[0].practice_id])
             out.append(MeasuredPage("a practice's hours", role, hours, user))
-    consultant = RoleGrant.objects.filter(role=Role.CONSULTANT).select_related("user").order_by("pk").first()
-    if consultant is not None and practice is not None:
+    # A consultant sees only the practices assigned to them: measured as the practice's own consultant.
+    if practice is not None and practice[0].consultant_id is not None:
         hours = reverse("activities:practice_hours", args=[practice[0].practice_id])
-        out.append(MeasuredPage("a practice's hours", Role.CONSULTANT.value, hours, consultant.user))
+        out.append(MeasuredPage("a practice's hours", Role.CONSULTANT.value, hours, practice[0].consultant))
     provider = RoleGrant.objects.filter(role=Role.PROVIDER).select_related("user").order_by("pk").first()
     if provider is not None:
         out.append(

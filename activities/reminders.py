@@ -86,7 +86,9 @@ def nudge_window(round_obj) -> tuple[dt.date, dt.date]:
     return deadline - dt.timedelta(weeks=round_obj.nudge_weeks_before), deadline
 
 
-def _nudge_recipients(participation) -> list[str]:
+def coordinator_addresses(participation) -> list[str]:
+    """Where a participation's reminders go: its coordinators' addresses (else the applicant's), each
+    once. The hour nudge and progress/'s status-report reminder use it."""
     application = participation.application
     emails = [p.email for p in application.coordinators if p.email]
     if not emails and application.created_by.email:
@@ -140,7 +142,7 @@ def hour_nudges_send(*, now=None) -> int:
                         "hours_url": site_link("activities:practice_hours", participation.practice_id),
                         "site_url": site_url(),
                     }
-                    for to in _nudge_recipients(participation):
+                    for to in coordinator_addresses(participation):
                         mail.enqueue(
                             to=to,
                             template="activity_nudge",

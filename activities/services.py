@@ -23,7 +23,7 @@ from activities.models import (
     RegistrationStatus,
     Session,
 )
-from ligepraksis import formatting
+from ligepraksis import formatting, uploads
 from ligepraksis.errors import DomainError, validate_or_refuse
 from ligepraksis.models import ProgrammeRound
 from practices import selectors as practice_selectors
@@ -402,19 +402,20 @@ def attendance_take(
 # --- Hour claims --------------------------------------------------------------------------------
 
 MAX_EVIDENCE_BYTES = 5 * 1024 * 1024
-EVIDENCE_TYPES = {b"%PDF": "pdf", b"\x89PNG": "png", b"\xff\xd8\xff": "jpg"}
+EVIDENCE_KINDS = ("pdf", "png", "jpg")
 
 
 def _check_evidence(upload) -> None:
-    """A PDF or an image, by content and not only by name, and not too large."""
+    """A PDF or an image, by content and not only by name, and not too large (ligepraksis.uploads)."""
     if upload is None:
         return
-    if upload.size > MAX_EVIDENCE_BYTES:
-        raise DomainError(_("The file is too large (at most 5 MB)."), field="evidence")
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in EVIDENCE_TYPES):
-        raise DomainError(_("The evidence must be a PDF or an image (PNG or JPEG)."), field="evidence")
+    uploads.check_upload(
+        upload,
+        kinds=EVIDENCE_KINDS,
+        max_bytes=MAX_EVIDENCE_BYTES,
+        field="evidence",
+        type_message=_("The evidence must be a PDF or an image (PNG or JPEG)."),
+    )
 
 
 def claim_submit(

@@ -240,7 +240,12 @@ def practice_hours(request, pk: int):
     its region), each list bounded; the history is a page of its own (practice_history)."""
     practice = permissions.get_practice_for_user(request.user, pk)
     now = timezone.now()
-    ledgers = selectors.ledgers(selectors.active_participations(practice))
+    # A consultant sees only the participation assigned to them (a leader those of their rounds).
+    ledgers = selectors.ledgers(
+        permissions.participations_seen_by(
+            request.user, selectors.active_participations(practice), practice_id=practice.pk
+        )
+    )
     for ledger in ledgers:
         ledger.people = sorted(ledger.by_person.values(), key=lambda row: row.name)
     upcoming = page_of(

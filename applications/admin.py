@@ -138,7 +138,7 @@ class ScoreAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Participation)
 class ParticipationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("practice", "round", "terms", "accepted_by", "accepted_at", "ended_at")
+    list_display = ("practice", "round", "terms", "accepted_by", "accepted_at", "ended_at", "consultant")
     list_filter = ("round", "ended_at")
     search_fields = ("practice__name", "practice__provider_numbers__number", "practice__cvr")
-    list_select_related = ("practice", "round", "terms__round", "accepted_by")
+    list_select_related = ("practice", "round", "terms__round", "accepted_by", "consultant")

@@ -8,6 +8,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from ligepraksis.cpr import GuardedCharField, GuardedTextField, validate_email_no_cpr
 from practices.models import Person, Practice
@@ -387,8 +388,20 @@ class Participation(models.Model):
     )
     accepted_at = models.DateTimeField(_("accepted"), default=timezone.now)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    # Assigned by a project leader of the round (services.participation_assign_consultant); the lower
+    # apps' permissions read it, so a consultant sees only the participations assigned to them.
+    consultant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="consulted_participations",
+        verbose_name=_("consultant"),
+    )
 
     objects = ParticipationQuerySet.as_manager()
+    # Who assigned which consultant, and when (the portal's audit library).
+    history = HistoricalRecords(verbose_name=_("historical participation"))
 
     class Meta:
         verbose_name = _("participation")

@@ -7,11 +7,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from applications.models import Application
+from applications.models import Application, Participation
 from ligepraksis.models import Role
 from ligepraksis.permissions import (  # noqa: F401  (re-exported for the views)
     get_round_for_user,
     is_leader,
+    is_leader_of_round_id,
     is_reviewer_of_round,
     is_steering,
     round_ids_with_role,
@@ -22,9 +23,26 @@ from practices.permissions import acts_for, own_practice_ids  # noqa: F401
 
 @practice_visibility
 def _practices_of_my_rounds(user) -> Q:
-    """Project leaders and consultants see the practices that take part in their rounds."""
-    rounds = round_ids_with_role(user, Role.PROJECT_LEADER, Role.CONSULTANT)
-    return Q(participations__round_id__in=rounds) if rounds else Q(pk__in=[])
+    """Project leaders see the practices that take part in their rounds; a consultant only those whose
+    participation a leader assigned to them, in a round where they hold the consultant grant."""
+    q = Q(pk__in=[])
+    rounds = round_ids_with_role(user, Role.PROJECT_LEADER)
+    if rounds:
+        q |= Q(participations__round_id__in=rounds)
+    consulted = round_ids_with_role(user, Role.CONSULTANT)
+    if consulted:
+        # One Q: both conditions on the same participation row.
+        q |= Q(participations__consultant_id=user.pk, participations__round_id__in=consulted)
+    return q
+
+
+def participations_for_consultant(user):
+    """The participations assigned to the user in rounds where they hold the consultant grant (the one
+    home of "which participations a consultant sees"; the start-page card and progress/ use it)."""
+    rounds = round_ids_with_role(user, Role.CONSULTANT)
+    if not rounds:
+        return Participation.objects.none()
+    return Participation.objects.filter(consultant_id=user.pk, round_id__in=rounds)
 
 
 def is_application_owner(user, application) -> bool:
@@ -131,3 +149,59 @@ def applications_for_user(user):
     return Application.objects.filter(
         Q(created_by=user, is_request=True) | Q(practice_id__in=own_practice_ids(user))
     )
+
+
+# --- A participation and who sees it (progress/ pages load through these) -------------------------
+
+
+class ParticipationAccess:
+    """How a user sees a participation: the names are compared, never shown."""
+
+    LEADER = "leader"  # a project leader of the round: sees and changes everything
+    CONSULTANT = "consultant"  # the consultant assigned to it (with the round's consultant grant)
+    PRACTICE = "practice"  # someone acting for the practice
+    STEERING = "steering"  # a steering-group member of the round: reads, no consultant notes
+
+
+def participation_access(user, participation) -> str | None:
+    """The strongest way the user sees the participation, or None (an outsider: 404)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if is_leader_of_round_id(user, participation.round_id):
+        return ParticipationAccess.LEADER
+    if participation.consultant_id == user.pk and participation.round_id in round_ids_with_role(
+        user, Role.CONSULTANT
+    ):
+        return ParticipationAccess.CONSULTANT
+    if acts_for(user, participation.practice_id):
+        return ParticipationAccess.PRACTICE
+    if participation.round_id in round_ids_with_role(user, Role.STEERING):
+        return ParticipationAccess.STEERING
+    return None
+
+
+def get_participation_for_user(user, pk: int) -> tuple[Participation, str]:
+    """A participation the user may see and how they see it (`ParticipationAccess`); 404 otherwise."""
+    participation = (
+        Participation.objects.select_related("round", "practice", "consultant").filter(pk=pk).first()
+    )
+    access = participation_access(user, participation) if participation is not None else None
+    if access is None:
+        raise Http404
+    return participation, access
+
+
+def participations_seen_by(user, participations, *, practice_id: int):
+    """Of a practice's participations, those the user may see: all of them for someone acting for the
+    practice; otherwise those of the rounds they lead and those assigned to them as consultant (so a
+    consultant never sees the practice's participation in a round where it is not theirs)."""
+    if acts_for(user, practice_id):
+        return participations
+    q = Q(pk__in=[])
+    led = round_ids_with_role(user, Role.PROJECT_LEADER)
+    if led:
+        q |= Q(round_id__in=led)
+    consulted = round_ids_with_role(user, Role.CONSULTANT)
+    if consulted:
+        q |= Q(consultant_id=user.pk, round_id__in=consulted)
+    return participations.filter(q)

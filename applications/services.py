@@ -27,10 +27,10 @@ from applications.models import (
 )
 from ligepraksis import formatting
 from ligepraksis.errors import DomainError, validate_or_refuse
-from ligepraksis.models import ProgrammeRound, TermsVersion
+from ligepraksis.models import ProgrammeRound, Role, RoleGrant, TermsVersion
 from practices import selectors as practice_selectors
 from practices import services as practice_services
-from practices.models import Person, PersonKind, Practice
+from practices.models import Membership, Person, PersonKind, Practice, PracticeGrant
 from practices.permissions import acts_for
 
 
@@ -796,3 +796,60 @@ def application_accept(*, application: Application, user, terms: TermsVersion, n
         application.save(update_fields=["status", "offer_expires_at", "updated_at"])
         _notify(event)
     return participation
+
+
+# --- Consultants ------------------------------------------------------------------------------------
+
+
+def consultant_may_serve(consultant, participation: Participation) -> bool:
+    """A consultant may be assigned to a participation when they hold the consultant grant of its round
+    and do not belong to the practice (no practice access, no current membership through their login)."""
+    if not _holds_consultant_grant(consultant, participation.round_id):
+        return False
+    if PracticeGrant.objects.filter(user=consultant, practice_id=participation.practice_id).exists():
+        return False
+    return not (
+        Membership.objects.current()
+        .filter(practice_id=participation.practice_id, person__user=consultant)
+        .exists()
+    )
+
+
+def participation_assign_consultant(*, participation: Participation, consultant, by) -> Participation:
+    """A project leader of the round assigns a consultant to a participation (None removes the
+    assignment). The change is kept in the participation's history (django-simple-history), with who
+    made it."""
+    with transaction.atomic():
+        participation = (
+            Participation.objects.select_for_update()
+            .select_related("round", "practice")
+            .get(pk=participation.pk)
+        )
+        if not permissions.is_leader(by, participation.round):
+            raise DomainError(
+                _("Only the round's project leaders can assign a consultant."), code="not_allowed"
+            )
+        consultant_id = consultant.pk if consultant is not None else None
+        if consultant_id == participation.consultant_id:
+            return participation
+        if consultant is not None and not consultant_may_serve(consultant, participation):
+            raise DomainError(
+                _consultant_refusal(consultant, participation), field="consultant", code="not_eligible"
+            )
+        participation.consultant = consultant
+        participation._history_user = by
+        participation.save(update_fields=["consultant"])
+    return participation
+
+
+def _holds_consultant_grant(user, round_id) -> bool:
+    return RoleGrant.objects.filter(user=user, role=Role.CONSULTANT, round_id=round_id).exists()
+
+
+def _consultant_refusal(consultant, participation: Participation):
+    if not _holds_consultant_grant(consultant, participation.round_id):
+        return _("%(name)s is not a consultant in this round.") % {"name": consultant}
+    return _("%(name)s belongs to %(practice)s and cannot be its consultant.") % {
+        "name": consultant,
+        "practice": participation.practice.name,
+    }

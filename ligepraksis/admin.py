@@ -224,6 +224,15 @@ class ProgrammeRoundAdmin(admin.ModelAdmin):
                 )
             },
         ),
+        (
+            _("Follow-up"),
+            {
+                "fields": (
+                    ("consultant_hours_medical", "consultant_hours_process"),
+                    "status_report_interval_months",
+                )
+            },
+        ),
         (_("Personal data"), {"fields": ("retention_months",)}),
     )
 

@@ -189,6 +189,28 @@ class ProgrammeRound(models.Model):
             "at the end of its year, whichever is later. The privacy notice quotes this period."
         ),
     )
+    consultant_hours_medical = models.DecimalField(
+        _("medical consultant hours per practice"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("2"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Each participating practice's budget of medical-consultant hours."),
+    )
+    consultant_hours_process = models.DecimalField(
+        _("process consultant hours per practice"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("4"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Each participating practice's budget of process-consultant hours."),
+    )
+    status_report_interval_months = models.PositiveSmallIntegerField(
+        _("status report interval (months)"),
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text=_("A participating practice files a status report for each period of this many months."),
+    )
     score_min = models.PositiveSmallIntegerField(_("lowest score"), default=1)
     score_max = models.PositiveSmallIntegerField(_("highest score"), default=5)
     description = GuardedTextField(_("description"), blank=True)

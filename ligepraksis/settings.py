@@ -379,6 +379,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "activities.tasks.nudge_practices_under_target",
         "schedule": crontab(hour=8, minute=0),
     },
+    # One reminder per overdue status-report period (once: StatusReportReminder, written with its mail).
+    "remind-overdue-status-reports": {
+        "task": "progress.tasks.send_status_report_reminders",
+        "schedule": crontab(hour=8, minute=15),
+    },
+    # Milestones: data-fed ones brought up to date from the hours ledger and the records (idempotent).
+    "refresh-milestones": {
+        "task": "progress.tasks.refresh_milestones",
+        "schedule": crontab(hour=2, minute=15),
+    },
     # Personal data past its rounds' retention period is anonymised, once a day at night.
     "anonymise-expired-persons": {
         "task": "practices.tasks.anonymise_expired",

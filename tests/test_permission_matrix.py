@@ -512,12 +512,198 @@ MATRIX = [
         "practice",
         row(LOGIN, 302, 302, 404, 302, 404, 302, 404, 404, 404, 404),
     ),
+    # --- progress/ status reports: the practice files and reads (acting for it); the round's leaders,
+    # steering group and consultant read (403 on POST); everyone else 404. "participation" is the
+    # practice's participation in the closed round (its first period has begun); "status_report" a
+    # report of it (for the only period begun, so the practice's POST is sent back with a message).
+    # A POST with a CPR number on a report shows the form again (nothing is saved).
+    Case(
+        "progress:reports",
+        "GET",
+        "participation",
+        row(LOGIN, 200, 200, 200, 200, 404, 200, 404, 404, 404, 404),
+    ),
+    Case(
+        "progress:reports",
+        "POST",
+        "participation",
+        row(LOGIN, 302, 302, 403, 403, 404, 403, 404, 404, 404, 404),
+        data={"period": "1", "progress": CPR_TEXT, "traffic_light": "green"},
+    ),
+    Case(
+        "progress:report",
+        "GET",
+        "status_report",
+        row(LOGIN, 200, 200, 200, 200, 404, 200, 404, 404, 404, 404),
+    ),
+    Case(
+        "progress:report",
+        "POST",
+        "status_report",
+        row(LOGIN, 200, 200, 403, 403, 404, 403, 404, 404, 404, 404),
+        data={"progress": CPR_TEXT, "traffic_light": "green", "version": "1"},
+    ),
+    Case(
+        "progress:round_reports",
+        "GET",
+        "closed",
+        row(LOGIN, 404, 404, 200, 200, 404, 200, 404, 404, 404, 404),
+    ),
+    Case(
+        "progress:round_reports",
+        "POST",
+        "closed",
+        row(LOGIN, 404, 404, 403, 403, 404, 403, 404, 404, 404, 404),
+    ),
+    # --- progress/ material: anyone lists and downloads published files; the round's project leaders
+    # upload, change and delete. "material" is a published PDF of the closed round.
+    Case("progress:material", "GET", None, everyone(200)),
+    Case("progress:material", "POST", None, everyone(405)),
+    Case("progress:material_download", "GET", "material", everyone(200)),
+    Case("progress:material_download", "POST", "material", everyone(405)),
+    Case(
+        "progress:material_manage",
+        "GET",
+        "closed",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404),
+    ),
+    Case(
+        "progress:material_manage",
+        "POST",
+        "closed",  # no file: the form again
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404),
+        data={"title": "Drejebog", "kind": "playbook"},
+    ),
+    Case(
+        "progress:material_edit",
+        "GET",
+        "material",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404),
+    ),
+    Case(
+        "progress:material_edit",
+        "POST",
+        "material",  # a CPR number in the title: the form again
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404),
+        data={"title": CPR_TEXT, "kind": "playbook"},
+    ),
+    # --- progress/: milestones and records ---------------------------------------------------------------
+    # The progress page is shared by the practice, its consultant (the consultant of the round who may
+    # see the practice: applications' practice visibility), the round's leaders and steering group; the
+    # steering group and the consultant read only (403 on every POST); everyone else 404.
+    Case(
+        "progress:progress",
+        "GET",
+        "participation",
+        row(LOGIN, 200, 200, 200, 200, 404, 200, 404, 404, 404, 404),
+    ),
+    Case(
+        "progress:milestone", "GET", "milestone", row(LOGIN, 200, 200, 200, 200, 404, 200, 404, 404, 404, 404)
+    ),
+    # Only a leader closes or reopens a milestone (a CPR number in the reason: the form again).
+    Case(
+        "progress:milestone",
+        "POST",
+        "milestone",
+        row(LOGIN, 403, 403, 403, 200, 404, 403, 404, 404, 404, 404),
+        data={"reason": CPR_TEXT},
+    ),
+    # The leaders' dashboard: the round's leaders and steering group (read).
+    Case("progress:dashboard", "GET", "closed", row(LOGIN, 404, 404, 200, 200, 404, 404, 404, 404, 404, 404)),
+    Case("progress:template", "GET", "closed", row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)),
+    # An empty form: the page again with its errors, nothing saved.
+    Case("progress:template", "POST", "closed", row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)),
+    # The practice's records: those acting for it edit; the others who share the page read.
+    *[
+        case
+        for name, field in (
+            ("progress:clinic_module", "challenges"),
+            ("progress:followup", "decisions"),
+            ("progress:intervention", "aims"),
+        )
+        for case in (
+            Case(name, "GET", "participation", row(LOGIN, 200, 200, 200, 200, 404, 200, 404, 404, 404, 404)),
+            Case(
+                name,
+                "POST",
+                "participation",
+                row(LOGIN, 200, 200, 403, 403, 404, 403, 404, 404, 404, 404),
+                data={field: CPR_TEXT},
+            ),
+        )
+    ],
+    # A new PDSA cycle is a page of the practice only.
+    Case(
+        "progress:pdsa_new",
+        "GET",
+        "participation",
+        row(LOGIN, 200, 200, 403, 403, 404, 403, 404, 404, 404, 404),
+    ),
+    Case(
+        "progress:pdsa_new",
+        "POST",
+        "participation",
+        row(LOGIN, 200, 200, 403, 403, 404, 403, 404, 404, 404, 404),
+        data={"plan": CPR_TEXT},
+    ),
+    Case("progress:pdsa_edit", "GET", "cycle", row(LOGIN, 200, 200, 200, 200, 404, 200, 404, 404, 404, 404)),
+    Case(
+        "progress:pdsa_edit",
+        "POST",
+        "cycle",
+        row(LOGIN, 200, 200, 403, 403, 404, 403, 404, 404, 404, 404),
+        data={"plan": CPR_TEXT},
+    ),
     # --- Calendar feeds: anonymous; the random key in the URL is the key ---------------------------------
     Case("calendar:person", "GET", "person_token", everyone(200)),
     Case("calendar:person", "GET", "bad_token", everyone(404)),
     Case("calendar:person", "GET", "left_person_token", everyone(404)),  # the person left the practice
     Case("calendar:practice", "GET", "practice_token", everyone(200)),
     Case("calendar:practice", "GET", "bad_token", everyone(404)),
+    # --- Progress: consultants ---------------------------------------------------------------------------
+    # "participation" is the practice's participation in the closed round; the world's consultant is
+    # assigned to it (an unassigned consultant is an outsider: test_an_unassigned_consultant_...).
+    # The consultant's own page: whoever holds a consultant grant.
+    Case(
+        "progress:consultant_home", "GET", None, row(LOGIN, 404, 404, 404, 404, 404, 200, 404, 404, 404, 404)
+    ),
+    # A practice's consultant sessions: the practice, its consultant, the leaders; the steering group reads.
+    Case(
+        "progress:consultant_sessions",
+        "GET",
+        "participation",
+        row(LOGIN, 200, 200, 200, 200, 404, 200, 404, 404, 404, 404),
+    ),
+    # Recording: its consultant and the leaders (a CPR number in the topic: the form again).
+    Case(
+        "progress:consultant_sessions",
+        "POST",
+        "participation",
+        row(LOGIN, 403, 403, 403, 200, 404, 200, 404, 404, 404, 404),
+        data={"held_on": "01.01.2026", "hours": "1", "kind": "medical", "topic": CPR_TEXT},
+    ),
+    Case("progress:consultant_budget", "GET", "participation", logged_in(405)),
+    # Raising a practice's budget: the round's leaders only (a CPR number in the reason: a message).
+    Case(
+        "progress:consultant_budget",
+        "POST",
+        "participation",
+        row(LOGIN, 403, 403, 403, 302, 404, 403, 404, 404, 404, 404),
+        data={"kind": "medical", "hours": "2", "reason": CPR_TEXT},
+    ),
+    # Assigning consultants: the round's leaders.
+    Case(
+        "progress:consultant_assign",
+        "GET",
+        "closed",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404),
+    ),
+    Case(
+        "progress:consultant_assign",
+        "POST",
+        "closed",  # nothing chosen: a message, nothing changes
+        row(LOGIN, 404, 404, 404, 302, 404, 404, 404, 404, 404, 404),
+    ),
     # --- Money (finance/): the practice its own, the round's leaders, the region's KEU secretariat; ------
     # steering-group members, consultants, providers and evaluators see no money (404).
     Case(
@@ -621,9 +807,42 @@ def world(region, closed_round, open_round, settings, tmp_path):
     objects["join_token"] = get_token(link_user, scope=signin.SCOPE_JOIN)
     objects["signin_token"] = get_token(link_user, scope=signin.SCOPE_SIGNIN)
     objects.update(_activity_world(closed_round, app, provider_org, owner))
+    # The consultant sees only what a leader assigned to them: the world's participation.
+    objects["participation"].consultant = users["consultant"]
+    objects["participation"].save(update_fields=["consultant"])
     objects["file_job"] = _file_job(closed_round, users["leader"])
     objects.update(_finance_world(closed_round, owner))
+    objects.update(
+        _progress_reports_world(closed_round, objects["practice"], users["owner"], users["leader"])
+    )
     return users, objects
+
+
+def _progress_reports_world(round_obj, practice, owner, leader) -> dict:
+    """A status report of the practice's participation and a published material file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from applications.models import Participation
+    from progress.sample_files import sample_pdf
+    from progress.services import material as material_services
+    from progress.services import reports as report_services
+
+    participation = Participation.objects.get(round=round_obj, practice=practice)
+    report = report_services.status_report_submit(
+        user=owner,
+        participation=participation,
+        period_number=1,
+        progress="Godt i gang",
+        traffic_light="green",
+    )
+    material = material_services.material_upload(
+        user=leader,
+        round_obj=round_obj,
+        upload=SimpleUploadedFile("drejebog.pdf", sample_pdf("Drejebog", ["Trin 1"])),
+        title="Drejebog",
+        kind="playbook",
+    )
+    return {"participation": participation, "status_report": report, "material": material}
 
 
 def _file_job(round_obj, leader):
@@ -649,7 +868,7 @@ def _activity_world(round_obj, app, provider_org, owner) -> dict:
     from applications.models import Participation
 
     now = timezone.now()
-    Participation.objects.create(
+    participation = Participation.objects.create(
         round=round_obj,
         practice=app.practice,
         application=app,
@@ -695,7 +914,9 @@ def _activity_world(round_obj, app, provider_org, owner) -> dict:
     acting = make_user("tidligere.chef@example.org", practice=app.practice)
     membership_end(user=acting, practice=app.practice, person=Person.objects.get(pk=leaver.pk))
     return {
+        **_progress_world(participation),
         "practice": app.practice,
+        "participation": participation,
         "activity": activity,
         "session": session,
         "registration": registration,
@@ -713,7 +934,7 @@ def _finance_world(round_obj, owner) -> dict:
     from finance.models import ItemKind, PayItem, Rate
     from finance.services import earnings
 
-    participation = Participation.objects.get(round=round_obj, practice__grants__user=owner)
+    participation = Participation.objects.get(round=round_obj, practice__grants__user=owner)  # the world's
     Rate.objects.create(region=round_obj.region, year=2026, hourly=Decimal("1098.80"), per_km=Decimal("3.94"))
     earnings.pay_items_ensure(round_obj=round_obj)
     entry = earnings.entry_log(
@@ -739,7 +960,27 @@ def _finance_world(round_obj, owner) -> dict:
         incurred_on=dt.date(2026, 3, 1),
         status=ExpenseStatus.COMMITTED,
     )
-    return {"participation": participation, "entry": entry, "region": round_obj.region, "expense": expense}
+    return {"entry": entry, "region": round_obj.region, "expense": expense}
+
+
+def _progress_world(participation) -> dict:
+    """The participation's milestones, its own intervention and a PDSA cycle (through the services)."""
+    from progress.models import Milestone
+    from progress.services import records
+    from progress.services.milestones import milestones_ensure
+
+    milestones_ensure(participations=[participation])
+    intervention = records.intervention_save(
+        participation=participation, user=None, version=None, data={"aims": "Færre udeblivelser"}
+    )
+    cycle = records.pdsa_cycle_add(
+        intervention=intervention, user=None, data={"plan_on": timezone.localdate(), "plan": "Ring op"}
+    )
+    return {
+        "participation": participation,
+        "milestone": Milestone.objects.get(participation=participation, template__kind="evaluation"),
+        "cycle": cycle,
+    }
 
 
 def _kwargs(name: str, target: str | None, objects) -> dict:
@@ -792,6 +1033,35 @@ def test_actor_gets_the_expected_status(case, world):
         if got != case.expected[actor]:
             wrong.append(f"{actor}: expected {case.expected[actor]}, got {got}")
     assert not wrong, f"{case.method} {url} ({case.name}):\n  " + "\n  ".join(wrong)
+
+
+# --- A consultant sees only the participations assigned to them ----------------------------------------
+
+PRACTICE_TARGETS = ("practice", "participation", "member", "claim", "registration")
+
+
+@pytest.mark.django_db
+def test_an_unassigned_consultant_of_the_round_is_an_outsider_on_every_practice_url(world):
+    """A second consultant of the same round, assigned to nothing, gets what an outsider gets on every
+    URL that takes a practice or a participation: 404 (or 405 where the method itself is refused)."""
+    users, objects = world
+    unassigned = make_user("konsulent2@example.org", role=Role.CONSULTANT, round=objects["closed"])
+    client = _client_for(unassigned)
+    cases = [c for c in MATRIX if c.target in PRACTICE_TARGETS]
+    assert {c.name for c in cases} >= {
+        "activities:practice_hours",
+        "practices:people",
+        "progress:consultant_sessions",
+    }
+    wrong = []
+    for case in cases:
+        url = reverse(case.name, kwargs=_kwargs(case.name, case.target, objects)) + case.query
+        call = client.post if case.method == "POST" else client.get
+        got = _outcome(call(url, case.data))
+        expected = case.expected["outsider"]
+        if got != expected or got not in (404, 405):
+            wrong.append(f"{case.id}: expected {expected}, got {got}")
+    assert not wrong, "\n".join(wrong)
 
 
 # --- The matrix covers the whole URL configuration -----------------------------------------------------

@@ -16,13 +16,24 @@ register = template.Library()
 # tone -> the values shown in it
 TONES = {
     # done, or going ahead: selected, participating, confirmed, approved
-    "success": ("selected", "accepted", "confirmed", "approved", "done", "taken", "paid"),
-    # in progress, waiting on someone: submitted, offered a place
-    "info": ("submitted", "offered", "committed"),
+    "success": (
+        "selected",
+        "accepted",
+        "confirmed",
+        "approved",
+        "done",
+        "taken",
+        "green",
+        "reported",
+        "paid",
+    ),
+    # in progress, waiting on someone: submitted, offered a place, committed money
+    "info": ("submitted", "offered", "due", "in_progress", "committed"),
     # waiting: a waiting list, a claim awaiting approval, a full session
-    "warning": ("waitlisted", "pending", "full", "needed"),
+    "warning": ("waitlisted", "pending", "full", "needed", "yellow"),
     # called off
-    "danger": ("cancelled",),
+    # called off, or behind: a status report overdue, a red traffic light (progress/)
+    "danger": ("cancelled", "overdue", "red"),
     # not (or no longer) going ahead, or not started: draft, withdrawn, not selected, expired, held, not yet
     "neutral": ("draft", "withdrawn", "rejected", "expired", "held", "not_yet", "nobody", "not_started"),
 }

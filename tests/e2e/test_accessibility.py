@@ -169,7 +169,15 @@ PAGES: list[tuple[str, Callable[[World], str], str | None]] = [
     ("signup-closed", lambda w: f"/aktiviteter/hold/{w.past_session.pk}/tilmeld/", "practice"),
     ("attendance", lambda w: f"/aktiviteter/hold/{w.past_session.pk}/fremmoede/", "leader"),
     ("activity-overview", lambda w: f"/runder/{w.closed_round.pk}/aktivitetsoverblik/", "leader"),
+    # progress/: the leaders' matrix of badges, a practice's progress page and its clinic-module form.
+    ("progress-dashboard", lambda w: f"/runder/{w.closed_round.pk}/fremdrift/", "leader"),
+    ("progress-page", lambda w: f"/fremdrift/{_participation_pk(w)}/", "practice"),
+    ("clinic-module", lambda w: f"/fremdrift/{_participation_pk(w)}/klinikmodul/", "practice"),
 ]
+
+
+def _participation_pk(w: World) -> int:
+    return w.practice.participations.get(round=w.closed_round).pk
 
 
 @pytest.mark.e2e

@@ -23,6 +23,7 @@ from decimal import Decimal
 import pytest
 from django.test import RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from applications import services as app_services
 from applications.models import ApplicationStatus
@@ -73,6 +74,27 @@ def phone_world(world):  # noqa: F811 (the fixture imported above)
         round_obj=world.closed_round,
     )
     world.actors.update(selected=selected.created_by, provider=provider_user(world.activity.provider))
+    # A consultant of the round, assigned to the practice's participation, with a session of each kind.
+    from ligepraksis.models import Role
+    from progress.services.consultants import consultant_session_record
+    from tests.conftest import make_user
+
+    participation = world.practice.participations.get(round=world.closed_round)
+    consultant = make_user("konsulent@example.org", role=Role.CONSULTANT, round=world.closed_round)
+    app_services.participation_assign_consultant(
+        participation=participation, consultant=consultant, by=leader
+    )
+    for kind, hours in (("medical", "1"), ("process", "2")):
+        consultant_session_record(
+            participation=participation,
+            by=consultant,
+            held_on=timezone.localdate(participation.accepted_at),
+            hours=Decimal(hours),
+            kind=kind,
+            topic="Klinikmodulet: valg af målgruppe og fokus",
+            note="Praksis har valgt patienter med lav sundhedskompetence som målgruppe.",
+        )
+    world.actors["consultant"] = consultant
     from django.db import transaction
 
     from ligepraksis import filejobs
@@ -109,8 +131,44 @@ def phone_world(world):  # noqa: F811 (the fixture imported above)
             amount=Decimal(spent),
             incurred_on=world.closed_round.hour_window_start + dt.timedelta(days=3),
         )
-    world.extra = {"selected": selected, "draft": draft, "claim": claim, "file_job": file_job}
+    world.extra = {
+        "selected": selected,
+        "draft": draft,
+        "claim": claim,
+        "file_job": file_job,
+        "participation": participation,
+    }
+    world.extra.update(_progress_reports_extra(world, practice_user, leader))
     return world
+
+
+def _progress_reports_extra(w, practice_user, leader) -> dict:
+    """progress/: the practice's participation with a status report, and a published material file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from applications.models import Participation
+    from progress.sample_files import sample_pdf
+    from progress.services import material as material_services
+    from progress.services import reports as report_services
+
+    participation = Participation.objects.get(round=w.closed_round, practice=w.practice)
+    report = report_services.status_report_submit(
+        user=practice_user,
+        participation=participation,
+        period_number=1,
+        progress="Klinikmodulet er holdt, og vi har valgt vores patientgruppe.",
+        challenges="Tid i hverdagen.",
+        traffic_light="yellow",
+    )
+    material = material_services.material_upload(
+        user=leader,
+        round_obj=w.closed_round,
+        upload=SimpleUploadedFile("drejebog.pdf", sample_pdf("Drejebog", ["Trin 1", "Trin 2"])),
+        title="Drejebog for Lige Praksis i Midt",
+        kind="playbook",
+        description="Trin for trin fra klinikmodul til egen indsats.",
+    )
+    return {"participation": participation, "status_report": report, "material": material}
 
 
 def closed(w: World) -> dict:
@@ -127,6 +185,47 @@ def practice(w: World) -> dict:
 
 def nothing(w: World) -> dict:
     return {}
+
+
+def participation(w: World) -> dict:
+    return {"pk": w.practice.participations.get(round=w.closed_round).pk}
+
+
+def milestone(w: World) -> dict:
+    from progress.models import Milestone
+    from progress.services.milestones import milestones_ensure
+
+    part = w.practice.participations.get(round=w.closed_round)
+    milestones_ensure(participations=[part])
+    return {"pk": Milestone.objects.filter(participation=part, template__kind="clinic_module").get().pk}
+
+
+def pdsa_cycle(w: World) -> dict:
+    """The practice's own intervention with one PDSA cycle (made through the services)."""
+    from progress.models import PdsaCycle
+    from progress.services import records
+
+    part = w.practice.participations.get(round=w.closed_round)
+    cycle = PdsaCycle.objects.filter(intervention__participation=part).first()
+    if cycle is None:
+        today = dt.date.today()
+        intervention = records.intervention_save(
+            participation=part,
+            user=None,
+            version=None,
+            data={"aims": "Færre udeblivelser blandt sårbare patienter"},
+        )
+        cycle = records.pdsa_cycle_add(
+            intervention=intervention,
+            user=None,
+            data={"plan_on": today, "plan": "Ring til patienter, der udebliver fra årskontrollen"},
+        )
+    return {"pk": cycle.pk}
+
+
+def with_intervention(w: World) -> dict:
+    pdsa_cycle(w)
+    return participation(w)
 
 
 # (URL name, actor or None for anonymous, URL kwargs, query string)
@@ -206,7 +305,34 @@ PAGES: list[tuple[str, str | None, Callable[[World], dict], str]] = [
     ("finance:line_new", "leader", closed, ""),
     ("finance:history", "leader", closed, ""),
     ("finance:rates", "leader", lambda w: {"region_id": w.closed_round.region_id}, ""),
+    ("progress:reports", "practice", lambda w: {"pk": w.extra["participation"].pk}, ""),
+    ("progress:reports", "leader", lambda w: {"pk": w.extra["participation"].pk}, ""),
+    ("progress:reports", "steering", lambda w: {"pk": w.extra["participation"].pk}, ""),
+    ("progress:report", "practice", lambda w: {"pk": w.extra["status_report"].pk}, ""),
+    ("progress:report", "leader", lambda w: {"pk": w.extra["status_report"].pk}, ""),
+    ("progress:round_reports", "leader", closed, ""),
+    ("progress:round_reports", "steering", closed, ""),
+    ("progress:material", None, nothing, ""),
+    ("progress:material", "practice", nothing, ""),
+    ("progress:material_manage", "leader", closed, ""),
+    ("progress:material_edit", "leader", lambda w: {"pk": w.extra["material"].pk}, ""),
     ("privacy", None, nothing, ""),
+    ("progress:consultant_home", "consultant", nothing, ""),
+    ("progress:consultant_sessions", "consultant", lambda w: {"pk": w.extra["participation"].pk}, ""),
+    ("progress:consultant_sessions", "leader", lambda w: {"pk": w.extra["participation"].pk}, ""),
+    ("progress:consultant_sessions", "practice", lambda w: {"pk": w.extra["participation"].pk}, ""),
+    ("progress:consultant_sessions", "steering", lambda w: {"pk": w.extra["participation"].pk}, ""),
+    ("progress:consultant_assign", "leader", closed, ""),
+    ("progress:progress", "practice", participation, ""),
+    ("progress:progress", "leader", participation, ""),
+    ("progress:milestone", "leader", milestone, ""),
+    ("progress:dashboard", "leader", closed, ""),
+    ("progress:template", "leader", closed, ""),
+    ("progress:clinic_module", "practice", participation, ""),
+    ("progress:followup", "practice", participation, ""),
+    ("progress:intervention", "practice", with_intervention, ""),
+    ("progress:pdsa_new", "practice", with_intervention, ""),
+    ("progress:pdsa_edit", "practice", pdsa_cycle, ""),
 ]
 
 # URL names that are no page a user reads: what they answer instead.
@@ -237,6 +363,7 @@ NOT_PAGES = {
     "activities:signups_export": "a spreadsheet file (or, when large, a redirect to file_job)",
     "file_job_download": "a spreadsheet file made in the worker",
     "activities:claim_evidence": "an uploaded file",
+    "progress:material_download": "an uploaded file (PDF, DOCX or PPTX)",
     "activities:claims_decide": "POST only (its refusals show the claims page again)",
     "activities:session_cancel": "POST only",
     "finance:entry_decide": "POST only (its refusals show the entries page again)",
@@ -244,10 +371,11 @@ NOT_PAGES = {
     "finance:expense_paid": "POST only",
     "calendar:person": "an .ics calendar feed",
     "calendar:practice": "an .ics calendar feed",
+    "progress:consultant_budget": "POST only (its answer is the consultant sessions page)",
 }
 NOT_PAGE_NAMESPACES = {"admin": "Django's admin, for staff at a desk, with its own responsive layout"}
 
-ACTORS = [None, "owner", "selected", "practice", "steering", "leader", "provider"]
+ACTORS = [None, "owner", "selected", "practice", "steering", "leader", "provider", "consultant"]
 
 
 def url_names(resolver=None, ns: str = "") -> set[str]:

@@ -61,17 +61,23 @@ ALLOW_LIST = {
 
 
 def _text_fields():
+    from simple_history.models import HistoricalChanges
+
     for label in APPS:
         for model in apps.get_app_config(label).get_models():
+            historical = hasattr(model, "instance_type")  # django-simple-history's copy of an audited model
             for f in model._meta.get_fields():
                 if not isinstance(f, (models.CharField, models.TextField)):
                     continue
+                if historical and f.name == "history_change_reason":
+                    # The audit library's own column: written only by the portal's services, from text
+                    # that a guarded field or form has checked. The copied fields keep their guard.
+                    continue
                 if f.choices:  # choices-only: the value is one of a fixed list
                     continue
-                # The audit library's own columns of a historical model (django-simple-history):
-                # `history_change_reason` is written by code, never typed; the copied fields of the
-                # audited model keep their guarded field classes and are checked like any other.
-                if getattr(model, "instance_type", None) is not None and f.name.startswith("history_"):
+                # A history model (django-simple-history) copies the audited fields with their guards;
+                # its change reason is written by the services, from guarded text or their own words.
+                if issubclass(model, HistoricalChanges) and f.name == "history_change_reason":
                     continue
                 yield f"{label}.{model.__name__}.{f.name}", f
 

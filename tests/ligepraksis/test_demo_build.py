@@ -86,6 +86,10 @@ def test_the_demo_builders_come_from_the_apps_through_the_registry():
         "practices",
         "applications",
         "activities",
+        "progress.milestones",
+        "progress.consultants",
+        "progress.reports",
+        "progress.material",
         "finance",
     ]
     assert [fn.__module__ for _order, _name, fn in registry.demo] == [
@@ -93,6 +97,10 @@ def test_the_demo_builders_come_from_the_apps_through_the_registry():
         "practices.demo",
         "applications.demo",
         "activities.demo",
+        "progress.demo",
+        "progress.portals.consultants",
+        "progress.reports_data",
+        "progress.material_portal",
         "finance.demo",
     ]
 

@@ -14,8 +14,9 @@ def test_measure_queries_reports_every_page_answering_200(closed_round, leader):
     lines = [line for line in out.getvalue().splitlines() if "queries" in line]
     # The start page (anonymous and the leader's), 4 pages of applications/, and of activities/ the
     # anonymous catalogue and the leader's catalogue, overview, claims and my activities (no
-    # participation yet: no practice pages; no activity: no activity page)
-    assert len(lines) == 11
+    # participation yet: no practice pages; no activity: no activity page); of progress/ the public
+    # material list, the leader's status reports of the round and the leader's milestone dashboard
+    assert len(lines) == 14
     assert all(line.strip().startswith("200") for line in lines)
 
 

@@ -253,6 +253,12 @@ def test_keu_consultant_and_evaluator_get_read_only_cards_whose_links_work(role,
     participation, _user = participate(today_window, leader)
     scope = {"region": region} if role == Role.KEU else {"round": today_window}
     user = make_user(role=role, **scope)
+    if role == Role.CONSULTANT:
+        # A consultant sees the practices a leader assigned to them (issue 10), not the whole round.
+        from applications.services import participation_assign_consultant
+
+        participation_assign_consultant(participation=participation, consultant=user, by=leader)
+        unassigned, _other = participate(today_window, leader)
     html = home(user)
     assert "data-card=" in html
     assert reverse("practices:join_practice") not in html
@@ -263,6 +269,7 @@ def test_keu_consultant_and_evaluator_get_read_only_cards_whose_links_work(role,
         assert next_steps(html) == []  # nothing to do yet: said plainly, no button to nowhere
     if role == Role.CONSULTANT:
         assert participation.practice.name in html  # a practice the consultant may see
+        assert unassigned.practice.name not in html
     else:
         assert participation.practice.name not in html
     assert_every_link_works(user, html)
