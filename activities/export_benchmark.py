@@ -8,7 +8,8 @@ reaches yet, `--rows` fills the round up with synthetic sign-ups (pairs of the r
 region's practice people that have none, in every state) inside a transaction that is rolled back at
 the end: the database is left as it was. The two ways are run in turn (export, baseline, export, ...)
 and the medians compared; a separate pass measures the export's peak Python memory with tracemalloc at
-two sizes, to show it stays flat as the rows grow.
+two sizes, to show it stays flat as the rows grow, and the same for the worker's XLSX (openpyxl's
+write-only mode).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import csv
 import datetime as dt
 import itertools
 import statistics
+import tempfile
 import time
 import tracemalloc
 from dataclasses import dataclass
@@ -27,6 +29,7 @@ from django.utils import timezone
 
 from activities.exports import SIGNUP_FIELDS, _registrations, signups_table
 from activities.models import Registration, RegistrationStatus, Session
+from ligepraksis import spreadsheets
 from ligepraksis.exports import chunk_size, csv_response
 from ligepraksis.models import ProgrammeRound
 from practices.models import Membership
@@ -149,6 +152,8 @@ class Result:
     peak_small: int
     peak_large: int
     small_rows: int
+    xlsx_small: int = 0
+    xlsx_large: int = 0
 
     @property
     def ratio(self) -> float:
@@ -170,7 +175,7 @@ def _peak(round_obj) -> int:
         tracemalloc.stop()
 
 
-def run(*, round_obj=None, rows: int = 100_000, repeat: int = 3, log=print) -> Result:
+def run(*, round_obj=None, rows: int = 100_000, repeat: int = 3, xlsx: bool = True, log=print) -> Result:
     with transaction.atomic():  # PostgreSQL's .iterator() cursors and the synthetic rows need one
         round_obj = round_obj or biggest_round()
         fill(round_obj, rows, log=log)
@@ -186,19 +191,45 @@ def run(*, round_obj=None, rows: int = 100_000, repeat: int = 3, log=print) -> R
         if n_export != n_base:
             raise AssertionError(f"The export wrote {n_export} rows, the baseline {n_base}.")
         peak_large = _peak(round_obj)
+        xlsx_small = _peak_limited(round_obj, small_rows, _xlsx_peak) if xlsx else 0
+        xlsx_large = _xlsx_peak(round_obj) if xlsx else 0
         transaction.set_rollback(True)
-    return Result(round_obj.name, n_export, size, export_s, baseline_s, peak_small, peak_large, small_rows)
+    return Result(
+        round_obj.name,
+        n_export,
+        size,
+        export_s,
+        baseline_s,
+        peak_small,
+        peak_large,
+        small_rows,
+        xlsx_small,
+        xlsx_large,
+    )
 
 
-def _peak_limited(round_obj, rows: int) -> int:
-    """Peak memory of the export of the round's first `rows` sign-ups."""
+def _xlsx_peak(round_obj) -> int:
+    """Peak Python memory of the worker's XLSX of the sign-ups (openpyxl's write-only mode, written to
+    a temporary file as `ligepraksis.filejobs` does)."""
+    tracemalloc.start()
+    try:
+        with tempfile.TemporaryFile() as out:
+            table = signups_table(round_obj)
+            spreadsheets.write_xlsx(table.header, table.rows, out, title=table.title)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def _peak_limited(round_obj, rows: int, measure=_peak) -> int:
+    """Peak memory of `measure` (the CSV export by default) over the round's first `rows` sign-ups."""
     from unittest import mock
 
     from activities import exports
 
     original = exports._registrations
     with mock.patch.object(exports, "_registrations", lambda r: original(r)[:rows]):
-        return _peak(round_obj)
+        return measure(round_obj)
 
 
 def report(result: Result, *, now: dt.datetime | None = None) -> str:
@@ -215,4 +246,10 @@ def report(result: Result, *, now: dt.datetime | None = None) -> str:
         f"peak Python memory of the export (tracemalloc): {result.peak_small / 1e6:.1f} MB at "
         f"{result.small_rows:,} rows, {result.peak_large / 1e6:.1f} MB at {result.rows:,} rows",
     ]
+    if result.xlsx_large:
+        lines.append(
+            f"peak Python memory of the worker's XLSX (openpyxl write-only, tracemalloc): "
+            f"{result.xlsx_small / 1e6:.1f} MB at {result.small_rows:,} rows, "
+            f"{result.xlsx_large / 1e6:.1f} MB at {result.rows:,} rows"
+        )
     return "\n".join(lines)

@@ -18,7 +18,7 @@ from applications.permissions import participations_for_consultant
 from applications.portal import measured_practice
 from ligepraksis import formatting
 from ligepraksis.exports import round_leaders
-from ligepraksis.models import ProviderOrganisation, Region, Role, RoleGrant
+from ligepraksis.models import ProviderOrganisation, Role, RoleGrant
 from ligepraksis.permissions import provider_ids, role_grants, rounds_for_user
 from ligepraksis.registry import (
     Card,
@@ -93,7 +93,7 @@ def activity_cards(request):
     consultant_rounds = list(rounds_for_user(user, Role.CONSULTANT).order_by("-year", "name"))
     if consultant_rounds:
         cards += _consultant_cards(user, consultant_rounds)
-    cards += _keu_cards(user)
+    # The KEU secretariat's card is finance/'s (finance/portal.py).
     evaluator_rounds = list(rounds_for_user(user, Role.EVALUATOR).order_by("-year", "name"))
     if evaluator_rounds:
         cards += _evaluator_cards(evaluator_rounds)
@@ -356,28 +356,6 @@ def _consultant_cards(user, rounds) -> list[Card]:
                 part=role_part(Role.CONSULTANT.label, r.name),
                 order=60,
                 key=f"consultant-{r.pk}",
-            )
-        )
-    return cards
-
-
-def _keu_cards(user) -> list[Card]:
-    region_ids = {g.region_id for g in role_grants(user) if g.role == Role.KEU and g.region_id}
-    if not region_ids:
-        return []
-    cards = []
-    for region in Region.objects.filter(pk__in=region_ids).order_by("name"):
-        cards.append(
-            Card(
-                title=_("Budget and reports"),
-                text=_(
-                    "Budget overviews, exports and status reports to KEU come with the finance module; "
-                    "there is nothing to do here yet."
-                ),
-                links=(Link(_("The public activity catalogue"), reverse("activities:catalogue")),),
-                part=role_part(Role.KEU.label, region.name),
-                order=70,
-                key=f"keu-{region.pk}",
             )
         )
     return cards

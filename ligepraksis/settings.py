@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "applications",
     "activities",
     "progress",
+    "finance",
     "evaluation",
 ]
 
@@ -199,6 +200,11 @@ AXES_USERNAME_CALLABLE = "ligepraksis.middleware.login_username"  # one account,
 PERSONAL_DATA_RETENTION_MONTHS = _env(env.int, "PERSONAL_DATA_RETENTION_MONTHS", default=36)
 if PERSONAL_DATA_RETENTION_MONTHS < 1:
     raise ImproperlyConfigured("PERSONAL_DATA_RETENTION_MONTHS must be at least 1.")
+
+# finance/: the budget page warns once paid plus committed passes this share (per cent) of a line.
+FINANCE_BUDGET_WARNING_PERCENT = _env(env.int, "FINANCE_BUDGET_WARNING_PERCENT", default=90)
+if not 1 <= FINANCE_BUDGET_WARNING_PERCENT <= 100:
+    raise ImproperlyConfigured("FINANCE_BUDGET_WARNING_PERCENT must be between 1 and 100.")
 
 # --- Cache: the throttles count here (ligepraksis/throttle.py) --------------------------------------
 # The default counts per process. With several web processes (gunicorn --workers 3) set CACHE_URL to a

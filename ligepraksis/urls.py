@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("applications.urls")),
     path("", include("activities.urls")),
     path("", include("progress.urls")),
+    path("", include("finance.urls")),
     path("kalender/", include("activities.feed_urls")),
     path("admin/", admin.site.urls),
 ]

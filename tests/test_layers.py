@@ -19,7 +19,15 @@ def test_import_contracts_hold():
 def test_the_contract_catches_a_core_import_of_an_app(tmp_path):
     """The contract is not empty: a copy of the project where the core imports an app breaks it."""
     copy = tmp_path / "project"
-    for name in ("ligepraksis", "practices", "applications", "activities", "progress", "evaluation"):
+    for name in (
+        "ligepraksis",
+        "practices",
+        "applications",
+        "activities",
+        "progress",
+        "finance",
+        "evaluation",
+    ):
         shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
     (copy / "pyproject.toml").write_text((ROOT / "pyproject.toml").read_text())
     bad = copy / "ligepraksis" / "bad_import.py"

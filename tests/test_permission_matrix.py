@@ -704,6 +704,77 @@ MATRIX = [
         "closed",  # nothing chosen: a message, nothing changes
         row(LOGIN, 404, 404, 404, 302, 404, 404, 404, 404, 404, 404),
     ),
+    # --- Money (finance/): the practice its own, the round's leaders, the region's KEU secretariat; ------
+    # steering-group members, consultants, providers and evaluators see no money (404).
+    Case(
+        "finance:money", "GET", "participation", row(LOGIN, 200, 200, 404, 200, 200, 404, 404, 404, 404, 404)
+    ),
+    # Only the practice logs; leaders and the secretariat may see the money, not log for it.
+    Case(
+        "finance:entry_new",
+        "GET",
+        "participation",
+        row(LOGIN, 200, 200, 404, 403, 403, 404, 404, 404, 404, 404),
+    ),
+    Case(
+        "finance:entry_new",
+        "POST",
+        "participation",
+        row(LOGIN, 200, 200, 404, 403, 403, 404, 404, 404, 404, 404),
+        data={"description": CPR_TEXT},
+    ),
+    Case(
+        "finance:round_money", "GET", "closed", row(LOGIN, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404)
+    ),
+    Case("finance:entries", "GET", "closed", row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)),
+    Case("finance:entry_decide", "GET", "entry", logged_in(405)),
+    # An empty decision: the leader is sent back to the queue with the form's errors; nothing is written.
+    # The KEU secretariat cannot decide (404, as for everyone but the round's leaders).
+    Case(
+        "finance:entry_decide", "POST", "entry", row(LOGIN, 404, 404, 404, 302, 404, 404, 404, 404, 404, 404)
+    ),
+    Case("finance:history", "GET", "closed", row(LOGIN, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404)),
+    Case("finance:budget", "GET", "closed", row(LOGIN, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404)),
+    Case(
+        "finance:budget_export",
+        "GET",
+        "closed_csv",
+        row(LOGIN, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404),
+    ),
+    Case(
+        "finance:expense_new", "GET", "closed", row(LOGIN, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404)
+    ),
+    Case(
+        "finance:expense_new",
+        "POST",
+        "closed",
+        row(LOGIN, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404),
+        data={"description": CPR_TEXT},
+    ),
+    Case("finance:expense_paid", "GET", "expense", logged_in(405)),
+    Case(
+        "finance:expense_paid",
+        "POST",
+        "expense",
+        row(LOGIN, 404, 404, 404, 302, 302, 404, 404, 404, 404, 404),
+    ),
+    Case("finance:line_new", "GET", "closed", row(LOGIN, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404)),
+    Case(
+        "finance:line_new",
+        "POST",
+        "closed",
+        row(LOGIN, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404),
+        data={"name": CPR_TEXT},
+    ),
+    # Rates: the region's project leaders (of any of its rounds) and administrators.
+    Case("finance:rates", "GET", "region", row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 200)),
+    Case(
+        "finance:rates",
+        "POST",
+        "region",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 200),
+        data={"year": "not a year"},
+    ),
 ]
 
 
@@ -740,6 +811,7 @@ def world(region, closed_round, open_round, settings, tmp_path):
     objects["participation"].consultant = users["consultant"]
     objects["participation"].save(update_fields=["consultant"])
     objects["file_job"] = _file_job(closed_round, users["leader"])
+    objects.update(_finance_world(closed_round, owner))
     objects.update(
         _progress_reports_world(closed_round, objects["practice"], users["owner"], users["leader"])
     )
@@ -855,6 +927,42 @@ def _activity_world(round_obj, app, provider_org, owner) -> dict:
     }
 
 
+def _finance_world(round_obj, owner) -> dict:
+    """The practice's participation in the round with the 2026 rates, the round's paid items and one
+    entry of own-intervention hours awaiting a decision."""
+    from applications.models import Participation
+    from finance.models import ItemKind, PayItem, Rate
+    from finance.services import earnings
+
+    participation = Participation.objects.get(round=round_obj, practice__grants__user=owner)  # the world's
+    Rate.objects.create(region=round_obj.region, year=2026, hourly=Decimal("1098.80"), per_km=Decimal("3.94"))
+    earnings.pay_items_ensure(round_obj=round_obj)
+    entry = earnings.entry_log(
+        user=owner,
+        participation=participation,
+        item=PayItem.objects.get(round=round_obj, kind=ItemKind.OWN_INTERVENTION),
+        worked_on=dt.date(2026, 3, 10),
+        hours=Decimal("2"),
+        description="Personalemøde om opsporing",
+    )
+    from finance.models import ExpenseStatus
+    from finance.services import budget
+
+    leader = round_obj.grants.filter(role="project_leader").first().user
+    line = budget.budget_line_save(
+        user=leader, round_obj=round_obj, name="Arrangementer", granted=Decimal("1000")
+    )
+    expense = budget.expense_add(
+        user=leader,
+        line=line,
+        description="Lokaleleje",
+        amount=Decimal("100"),
+        incurred_on=dt.date(2026, 3, 1),
+        status=ExpenseStatus.COMMITTED,
+    )
+    return {"entry": entry, "region": round_obj.region, "expense": expense}
+
+
 def _progress_world(participation) -> dict:
     """The participation's milestones, its own intervention and a PDSA cycle (through the services)."""
     from progress.models import Milestone
@@ -878,6 +986,10 @@ def _progress_world(participation) -> dict:
 def _kwargs(name: str, target: str | None, objects) -> dict:
     if target is None:
         return {}
+    if target == "closed_csv":
+        return {"round_id": objects["closed"].pk, "fmt": "csv"}
+    if target == "region":
+        return {"region_id": objects["region"].pk}
     if target == "bad_token":
         return {"token": "not-a-valid-token"}
     if target == "bad_reset_token":

@@ -16,9 +16,19 @@ register = template.Library()
 # tone -> the values shown in it
 TONES = {
     # done, or going ahead: selected, participating, confirmed, approved
-    "success": ("selected", "accepted", "confirmed", "approved", "done", "taken", "green", "reported"),
-    # in progress, waiting on someone: submitted, offered a place
-    "info": ("submitted", "offered", "due", "in_progress"),
+    "success": (
+        "selected",
+        "accepted",
+        "confirmed",
+        "approved",
+        "done",
+        "taken",
+        "green",
+        "reported",
+        "paid",
+    ),
+    # in progress, waiting on someone: submitted, offered a place, committed money
+    "info": ("submitted", "offered", "due", "in_progress", "committed"),
     # waiting: a waiting list, a claim awaiting approval, a full session
     "warning": ("waitlisted", "pending", "full", "needed", "yellow"),
     # called off

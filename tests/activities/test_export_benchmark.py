@@ -38,7 +38,7 @@ def test_it_fills_the_round_measures_both_ways_on_the_same_rows_and_rolls_back(r
     result = export_benchmark.run(round_obj=round_with_sessions, rows=40, repeat=2, log=lambda m: None)
     assert result.rows == 40  # the export's data rows, which the run checked equal to the baseline's
     assert len(result.export_s) == len(result.baseline_s) == 2
-    assert result.export_bytes > 0 and result.peak_large > 0
+    assert result.export_bytes > 0 and result.peak_large > 0 and result.xlsx_large > 0
     assert Registration.objects.count() == before  # the synthetic sign-ups were rolled back
     assert "ratio:" in export_benchmark.report(result)
 

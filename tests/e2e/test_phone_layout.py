@@ -108,6 +108,29 @@ def phone_world(world):  # noqa: F811 (the fixture imported above)
         )
     filejobs.run(file_job.pk)
     file_job.refresh_from_db()
+    # Money: the 2026 rates, the round's paid items, two budget lines (one past its warning) and an entry.
+    from finance.models import Rate
+    from finance.services import budget as budget_services
+    from finance.services import earnings as earning_services
+
+    Rate.objects.create(
+        region=world.closed_round.region, year=2026, hourly=Decimal("1098.80"), per_km=Decimal("3.94")
+    )
+    earning_services.pay_items_ensure(round_obj=world.closed_round)
+    for name, granted, spent in (
+        ("Facilitering og konsulenter", "900000", "215000"),
+        ("Arrangementer", "250000", "240000"),
+    ):
+        line = budget_services.budget_line_save(
+            user=leader, round_obj=world.closed_round, name=name, granted=Decimal(granted)
+        )
+        budget_services.expense_add(
+            user=leader,
+            line=line,
+            description="Lokaler og forplejning",
+            amount=Decimal(spent),
+            incurred_on=world.closed_round.hour_window_start + dt.timedelta(days=3),
+        )
     world.extra = {
         "selected": selected,
         "draft": draft,
@@ -263,6 +286,25 @@ PAGES: list[tuple[str, str | None, Callable[[World], dict], str]] = [
         "",
     ),
     ("file_job", "leader", lambda w: {"pk": w.extra["file_job"].pk}, ""),
+    (
+        "finance:money",
+        "practice",
+        lambda w: {"pk": w.practice.participations.get(round=w.closed_round).pk},
+        "",
+    ),
+    (
+        "finance:entry_new",
+        "practice",
+        lambda w: {"pk": w.practice.participations.get(round=w.closed_round).pk},
+        "",
+    ),
+    ("finance:entries", "leader", closed, ""),
+    ("finance:round_money", "leader", closed, ""),
+    ("finance:budget", "leader", closed, ""),
+    ("finance:expense_new", "leader", closed, ""),
+    ("finance:line_new", "leader", closed, ""),
+    ("finance:history", "leader", closed, ""),
+    ("finance:rates", "leader", lambda w: {"region_id": w.closed_round.region_id}, ""),
     ("progress:reports", "practice", lambda w: {"pk": w.extra["participation"].pk}, ""),
     ("progress:reports", "leader", lambda w: {"pk": w.extra["participation"].pk}, ""),
     ("progress:reports", "steering", lambda w: {"pk": w.extra["participation"].pk}, ""),
@@ -324,6 +366,9 @@ NOT_PAGES = {
     "progress:material_download": "an uploaded file (PDF, DOCX or PPTX)",
     "activities:claims_decide": "POST only (its refusals show the claims page again)",
     "activities:session_cancel": "POST only",
+    "finance:entry_decide": "POST only (its refusals show the entries page again)",
+    "finance:budget_export": "a spreadsheet file",
+    "finance:expense_paid": "POST only",
     "calendar:person": "an .ics calendar feed",
     "calendar:practice": "an .ics calendar feed",
     "progress:consultant_budget": "POST only (its answer is the consultant sessions page)",

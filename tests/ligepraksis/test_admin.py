@@ -94,7 +94,7 @@ def test_the_round_page_reads_timer_taeller_for(admin_client, region):
     assert "Timer tæller for" in body and "Hvis timer tæller" not in body
 
 
-PORTAL_APPS = ("ligepraksis", "practices", "applications", "activities", "progress", "evaluation")
+PORTAL_APPS = ("ligepraksis", "practices", "applications", "activities", "progress", "finance", "evaluation")
 
 # "<Model>.<field>" of concrete fields that may go without a verbose_name of their own (the admin would
 # show Django's English field name). Empty: every field has one. Add a field only with a comment saying

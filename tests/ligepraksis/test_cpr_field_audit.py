@@ -18,7 +18,7 @@ from ligepraksis.cpr import CprGuardMixin
 from practices.models import Practice
 from tests.conftest import make_application, make_user
 
-APPS = ("ligepraksis", "practices", "applications", "activities", "progress", "evaluation")
+APPS = ("ligepraksis", "practices", "applications", "activities", "progress", "finance", "evaluation")
 CPR = "010190-1234"
 MAX_CPR_LENGTH = 10  # "0101901234": a field shorter than this cannot hold one
 

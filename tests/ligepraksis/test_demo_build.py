@@ -90,6 +90,7 @@ def test_the_demo_builders_come_from_the_apps_through_the_registry():
         "progress.consultants",
         "progress.reports",
         "progress.material",
+        "finance",
     ]
     assert [fn.__module__ for _order, _name, fn in registry.demo] == [
         "ligepraksis.demo",
@@ -100,6 +101,7 @@ def test_the_demo_builders_come_from_the_apps_through_the_registry():
         "progress.portals.consultants",
         "progress.portals.reports_data",
         "progress.portals.material",
+        "finance.demo",
     ]
 
 

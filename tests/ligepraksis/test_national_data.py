@@ -74,6 +74,16 @@ def test_national_data_at_a_small_scale_keeps_the_rules(capsys):
     assert HourClaim.objects.filter(status="pending").exists()
     assert HourClaim.objects.filter(status="approved").exists()
 
+    # Money (finance/): rates, each round's budget lines with expenses, entries of the main round.
+    from finance.models import BudgetLine, EarningEntry, Expense, Rate
+
+    assert Rate.objects.filter(year=main.year).count() == len({r.region_id for r in rounds})
+    assert BudgetLine.objects.filter(round__in=rounds).values("round").distinct().count() == len(rounds)
+    assert Expense.objects.exists()
+    entries = EarningEntry.objects.all()
+    assert set(entries.values_list("participation__round_id", flat=True)) == {main.pk}
+    assert {"approved", "pending"} <= set(entries.values_list("status", flat=True))
+
     assert OutboxMessage.objects.count() == 0  # mail stayed out
 
 

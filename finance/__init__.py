@@ -1,0 +1,12 @@
+"""Money (floor 6, above progress/): rates by region and year, what a round pays for, the earnings a
+practice logs and a project leader decides, the budget lines of the KEU grant with their expenses,
+and the money audit trail.
+
+Split into topics, one module per topic in models/, services/, selectors/, forms/, views/ and urls/:
+- rates: the consultant and transport rates by region and year;
+- earnings: the items a round pays for (with their caps), the entries a practice logs against them,
+  the leaders' decisions and what a practice has earned so far;
+- budget: the grant's budget lines, expenses and the KEU secretariat's budget page and exports.
+
+Instalments (rater), their milestone gating, withholding and payments come later (issue 11, second half).
+"""

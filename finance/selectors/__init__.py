@@ -1,0 +1,1 @@
+"""finance/ selectors, one module per topic (see finance/__init__.py)."""

@@ -1,0 +1,1 @@
+"""finance/ services, one module per topic (see finance/__init__.py)."""

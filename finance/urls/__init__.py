@@ -1,0 +1,10 @@
+"""finance/ URLs, one module per topic (see finance/__init__.py)."""
+
+from finance.urls import budget, earnings, rates
+
+app_name = "finance"
+urlpatterns = [
+    *rates.urlpatterns,
+    *earnings.urlpatterns,
+    *budget.urlpatterns,
+]

@@ -1,0 +1,1 @@
+"""finance/ views, one module per topic (see finance/__init__.py)."""

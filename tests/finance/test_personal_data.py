@@ -1,0 +1,36 @@
+"""finance/' part of a person's data: the export lists what their login entered and the history rows
+it caused; erasure rewrites their name in the entries' texts, in the history rows too."""
+
+import datetime as dt
+from decimal import Decimal
+
+from finance import personal_data
+from finance.models import EarningEntry, ItemKind, PayItem
+from finance.services import earnings
+from practices.models import Person
+from tests.finance.factories import paying_participation
+
+
+def test_export_and_erase_cover_entries_and_their_history(closed_round, leader):
+    participation, puser = paying_participation(closed_round, leader)
+    person = Person.objects.filter(memberships__practice=participation.practice).first()
+    person.user = puser
+    person.save()
+    entry = earnings.entry_log(
+        user=puser,
+        participation=participation,
+        item=PayItem.objects.get(round=closed_round, kind=ItemKind.OWN_INTERVENTION),
+        worked_on=dt.date(2026, 3, 1),
+        hours=Decimal("2"),
+        description=f"Møde ledet af {person.name}",
+    )
+    earnings.entry_decide(user=leader, entry=entry, approve=True)
+    data = personal_data.export(person)
+    assert [e["description"] for e in data["entries_logged"]] == [f"Møde ledet af {person.name}"]
+    assert [h["type"] for h in data["money_history"]] == ["+"]
+    assert list(personal_data.rounds([person.pk])) == [(person.pk, closed_round.pk)]
+
+    personal_data.erase(person, label="Anonymiseret person #1")
+    assert EarningEntry.objects.get().description == "Møde ledet af Anonymiseret person #1"
+    assert not EarningEntry.history.filter(description__contains=person.name).exists()
+    assert EarningEntry.history.count() == 2  # rows kept, amounts kept
