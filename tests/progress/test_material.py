@@ -187,6 +187,27 @@ def test_the_leader_uploads_on_the_page(client, leader, closed_round, media):
     assert Material.objects.get().file_type == "docx"
 
 
+def test_the_upload_page_still_checks_the_csrf_token(leader, closed_round, media):
+    """The view is csrf_exempt only so its size limit is in place before the body is read; the check
+    runs inside (csrf_protect): a cross-site POST without the token is refused and nothing is stored."""
+    from django.test import Client
+
+    client = login(Client(enforce_csrf_checks=True), leader)
+    url = reverse("progress:material_manage", args=[closed_round.pk])
+    data = {
+        "title": "Modul",
+        "kind": "clinic_module",
+        "published": "on",
+        "file": SimpleUploadedFile("m.docx", DOCX),
+    }
+    assert client.post(url, data).status_code == 403
+    assert not Material.objects.exists() and not _stored(media)
+    client.get(url)  # the form page sets the token cookie
+    token = client.cookies["csrftoken"].value
+    data["file"] = SimpleUploadedFile("m.docx", DOCX)  # the first POST read the file to its end
+    assert client.post(url, {**data, "csrfmiddlewaretoken": token}).status_code == 302
+
+
 @pytest.mark.parametrize("n", [5, 50])
 def test_the_public_list_costs_the_same_for_5_and_50_files(
     client, leader, closed_round, media, n, django_assert_num_queries
