@@ -11,6 +11,7 @@ from ligepraksis.concurrency import VersionField
 from ligepraksis.forms import CrispyFormMixin
 from progress.models import ClinicModule, FollowupMeeting, Intervention, PdsaCycle
 from progress.selectors.records import focus_categories, patient_groups
+from progress.services.records import CLINIC_MODULE_FIELDS, FOLLOWUP_FIELDS, INTERVENTION_FIELDS, PDSA_FIELDS
 
 
 class _RecordForm(CrispyFormMixin, forms.ModelForm):
@@ -34,16 +35,7 @@ class ClinicModuleForm(_RecordForm):
 
     class Meta:
         model = ClinicModule
-        fields = [
-            "held_on",
-            "doctors",
-            "staff",
-            "patient_group",
-            "patient_group_text",
-            "challenges",
-            "focus",
-            "focus_text",
-        ]
+        fields = list(CLINIC_MODULE_FIELDS)
         widgets = {"challenges": _text(5)}
 
     def __init__(self, *args, **kwargs):
@@ -59,14 +51,14 @@ class FollowupForm(_RecordForm):
 
     class Meta:
         model = FollowupMeeting
-        fields = ["held_on", "participants", "decisions"]
+        fields = list(FOLLOWUP_FIELDS)
         widgets = {"participants": _text(3), "decisions": _text(5)}
 
 
 class InterventionForm(_RecordForm):
     class Meta:
         model = Intervention
-        fields = ["aims", "changes_planned", "participants"]
+        fields = list(INTERVENTION_FIELDS)
         widgets = {"aims": _text(4), "changes_planned": _text(4), "participants": _text(2)}
 
 
@@ -78,17 +70,5 @@ class PdsaCycleForm(_RecordForm):
 
     class Meta:
         model = PdsaCycle
-        fields = [
-            "plan_on",
-            "plan",
-            "do_on",
-            "do",
-            "study_on",
-            "study",
-            "act_on",
-            "act",
-            "measure",
-            "measure_before",
-            "measure_after",
-        ]
+        fields = list(PDSA_FIELDS)
         widgets = {name: _text(3) for name in ("plan", "do", "study", "act")}
