@@ -532,6 +532,11 @@ def own_practices(user):
     return Practice.objects.filter(pk__in=own_practice_ids(user)).order_by("name")
 
 
+def participations_of(practice):
+    """Every participation of the practice, ended ones included (its history spans them)."""
+    return Participation.objects.filter(practice=practice)
+
+
 def active_participations(practice):
     return (
         Participation.objects.active()

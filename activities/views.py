@@ -281,9 +281,21 @@ def practice_history(request, pk: int):
     """The practice's past sign-ups and all its hour claims, a page of each at a time."""
     practice = permissions.get_practice_for_user(request.user, pk)
     now = timezone.now()
-    past = page_of(request, selectors.past_registrations(practice, now=now))
-    claims = page_of(request, selectors.practice_claims(practice), param="krav")
-    ledgers = selectors.ledgers(selectors.active_participations(practice))
+    past, claims = selectors.past_registrations(practice, now=now), selectors.practice_claims(practice)
+    if not permissions.acts_for(request.user, practice.pk):
+        # A leader or consultant sees the rounds they may see of the practice (as on its hours page).
+        rounds = permissions.participations_seen_by(
+            request.user, selectors.participations_of(practice), practice_id=practice.pk
+        ).values("round_id")
+        past = past.filter(session__activity__round_id__in=rounds)
+        claims = claims.filter(round_id__in=rounds)
+    past = page_of(request, past)
+    claims = page_of(request, claims, param="krav")
+    ledgers = selectors.ledgers(
+        permissions.participations_seen_by(
+            request.user, selectors.active_participations(practice), practice_id=practice.pk
+        )
+    )
     selectors.mark_counting(ledgers, registrations=past.object_list)
     return render(
         request,
