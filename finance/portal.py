@@ -40,6 +40,7 @@ def round_links(user, round_obj, *, is_leader):
         Link(_("The practices' money"), reverse("finance:round_money", args=[round_obj.pk])),
         Link(_("Money entries"), reverse("finance:entries", args=[round_obj.pk])),
         Link(_("Budget"), reverse("finance:budget", args=[round_obj.pk])),
+        Link(_("What the round pays for"), reverse("finance:pay_items", args=[round_obj.pk])),
         Link(_("Rates"), reverse("finance:rates", args=[round_obj.region_id])),
     ]
 

@@ -17,6 +17,7 @@ from tests.helpers import login
 def test_the_demo_has_rates_budget_expenses_and_entries(demo_db, client):
     assert Rate.objects.get(year=2026).hourly == Decimal("1098.80")
     assert BudgetLine.objects.count() >= 7
+    assert BudgetLine.objects.filter(honoraria=True, name="Praksishonorarer").count() == 1
     assert Expense.objects.values("line").distinct().count() >= 4
     statuses = set(EarningEntry.objects.values_list("status", flat=True))
     assert {EntryStatus.APPROVED, EntryStatus.PENDING} <= statuses

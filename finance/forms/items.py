@@ -1,0 +1,17 @@
+"""Forms of finance/ items: one item of what the round pays for, switched on or off, its cap."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from finance.forms.fields import QuantityField
+
+
+class PayItemForm(forms.Form):
+    item = forms.IntegerField(widget=forms.HiddenInput)
+    enabled = forms.BooleanField(label=_("Paid in this round"), required=False)
+    cap = QuantityField(
+        label=_("Cap per practice (hours, or km for transport)"),
+        help_text=_("The start-up meeting: hours per coordinator. Empty: see the description."),
+    )
