@@ -44,7 +44,7 @@ def _cap(value) -> Decimal | None:
 @transaction.atomic
 def pay_item_save(*, user, item: PayItem, enabled: bool, cap) -> PayItem:
     """Switch an item of the round on or off and set its cap (the round's project leaders)."""
-    item = PayItem.objects.select_for_update().select_related("round").get(pk=item.pk)
+    item = PayItem.objects.select_for_update(of=("self",)).select_related("round").get(pk=item.pk)
     if not permissions.can_keep_pay_items(user, item.round):
         raise DomainError(_("Only the round's project leaders change what it pays for."), code=FORBIDDEN)
     cap = _cap(cap)
