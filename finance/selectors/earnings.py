@@ -225,13 +225,14 @@ def earnings_of(participation) -> Earnings:
     return result
 
 
-def round_participations(round_obj):
-    """The round's active participations by practice name (a page of them: `ligepraksis.paging`)."""
+def round_participations(round_obj, *, active_only: bool = True):
+    """The round's active participations (`active_only=False`: also those that ended) by practice
+    name (a page of them: `ligepraksis.paging`)."""
     from applications.models import Participation
 
+    rows = Participation.objects.active() if active_only else Participation.objects.all()
     return (
-        Participation.objects.active()
-        .filter(round=round_obj)
+        rows.filter(round=round_obj)
         .select_related("round__region", "practice")
         .order_by("practice__name", "pk")
     )

@@ -8,8 +8,9 @@ of staff); the inspiration activities' is the round's hour target; an item witho
 by default) is not forecast and is named. The earnings come from `finance.selectors.earnings`, a fixed
 number of queries however many participations.
 
-What is earned counts in the forecast as long as it is not yet committed or paid in the budget: the
-instalments to the practices (issue 11, second half) take it from here into committed and paid.
+What is earned (by every participation, also those that withdrew) counts in the forecast as long as
+it is not yet committed or paid in the budget: the instalments to the practices (issue 11, second
+half) take it from here into committed and paid.
 """
 
 from __future__ import annotations
@@ -58,8 +59,10 @@ def still_earnable(round_obj, *, today: dt.date | None = None) -> StillEarnable:
     rates = rates_by_region_year([round_obj.region_id])
     rate, result.rate_year = _rate_for(rates, round_obj.region_id, today.year)
     uncapped = {}
-    for row in earnings(round_participations(round_obj)):
+    for row in earnings(round_participations(round_obj, active_only=False)):
         result.earned += row.total
+        if row.participation.ended_at is not None:
+            continue  # a practice that withdrew keeps what it earned and earns no more
         for item_row in row.items:
             cap = _item_cap(item_row.item, round_obj)
             if cap is None:

@@ -180,3 +180,12 @@ def test_the_budget_page_takes_the_same_queries_for_5_and_50_practices(client, r
         counts.append(queries)
     assert counts[0] == counts[1]
     assert html.count('data-figure="forecast"') == 3  # two lines and the total
+
+
+def test_a_withdrawn_practice_keeps_what_it_earned_but_earns_no_more(closed_round, leader):
+    participation, puser = paying_participation(closed_round, leader)
+    _own_hours(participation, puser, leader, "5")
+    participation.ended_at = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
+    participation.save()
+    result = still_earnable(closed_round, today=TODAY)
+    assert (result.earned, result.amount) == (Decimal("5494.00"), 0)
