@@ -11,7 +11,4 @@ from finance.forms.fields import QuantityField
 class PayItemForm(forms.Form):
     item = forms.IntegerField(widget=forms.HiddenInput)
     enabled = forms.BooleanField(label=_("Paid in this round"), required=False)
-    cap = QuantityField(
-        label=_("Cap per practice (hours, or km for transport)"),
-        help_text=_("The start-up meeting: hours per coordinator. Empty: see the description."),
-    )
+    cap = QuantityField(label=_("Cap (hours, or km for transport)"))  # help text per item: the view

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from finance import permissions
 from finance.forms.items import PayItemForm
@@ -14,6 +15,14 @@ from finance.services import items as services
 from finance.services.earnings import pay_items_ensure
 from ligepraksis.errors import DomainError
 from ligepraksis.forms import add_domain_error
+
+CAP_HELP = {
+    ItemKind.STARTUP: gettext_lazy("Hours per coordinator who attended."),
+    ItemKind.INSPIRATION: gettext_lazy("Hours per practice. Empty: the round's hour target."),
+    ItemKind.OWN_INTERVENTION: gettext_lazy("Hours per practice."),
+    ItemKind.EVALUATION: gettext_lazy("Hours per practice."),
+    ItemKind.TRANSPORT: gettext_lazy("Km per practice. Empty: no cap beyond 500 km per trip."),
+}
 
 
 @login_required
@@ -51,4 +60,5 @@ def pay_items(request, round_id: int):
         else:
             item.form = PayItemForm(initial={"item": item.pk, "enabled": item.enabled, "cap": item.cap})
         item.form.auto_id = f"id_item{item.pk}_%s"
+        item.form.fields["cap"].help_text = CAP_HELP[item.kind]
     return render(request, "finance/pay_items.html", {"round": round_obj, "items": items})
