@@ -122,3 +122,31 @@ def test_an_overspending_expense_without_a_reason_is_refused_on_the_page_in_dani
         in response.content.decode()
     )
     assert not Expense.objects.exists()
+
+
+def test_a_leader_who_acts_for_the_practice_cannot_decide_its_money_through_the_pages(client, part, leader):
+    from ligepraksis.permissions import forget_grants
+    from practices.services import practice_grant
+
+    participation, puser = part
+    entry = services.entry_log(
+        user=puser,
+        participation=participation,
+        item=item(participation.round, ItemKind.OWN_INTERVENTION),
+        worked_on=dt.date(2026, 3, 1),
+        hours=Decimal("2"),
+        description="Møde",
+    )
+    practice_grant(user=leader, practice=participation.practice)
+    forget_grants(leader)
+    login(client, leader)
+    html = client.get(reverse("finance:entries", args=[participation.round_id])).content.decode()
+    assert 'data-testid="not-yours"' in html
+    assert f'action="{reverse("finance:entry_decide", args=[entry.pk])}"' not in html
+    response = client.post(
+        reverse("finance:entry_decide", args=[entry.pk]),
+        {f"e{entry.pk}-decision": "approve", f"e{entry.pk}-reason": ""},
+    )
+    assert response.status_code == 403
+    entry.refresh_from_db()
+    assert entry.status == "pending"
