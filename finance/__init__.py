@@ -6,7 +6,9 @@ Split into topics, one module per topic in models/, services/, selectors/, forms
 - rates: the consultant and transport rates by region and year;
 - earnings: the items a round pays for (with their caps), the entries a practice logs against them,
   the leaders' decisions and what a practice has earned so far;
-- budget: the grant's budget lines, expenses and the KEU secretariat's budget page and exports.
+- items: the round's project leaders change what it pays for (items on and off, caps);
+- budget: the grant's budget lines, expenses and the KEU secretariat's budget page and exports, with the
+  forecast (selectors/forecast.py: what the practices can still earn under the caps).
 
 Instalments (rater), their milestone gating, withholding and payments come later (issue 11, second half).
 """

@@ -21,7 +21,10 @@ class RateAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PayItem)
-class PayItemAdmin(SimpleHistoryAdmin):
+class PayItemAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """What a round pays for changes on the round's page for it (`finance:pay_items`, the service keeps
+    a cap above what is approved); shown here."""
+
     list_display = ("round", "kind", "enabled", "cap")
     list_filter = ("round",)
 

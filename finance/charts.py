@@ -19,7 +19,8 @@ STYLE = Style(
     foreground="#212529",
     foreground_strong="#212529",
     foreground_subtle="#6c757d",
-    colors=("#0b5394", "#e69138", "#adb5bd"),  # paid, committed, granted: told apart by the legend too
+    # paid, committed, granted, forecast: told apart by the legend too
+    colors=("#0b5394", "#e69138", "#adb5bd", "#6f42c1"),
     font_family="system-ui, sans-serif",
     label_font_size=12,
     major_label_font_size=12,
@@ -38,7 +39,8 @@ def _no_script(root):
 
 
 def budget_svg(figures: Budget) -> str:
-    """An inline SVG (no XML declaration) of the lines' paid, committed and granted amounts in kr."""
+    """An inline SVG (no XML declaration) of the lines' paid, committed, granted and forecast amounts
+    in kr."""
     chart = pygal.HorizontalBar(
         js=[],
         disable_xml_declaration=True,
@@ -51,11 +53,12 @@ def budget_svg(figures: Budget) -> str:
         truncate_label=40,
         value_formatter=lambda v: format_kr(Decimal(str(v)), suffix=False),
     )
-    chart.title = _("Paid and committed against granted (kr.)")
+    chart.title = _("Paid and committed against granted, and the forecast (kr.)")
     chart.x_labels = [row.name for row in figures.lines]
     # Decimals in, as everywhere; the figures of record are in the table beside the chart.
     chart.add(_("Paid"), [row.paid for row in figures.lines])
     chart.add(_("Committed"), [row.committed for row in figures.lines])
     chart.add(_("Granted"), [row.granted for row in figures.lines])
+    chart.add(_("Forecast"), [row.forecast for row in figures.lines])
     chart.add_xml_filter(_no_script)
     return chart.render(is_unicode=True)

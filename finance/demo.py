@@ -31,6 +31,8 @@ LINES = (
     ("Materiale og formidling", "100000"),
 )
 
+HONORARIA_LINE = "Praksishonorarer"  # the practices' honoraria are paid from it
+
 # (line, description, amount, status, month)
 EXPENSES = (
     ("Koordinering", "Projektkoordinator, 1. halvår", "180000", ExpenseStatus.PAID, 6),
@@ -70,7 +72,12 @@ def build_finance(ctx: DemoContext) -> None:
     lines = {}
     for order, (name, granted) in enumerate(LINES, start=1):
         lines[name] = budget_services.budget_line_save(
-            user=leader, round_obj=round_obj, name=name, granted=Decimal(granted), order=order
+            user=leader,
+            round_obj=round_obj,
+            name=name,
+            granted=Decimal(granted),
+            order=order,
+            honoraria=name == HONORARIA_LINE,
         )
     for line, text, amount, status, month in EXPENSES:
         budget_services.expense_add(

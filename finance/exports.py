@@ -37,6 +37,7 @@ def header() -> list[str]:
         _("Paid (kr.)"),
         _("Remaining (kr.)"),
         _("Paid and committed (%)"),
+        _("Forecast (kr.)"),
         _("Period from"),
         _("Period to"),
     ]
@@ -52,6 +53,7 @@ def _rows(figures):
             row.paid,
             row.remaining,
             row.percent,
+            row.forecast,
             start,
             end,
         ]

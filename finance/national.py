@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from finance.demo import ENTRY_TEXTS, EXPENSES, LINES
+from finance.demo import ENTRY_TEXTS, EXPENSES, HONORARIA_LINE, LINES
 from finance.models import ItemKind, PayItem
 from finance.services import budget as budget_services
 from finance.services import earnings as earning_services
@@ -38,7 +38,12 @@ def build_finance(ctx: NationalContext) -> None:
         earning_services.pay_items_ensure(round_obj=round_obj)
         lines = {
             name: budget_services.budget_line_save(
-                user=leader, round_obj=round_obj, name=name, granted=Decimal(granted), order=order
+                user=leader,
+                round_obj=round_obj,
+                name=name,
+                granted=Decimal(granted),
+                order=order,
+                honoraria=name == HONORARIA_LINE,
             )
             for order, (name, granted) in enumerate(LINES, start=1)
         }

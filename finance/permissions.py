@@ -101,6 +101,24 @@ def can_keep_budget(user, round_obj) -> bool:
     return round_obj.pk in leader_round_ids(user) or round_obj.region_id in keu_region_ids(user)
 
 
+def can_keep_pay_items(user, round_obj) -> bool:
+    """What a round pays for (items, caps): administrators and the round's project leaders."""
+    return bool(getattr(user, "is_superuser", False)) or round_obj.pk in leader_round_ids(user)
+
+
+def get_round_for_pay_items(user, pk: int) -> ProgrammeRound:
+    """A round whose paid items the user keeps; 404 otherwise."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    rounds = ProgrammeRound.objects.all()
+    if not user.is_superuser:
+        rounds = rounds.filter(pk__in=leader_round_ids(user))
+    round_obj = rounds.select_related("region").filter(pk=pk).first()
+    if round_obj is None:
+        raise Http404
+    return round_obj
+
+
 def can_keep_rates(user, region: Region) -> bool:
     """Rates: administrators and the project leaders of a round in the region."""
     if getattr(user, "is_superuser", False):

@@ -1,11 +1,12 @@
 """finance/' part of a person's personal data (practices/personal_data.py runs it): the entries and
-expenses their login entered, the decisions it made, and the money history rows it caused. Erasing
+expenses their login entered, the decisions it made, and the money history rows it caused (entries,
+expenses, rates, paid items, budget lines). Erasing
 keeps every row and amount; it replaces the person's name in the texts of the entries of their
 practices and of the expenses their login entered, in the history rows too."""
 
 from __future__ import annotations
 
-from finance.models import EarningEntry, Expense
+from finance.models import BudgetLine, EarningEntry, Expense, PayItem, Rate
 from ligepraksis.registry import personal_data
 from practices.personal_data import rewrite_texts
 
@@ -35,7 +36,7 @@ def export(person) -> dict:
     user = person.user_id
     entries = EarningEntry.objects.select_related("participation__round", "participation__practice", "item")
     history = []
-    for model in (EarningEntry, Expense):
+    for model in (EarningEntry, Expense, Rate, PayItem, BudgetLine):  # every audited money model
         for h in model.history.filter(history_user_id=user).order_by("history_date", "history_id"):
             history.append(
                 {

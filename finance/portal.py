@@ -40,6 +40,7 @@ def round_links(user, round_obj, *, is_leader):
         Link(_("The practices' money"), reverse("finance:round_money", args=[round_obj.pk])),
         Link(_("Money entries"), reverse("finance:entries", args=[round_obj.pk])),
         Link(_("Budget"), reverse("finance:budget", args=[round_obj.pk])),
+        Link(_("What the round pays for"), reverse("finance:pay_items", args=[round_obj.pk])),
         Link(_("Rates"), reverse("finance:rates", args=[round_obj.region_id])),
     ]
 
@@ -135,6 +136,14 @@ def pages():
                     keu.user,
                 ),
             ]
+    leader = RoleGrant.objects.filter(role=Role.PROJECT_LEADER).select_related("user").order_by("pk").first()
+    if leader is not None:
+        role, r, user = Role.PROJECT_LEADER.value, leader.round_id, leader.user
+        out += [
+            MeasuredPage("money entries to decide", role, reverse("finance:entries", args=[r]), user),
+            MeasuredPage("money history", role, reverse("finance:history", args=[r]), user),
+            MeasuredPage("what the round pays for", role, reverse("finance:pay_items", args=[r]), user),
+        ]
     practice = measured_practice()
     if practice is not None:
         participation, user = practice

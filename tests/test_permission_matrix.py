@@ -766,6 +766,16 @@ MATRIX = [
         row(LOGIN, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404),
         data={"name": CPR_TEXT},
     ),
+    # What the round pays for (items, caps): the round's project leaders only (and administrators).
+    Case("finance:pay_items", "GET", "closed", row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)),
+    # No such item of the round: the leader is sent back with a message; nothing changes.
+    Case(
+        "finance:pay_items",
+        "POST",
+        "closed",
+        row(LOGIN, 404, 404, 404, 302, 404, 404, 404, 404, 404, 404),
+        data={"item": "0", "enabled": "on", "cap": "1"},
+    ),
     # Rates: the region's project leaders (of any of its rounds) and administrators.
     Case("finance:rates", "GET", "region", row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 200)),
     Case(

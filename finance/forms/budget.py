@@ -59,3 +59,6 @@ class BudgetLineForm(forms.Form):
     )
     granted = AmountField(label=_("Granted (kr.)"), min_value=Decimal("0"))
     order = forms.IntegerField(label=_("Order"), min_value=0, initial=0)
+    honoraria = forms.BooleanField(
+        label=_("The practices' honoraria are paid from this line"), required=False
+    )

@@ -33,6 +33,11 @@ class BudgetLine(models.Model):
         _("granted (kr.)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    honoraria = models.BooleanField(
+        _("the practices' honoraria are paid from this line"),
+        default=False,
+        help_text=_("At most one line of a round; its forecast includes what the practices can still earn."),
+    )
     history = HistoricalRecords(verbose_name=_("historical budget line"))
 
     class Meta:
@@ -42,6 +47,9 @@ class BudgetLine(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "name"], name="finance_budgetline_unique_name"),
             models.CheckConstraint(condition=Q(granted__gte=0), name="finance_budgetline_granted"),
+            models.UniqueConstraint(
+                fields=["round"], condition=Q(honoraria=True), name="finance_budgetline_one_honoraria_line"
+            ),
         ]
 
     def __str__(self):

@@ -11,7 +11,17 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ligepraksis.money import to_ore
+
 __all__ = ["Rate"]
+
+
+def amount(quantity: Decimal, rate: Decimal) -> Decimal:
+    """Hours (or km) times a rate, to the øre (ROUND_HALF_UP): 56 h at 1,098.80 kr. is 61,532.80 kr.
+    Floats are refused: they are not money."""
+    if isinstance(quantity, float) or isinstance(rate, float):
+        raise TypeError("Quantities and rates must be Decimal, int or str, never float")
+    return to_ore(Decimal(quantity) * Decimal(rate))
 
 
 class Rate(models.Model):
@@ -54,14 +64,28 @@ class Rate(models.Model):
 
     def has_approved_amounts(self) -> bool:
         """The year has approved amounts in the region: its rates are fixed (a new rate never changes
-        what was earned). The one home of the rule: the service, the admin's form and delete ask it."""
+        what was earned). Approved amounts: approved entries, and the hours earned from the activities
+        ledger (attendance taken, approved hour claims) in the region's rounds that year. The one home
+        of the rule: the service, the admin's form and delete ask it."""
+        from activities.models import ClaimStatus, HourClaim, Registration
+        from activities.selectors import ATTENDED
         from finance.models.earnings import EarningEntry, EntryStatus
 
-        return EarningEntry.objects.filter(
-            participation__round__region_id=self.region_id,
-            worked_on__year=self.year,
-            status=EntryStatus.APPROVED,
-        ).exists()
+        return (
+            EarningEntry.objects.filter(
+                participation__round__region_id=self.region_id,
+                worked_on__year=self.year,
+                status=EntryStatus.APPROVED,
+            ).exists()
+            or Registration.objects.filter(
+                ATTENDED,
+                session__activity__round__region_id=self.region_id,
+                session__starts_at__year=self.year,
+            ).exists()
+            or HourClaim.objects.filter(
+                round__region_id=self.region_id, occurred_on__year=self.year, status=ClaimStatus.APPROVED
+            ).exists()
+        )
 
     def clean(self):
         super().clean()

@@ -25,8 +25,8 @@ from activities.selectors import (
     with_participation,
 )
 from finance.models import LOGGED_KINDS, EarningEntry, EntryStatus, ItemKind, PayItem
+from finance.models.rates import amount
 from finance.selectors.rates import rates_by_region_year
-from finance.services.rates import amount
 
 ZERO = Decimal("0")
 HOURS = DecimalField(max_digits=9, decimal_places=2)
@@ -225,13 +225,14 @@ def earnings_of(participation) -> Earnings:
     return result
 
 
-def round_participations(round_obj):
-    """The round's active participations by practice name (a page of them: `ligepraksis.paging`)."""
+def round_participations(round_obj, *, active_only: bool = True):
+    """The round's active participations (`active_only=False`: also those that ended) by practice
+    name (a page of them: `ligepraksis.paging`)."""
     from applications.models import Participation
 
+    rows = Participation.objects.active() if active_only else Participation.objects.all()
     return (
-        Participation.objects.active()
-        .filter(round=round_obj)
+        rows.filter(round=round_obj)
         .select_related("round__region", "practice")
         .order_by("practice__name", "pk")
     )
@@ -253,3 +254,30 @@ def pending_entries(round_ids):
         .select_related("item", "participation__practice", "participation__round", "submitted_by")
         .order_by("submitted_at", "pk")
     )
+
+
+def largest_approved(item: PayItem) -> Decimal:
+    """The most any one participation of the item's round has approved or attended against it (hours,
+    or km for transport; the start-up meeting: hours per coordinator, the cap, once one attended),
+    whether the item is switched on or not: what a new cap may not go below. Two queries at most."""
+    from applications.models import Participation
+
+    if item.kind in LOGGED_KINDS:
+        column = "km" if item.is_km else "hours"
+        top = (
+            EarningEntry.objects.filter(item=item, status=EntryStatus.APPROVED)
+            .values("participation_id")
+            .annotate(total=Sum(column))
+            .order_by("-total")
+            .values_list("total", flat=True)
+            .first()
+        )
+        return top or ZERO
+    parts = list(Participation.objects.filter(round_id=item.round_id))
+    if not parts:
+        return ZERO
+    if item.kind == ItemKind.STARTUP:
+        attended = any(_startup_years(parts).values())
+        return (item.cap or ZERO) if attended else ZERO
+    by_part = _inspiration_years(parts)
+    return max((sum(years.values(), ZERO) for years in by_part.values()), default=ZERO)

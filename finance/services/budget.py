@@ -18,8 +18,10 @@ from ligepraksis.money import format_kr, to_ore
 FORBIDDEN = "forbidden"
 OVERSPEND_REASON_REQUIRED = "overspend_reason_required"
 NOT_POSITIVE = "not_positive"
+HONORARIA_LINE_TAKEN = "honoraria_line_taken"
 
 # The lines of a round's grant unless its leaders change them (the issue's list; the lines are data).
+# The practices' honoraria are paid from HONORARIA_LINE.
 DEFAULT_LINES = (
     _("Coordination"),
     _("Facilitation and consultants"),
@@ -29,6 +31,7 @@ DEFAULT_LINES = (
     _("Transport"),
     _("Material and dissemination"),
 )
+HONORARIA_LINE = DEFAULT_LINES[4]
 
 
 def _require_keeper(user, round_obj) -> None:
@@ -38,15 +41,36 @@ def _require_keeper(user, round_obj) -> None:
 
 @transaction.atomic
 def budget_line_save(
-    *, user, round_obj, name: str, granted: Decimal, order: int = 0, line=None
+    *,
+    user,
+    round_obj,
+    name: str,
+    granted: Decimal,
+    order: int = 0,
+    honoraria: bool = False,
+    line=None,
 ) -> BudgetLine:
-    """Create or change a budget line (project leaders of the round, the region's KEU secretariat)."""
+    """Create or change a budget line (project leaders of the round, the region's KEU secretariat).
+    `honoraria`: the practices' honoraria are paid from this line (at most one line of a round)."""
     _require_keeper(user, round_obj)
     if line is None:
         line = BudgetLine(round=round_obj)
     else:
         line = BudgetLine.objects.select_for_update().get(pk=line.pk, round=round_obj)
-    line.name, line.granted, line.order = name, to_ore(granted), order
+    if honoraria:
+        taken = (
+            BudgetLine.objects.select_for_update()
+            .filter(round=round_obj, honoraria=True)
+            .exclude(pk=line.pk)
+            .first()
+        )
+        if taken is not None:
+            raise DomainError(
+                _("The practices' honoraria are already paid from the line %(line)s.") % {"line": taken.name},
+                field="honoraria",
+                code=HONORARIA_LINE_TAKEN,
+            )
+    line.name, line.granted, line.order, line.honoraria = name, to_ore(granted), order, honoraria
     validate_or_refuse(line)
     line._history_user = user  # who, also outside a request (commands, tasks)
     line.save()
@@ -121,6 +145,11 @@ def budget_lines_ensure(*, user, round_obj) -> list[BudgetLine]:
     if not BudgetLine.objects.filter(round=round_obj).exists():
         for order, name in enumerate(DEFAULT_LINES, start=1):
             budget_line_save(
-                user=user, round_obj=round_obj, name=str(name), granted=Decimal("0"), order=order
+                user=user,
+                round_obj=round_obj,
+                name=str(name),
+                granted=Decimal("0"),
+                order=order,
+                honoraria=name is HONORARIA_LINE,
             )
     return list(BudgetLine.objects.filter(round=round_obj))

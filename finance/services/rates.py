@@ -9,19 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from finance import permissions
 from finance.models import Rate
+from finance.models.rates import amount  # noqa: F401  (its home was here; callers import it from here)
 from ligepraksis.errors import DomainError, validate_or_refuse
 from ligepraksis.models import Region
 from ligepraksis.money import to_ore
 
 RATE_YEAR_HAS_APPROVED = "rate_year_has_approved"
-
-
-def amount(quantity: Decimal, rate: Decimal) -> Decimal:
-    """Hours (or km) times a rate, to the øre (ROUND_HALF_UP): 56 h at 1,098.80 kr. is 61,532.80 kr.
-    Floats are refused: they are not money."""
-    if isinstance(quantity, float) or isinstance(rate, float):
-        raise TypeError("Quantities and rates must be Decimal, int or str, never float")
-    return to_ore(Decimal(quantity) * Decimal(rate))
 
 
 @transaction.atomic

@@ -109,7 +109,12 @@ def line_new(request, round_id: int):
         d = form.cleaned_data
         try:
             services.budget_line_save(
-                user=request.user, round_obj=round_obj, name=d["name"], granted=d["granted"], order=d["order"]
+                user=request.user,
+                round_obj=round_obj,
+                name=d["name"],
+                granted=d["granted"],
+                order=d["order"],
+                honoraria=d["honoraria"],
             )
         except DomainError as exc:
             add_domain_error(form, exc)

@@ -304,6 +304,7 @@ PAGES: list[tuple[str, str | None, Callable[[World], dict], str]] = [
     ("finance:expense_new", "leader", closed, ""),
     ("finance:line_new", "leader", closed, ""),
     ("finance:history", "leader", closed, ""),
+    ("finance:pay_items", "leader", closed, ""),
     ("finance:rates", "leader", lambda w: {"region_id": w.closed_round.region_id}, ""),
     ("progress:reports", "practice", lambda w: {"pk": w.extra["participation"].pk}, ""),
     ("progress:reports", "leader", lambda w: {"pk": w.extra["participation"].pk}, ""),

@@ -17,11 +17,18 @@ from tests.helpers import login
 def test_the_demo_has_rates_budget_expenses_and_entries(demo_db, client):
     assert Rate.objects.get(year=2026).hourly == Decimal("1098.80")
     assert BudgetLine.objects.count() >= 7
+    assert BudgetLine.objects.filter(honoraria=True, name="Praksishonorarer").count() == 1
     assert Expense.objects.values("line").distinct().count() >= 4
     statuses = set(EarningEntry.objects.values_list("status", flat=True))
     assert {EntryStatus.APPROVED, EntryStatus.PENDING} <= statuses
     pages = {(p.name, p.role): p for p in collect_measured_pages()}
-    for key in (("budget", Role.KEU.value), ("the practice's money", "practice")):
+    for key in (
+        ("budget", Role.KEU.value),
+        ("the practice's money", "practice"),
+        ("money entries to decide", Role.PROJECT_LEADER.value),
+        ("money history", Role.PROJECT_LEADER.value),
+        ("what the round pays for", Role.PROJECT_LEADER.value),
+    ):
         page = pages[key]
         response = login(client, page.user).get(page.url)
         assert response.status_code == 200, key

@@ -148,34 +148,50 @@ def _page_figures(html) -> list[list[Decimal]]:
 
 
 def test_every_figure_in_the_exports_equals_the_figure_on_the_page(client, closed_round, leader, keu):
+    participation, puser = paying_participation(closed_round, leader)
+    _entries(participation, puser, leader, 3)  # earned, in the honoraria line's forecast
     _budget(closed_round, leader, keu, 4)
+    honoraria = closed_round.budget_lines.order_by("order").last()
+    budget_services.budget_line_save(
+        user=leader,
+        round_obj=closed_round,
+        name=honoraria.name,
+        granted=honoraria.granted,
+        order=honoraria.order,
+        honoraria=True,
+        line=honoraria,
+    )
     login(client, keu)
     query = "?start=01.01.2026&end=31.12.2026"
     html = client.get(reverse("finance:budget", args=[closed_round.pk]) + query).content.decode()
     page = _page_figures(html)
     assert len(page) == 5 and any(any(v % 1 for v in row) for row in page)  # øre on the page
+    assert all(len(row) == 5 for row in page)  # granted, committed, paid, remaining, forecast
+    assert page[3][4] > page[3][1] + page[3][2]  # the honoraria line's forecast adds the practices'
 
     xlsx = client.get(reverse("finance:budget_export", args=[closed_round.pk, "xlsx"]) + query)
     sheet = load_workbook(io.BytesIO(body(xlsx))).active
     rows = list(sheet.iter_rows(values_only=False))
     header = [c.value for c in rows[0]]
     assert header[:5] == ["Budgetlinje", "Bevilget (kr.)", "Disponeret (kr.)", "Betalt (kr.)", "Rest (kr.)"]
+    assert header[6] == "Prognose (kr.)"
+    money = (1, 2, 3, 4, 6)  # the share (5) is a whole number, the period's days (7, 8) dates
     from_xlsx = []
     for cells in rows[1:]:
-        for c in cells[1:5]:
-            assert c.data_type == "n" and c.number_format == "#,##0.00"
-        assert isinstance(cells[6].value, dt.datetime | dt.date)
-        from_xlsx.append([Decimal(str(c.value)).quantize(Decimal("0.01")) for c in cells[1:5]])
-    # the page's order: granted, committed, paid, remaining; the export's the same
+        for i in money:
+            assert cells[i].data_type == "n" and cells[i].number_format == "#,##0.00"
+        assert isinstance(cells[7].value, dt.datetime | dt.date)
+        from_xlsx.append([Decimal(str(cells[i].value)).quantize(Decimal("0.01")) for i in money])
+    # the page's order: granted, committed, paid, remaining, forecast; the export's the same
     assert from_xlsx == page
 
     text = body(client.get(reverse("finance:budget_export", args=[closed_round.pk, "csv"]) + query)).decode(
         "utf-8-sig"
     )
     reader = list(csv.reader(io.StringIO(text), delimiter=";"))
-    from_csv = [[Decimal(v.replace(",", ".")) for v in r[1:5]] for r in reader[1:]]
+    from_csv = [[Decimal(r[i].replace(",", ".")) for i in money] for r in reader[1:]]
     assert from_csv == page
-    assert reader[1][6] == "01.01.2026"
+    assert reader[1][7] == "01.01.2026"
 
 
 def test_the_budget_page_takes_the_same_queries_for_5_and_50_lines(client, closed_round, leader, keu):

@@ -34,3 +34,25 @@ def test_export_and_erase_cover_entries_and_their_history(closed_round, leader):
     assert EarningEntry.objects.get().description == "Møde ledet af Anonymiseret person #1"
     assert not EarningEntry.history.filter(description__contains=person.name).exists()
     assert EarningEntry.history.count() == 2  # rows kept, amounts kept
+
+
+def test_the_export_lists_every_money_history_row_the_login_caused(closed_round, leader):
+    """Rates, paid items and budget lines are money too: the rows a leader's changes made are theirs."""
+    from finance.services import budget, items, rates
+
+    participation, _puser = paying_participation(closed_round, leader)
+    person = Person.objects.filter(memberships__practice=participation.practice).first()
+    person.user = leader
+    person.save()
+    rates.rate_save(
+        user=leader, region=closed_round.region, year=2027, hourly=Decimal("1120"), per_km=Decimal("4")
+    )
+    items.pay_item_save(
+        user=leader,
+        item=PayItem.objects.get(round=closed_round, kind=ItemKind.EVALUATION),
+        enabled=True,
+        cap=Decimal("6"),
+    )
+    budget.budget_line_save(user=leader, round_obj=closed_round, name="Arrangementer", granted=Decimal("1"))
+    whats = sorted(h["what"] for h in personal_data.export(person)["money_history"])
+    assert whats == ["budgetlinje", "honoreret post", "takst"]
