@@ -1,6 +1,7 @@
 """The budget of a round: per line and in total granted, committed, paid and remaining, summed in
-the database in one query. Committed and paid come from the expenses; the instalments to the practices
-add to the practice honoraria line when they land (issue 11, second half)."""
+the database. Committed and paid come from the expenses (one query) and from the practices' instalments
+on the line each instalment counts on (one grouped query): approved and unpaid is committed, paid is
+paid."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
-from finance.models import BudgetLine, Expense, ExpenseStatus
+from finance.models import BudgetLine, Expense, ExpenseStatus, InstalmentStatus, ParticipationInstalment
 from ligepraksis.money import to_ore
 
 ZERO = Decimal("0")
@@ -78,19 +79,55 @@ class Budget:
         )
 
 
+def instalment_sums(round_obj, period) -> dict[tuple[int, str], Decimal]:
+    """(budget line id, "committed" | "paid") -> the sum of the round's instalments on that line, in one
+    grouped query: approved and unpaid (dated by the approval) and paid (dated by the payment)."""
+    committed = Q(status=InstalmentStatus.APPROVED)
+    paid = Q(status=InstalmentStatus.PAID)
+    if period is not None:
+        committed &= Q(approved_at__date__range=period)
+        paid &= Q(paid_on__range=period)
+    rows = (
+        ParticipationInstalment.objects.filter(
+            instalment__round=round_obj, instalment__budget_line__isnull=False
+        )
+        .values("instalment__budget_line")
+        .annotate(
+            committed=Coalesce(Sum("amount", filter=committed), Value(ZERO), output_field=MONEY),
+            paid=Coalesce(Sum("amount", filter=paid), Value(ZERO), output_field=MONEY),
+        )
+        .order_by()
+    )
+    out: dict[tuple[int, str], Decimal] = {}
+    for r in rows:
+        out[(r["instalment__budget_line"], "committed")] = r["committed"]
+        out[(r["instalment__budget_line"], "paid")] = r["paid"]
+    return out
+
+
 def budget(round_obj, *, period: tuple[dt.date, dt.date] | None = None) -> Budget:
-    """The round's lines with their sums (one query); `period`: only expenses dated in it (both ends
-    included); the grant is the line's whole grant."""
+    """The round's lines with their sums (two queries: expenses, instalments); `period`: only expenses
+    and instalments dated in it (both ends included); the grant is the line's whole grant."""
     rows = (
         BudgetLine.objects.filter(round=round_obj)
         .annotate(committed=_sum(ExpenseStatus.COMMITTED, period), paid=_sum(ExpenseStatus.PAID, period))
         .order_by("order", "pk")
     )
+    honoraria = instalment_sums(round_obj, period)
     return Budget(
         round=round_obj,
         period=period,
         # to the øre: SQLite's sums come back with a float's digits
-        lines=[LineFigures(r, r.name, to_ore(r.granted), to_ore(r.committed), to_ore(r.paid)) for r in rows],
+        lines=[
+            LineFigures(
+                r,
+                r.name,
+                to_ore(r.granted),
+                to_ore(r.committed + honoraria.get((r.pk, "committed"), ZERO)),
+                to_ore(r.paid + honoraria.get((r.pk, "paid"), ZERO)),
+            )
+            for r in rows
+        ],
     )
 
 

@@ -83,10 +83,10 @@ def _stored(text) -> str:
 
 
 def instalments_ensure(*, round_obj) -> list[Instalment]:
-    """The round's instalments, the defaults made when it has none (idempotent); they count on the
-    round's practice-honoraria budget line when it has one by that name."""
+    """The round's instalments, the defaults made when it has none (idempotent); instalments without a
+    budget line count on the round's practice-honoraria line once it has one by that name."""
+    line = BudgetLine.objects.filter(round=round_obj, name=_stored(HONORARIA_LINE)).first()
     if not Instalment.objects.filter(round=round_obj).exists():
-        line = BudgetLine.objects.filter(round=round_obj, name=_stored(HONORARIA_LINE)).first()
         for number, name, kinds in DEFAULT_INSTALMENTS:
             Instalment.objects.get_or_create(
                 round=round_obj,
@@ -97,6 +97,10 @@ def instalments_ensure(*, round_obj) -> list[Instalment]:
                     "budget_line": line,
                 },
             )
+    elif line is not None:
+        for instalment in Instalment.objects.filter(round=round_obj, budget_line__isnull=True):
+            instalment.budget_line = line
+            instalment.save(update_fields=["budget_line"])
     return list(Instalment.objects.filter(round=round_obj).order_by("number"))
 
 

@@ -306,3 +306,27 @@ def test_an_instalment_without_milestone_kinds_is_open_at_once(part, leader):
     services.instalment_save(user=leader, instalment=first, name="Forskud", milestone_kinds=[])
     assert approve(leader, participation, first).amount == Decimal("0.00")
     close_kinds(participation, leader, [])
+
+
+def test_approved_instalments_are_committed_and_paid_ones_paid_on_the_honoraria_line(part, leader, keu):
+    from finance.selectors.budget import budget
+    from finance.services.budget import budget_line_save
+
+    participation, puser, (first, second, _final) = part
+    line = budget_line_save(
+        user=keu, round_obj=participation.round, name="Praksishonorarer", granted="100000"
+    )
+    other = budget_line_save(user=keu, round_obj=participation.round, name="Koordinering", granted="100")
+    services.instalments_ensure(round_obj=participation.round)
+    earn(participation, puser, leader, "5")
+    open_instalment(participation, leader, first)
+    open_instalment(participation, leader, second)
+    pay(keu, [approve(leader, participation, first)])
+    earn(participation, puser, leader, "1", day=dt.date(2026, 6, 1))
+    approve(leader, participation, second)
+    figures = {f.line: f for f in budget(participation.round).lines}
+    assert (figures[line].paid, figures[line].committed) == (Decimal("5494.00"), Decimal("1098.80"))
+    assert (figures[other].paid, figures[other].committed) == (Decimal("0"), Decimal("0"))
+    # a period before the payment counts neither
+    early = budget(participation.round, period=(dt.date(2026, 1, 1), dt.date(2026, 1, 31)))
+    assert early.total.paid == Decimal("0") and early.total.committed == Decimal("0")
