@@ -40,6 +40,8 @@ def round_links(user, round_obj, *, is_leader):
         Link(_("The practices' money"), reverse("finance:round_money", args=[round_obj.pk])),
         Link(_("Money entries"), reverse("finance:entries", args=[round_obj.pk])),
         Link(_("Budget"), reverse("finance:budget", args=[round_obj.pk])),
+        Link(_("Instalments"), reverse("finance:instalments", args=[round_obj.pk])),
+        Link(_("Payment list"), reverse("finance:payments", args=[round_obj.pk])),
         Link(_("Rates"), reverse("finance:rates", args=[round_obj.region_id])),
     ]
 
@@ -103,6 +105,10 @@ def _keu_cards(user) -> list[Card]:
                             _("The practices' money in %(round)s") % {"round": r.name},
                             reverse("finance:round_money", args=[r.pk]),
                         ),
+                        Link(
+                            _("Payment list of %(round)s") % {"round": r.name},
+                            reverse("finance:payments", args=[r.pk]),
+                        ),
                     )
                 ),
                 next_step=Link(_("Open the budget"), reverse("finance:budget", args=[rounds[0].pk]))
@@ -134,6 +140,9 @@ def pages():
                     reverse("finance:round_money", args=[round_id]),
                     keu.user,
                 ),
+                MeasuredPage(
+                    "the payment list", Role.KEU.value, reverse("finance:payments", args=[round_id]), keu.user
+                ),
             ]
     practice = measured_practice()
     if practice is not None:
@@ -147,3 +156,4 @@ def pages():
 
 
 file_kind(exports.BUDGET, allowed=exports.allowed, table=exports.budget_table)
+file_kind(exports.PAYMENTS, allowed=exports.payments_allowed, table=exports.payments_table)

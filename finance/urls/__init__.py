@@ -1,10 +1,12 @@
 """finance/ URLs, one module per topic (see finance/__init__.py)."""
 
-from finance.urls import budget, earnings, rates
+from finance.urls import budget, earnings, instalments, payments, rates
 
 app_name = "finance"
 urlpatterns = [
     *rates.urlpatterns,
     *earnings.urlpatterns,
     *budget.urlpatterns,
+    *instalments.urlpatterns,
+    *payments.urlpatterns,
 ]
