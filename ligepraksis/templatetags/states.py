@@ -35,7 +35,17 @@ TONES = {
     # called off, or behind: a status report overdue, a red traffic light (progress/)
     "danger": ("cancelled", "overdue", "red", "withheld"),
     # not (or no longer) going ahead, or not started: draft, withdrawn, not selected, expired, held, not yet
-    "neutral": ("draft", "withdrawn", "rejected", "expired", "held", "not_yet", "nobody", "not_started", "not_open"),
+    "neutral": (
+        "draft",
+        "withdrawn",
+        "rejected",
+        "expired",
+        "held",
+        "not_yet",
+        "nobody",
+        "not_started",
+        "not_open",
+    ),
 }
 STATE_TONE = {value: tone for tone, values in TONES.items() for value in values}
 
