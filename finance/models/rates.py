@@ -11,7 +11,17 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-__all__ = ["Rate"]
+from ligepraksis.money import to_ore
+
+__all__ = ["Rate", "amount"]
+
+
+def amount(quantity: Decimal, rate: Decimal) -> Decimal:
+    """Hours (or km) times a rate, to the øre (ROUND_HALF_UP): 56 h at 1,098.80 kr. is 61,532.80 kr.
+    Floats are refused: they are not money."""
+    if isinstance(quantity, float) or isinstance(rate, float):
+        raise TypeError("Quantities and rates must be Decimal, int or str, never float")
+    return to_ore(Decimal(quantity) * Decimal(rate))
 
 
 class Rate(models.Model):

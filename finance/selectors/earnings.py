@@ -24,9 +24,8 @@ from activities.selectors import (
     startup_attended_q,
     with_participation,
 )
-from finance.models import LOGGED_KINDS, EarningEntry, EntryStatus, ItemKind, PayItem
+from finance.models import LOGGED_KINDS, EarningEntry, EntryStatus, ItemKind, PayItem, amount
 from finance.selectors.rates import rates_by_region_year
-from finance.services.rates import amount
 
 ZERO = Decimal("0")
 HOURS = DecimalField(max_digits=9, decimal_places=2)

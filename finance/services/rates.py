@@ -8,20 +8,14 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from finance import permissions
-from finance.models import Rate
+from finance.models import Rate, amount
 from ligepraksis.errors import DomainError, validate_or_refuse
 from ligepraksis.models import Region
 from ligepraksis.money import to_ore
 
 RATE_YEAR_HAS_APPROVED = "rate_year_has_approved"
 
-
-def amount(quantity: Decimal, rate: Decimal) -> Decimal:
-    """Hours (or km) times a rate, to the øre (ROUND_HALF_UP): 56 h at 1,098.80 kr. is 61,532.80 kr.
-    Floats are refused: they are not money."""
-    if isinstance(quantity, float) or isinstance(rate, float):
-        raise TypeError("Quantities and rates must be Decimal, int or str, never float")
-    return to_ore(Decimal(quantity) * Decimal(rate))
+__all__ = ["amount", "rate_save", "RATE_YEAR_HAS_APPROVED"]  # amount: finance.models.rates
 
 
 @transaction.atomic
