@@ -34,3 +34,31 @@ def test_export_and_erase_cover_entries_and_their_history(closed_round, leader):
     assert EarningEntry.objects.get().description == "Møde ledet af Anonymiseret person #1"
     assert not EarningEntry.history.filter(description__contains=person.name).exists()
     assert EarningEntry.history.count() == 2  # rows kept, amounts kept
+
+
+def test_export_and_erase_cover_instalment_decisions_and_corrections(closed_round, leader):
+    from finance.models import MoneyCorrection, ParticipationInstalment
+    from finance.services import instalments
+    from tests.finance.instalment_factories import open_instalment, ready
+
+    participation, _puser = paying_participation(closed_round, leader)
+    person = Person.objects.filter(memberships__practice=participation.practice).first()
+    first = ready(participation)[0]
+    open_instalment(participation, leader, first)
+    instalments.instalment_withhold(
+        user=leader, participation=participation, instalment=first, reason=f"{person.name} har ikke svaret"
+    )
+    instalments.correction_add(
+        user=leader, participation=participation, amount="-10", reason=f"Aftalt med {person.name}"
+    )
+    leader_person = Person.objects.create(name="Lise Ledersen", user=leader)
+    data = personal_data.export(leader_person)
+    assert [r["withheld_reason"] for r in data["instalments_decided"]] == [f"{person.name} har ikke svaret"]
+    assert [c["amount"] for c in data["corrections_entered"]] == [Decimal("-10.00")]
+    assert {h["what"] for h in data["money_history"]} >= {"praksisrate", "korrektion"}
+
+    personal_data.erase(person, label="Anonymiseret person #2")
+    assert ParticipationInstalment.objects.get(instalment=first).withheld_reason.startswith("Anonymiseret")
+    assert MoneyCorrection.objects.get().reason == "Aftalt med Anonymiseret person #2"
+    assert not ParticipationInstalment.history.filter(withheld_reason__contains=person.name).exists()
+    assert not MoneyCorrection.history.filter(reason__contains=person.name).exists()
