@@ -196,3 +196,23 @@ def test_leaders_change_which_milestones_open_an_instalment(client, part, leader
     assert response.status_code == 302
     first.refresh_from_db()
     assert (first.name, first.milestone_kinds) == ("Første rate", ["hours"])
+
+
+def test_the_history_page_shows_approvals_withholdings_and_payments(client, part, leader, keu):
+    participation, puser, (first, second, _final) = part
+    earn(participation, puser, leader, "1")
+    open_instalment(participation, leader, first)
+    row = services.instalment_approve(user=leader, participation=participation, instalment=first)
+    services.instalments_pay(
+        user=keu,
+        round_obj=participation.round,
+        row_ids=[row.pk],
+        reference="REF-77",
+        paid_on=dt.date(2026, 9, 1),
+    )
+    services.instalment_withhold(
+        user=leader, participation=participation, instalment=second, reason="Mangler"
+    )
+    login(client, keu)
+    html = client.get(reverse("finance:history", args=[participation.round_id])).content.decode()
+    assert "Praksisrate" in html and "REF-77" in html and "Mangler" in html and "1.098,80" in html
