@@ -6,8 +6,7 @@ Split into topics, one module per topic in models/, services/, selectors/, forms
 - rates: the consultant and transport rates by region and year;
 - earnings: the items a round pays for (with their caps), the entries a practice logs against them,
   the leaders' decisions and what a practice has earned so far;
-- budget: the grant's budget lines, expenses and the KEU secretariat's budget page and exports.
-
+- budget: the grant's budget lines, expenses and the KEU secretariat's budget page and exports;
 - instalments: the round's instalments opened by milestones (progress/), a leader's approval (the
   amount fixed then), withholding and release, corrections;
 - payments: the KEU secretariat's payment list (CSV/XLSX) and batches paid exactly once.
