@@ -6,7 +6,8 @@ locking helper monkeypatched) and approve twice and pay twice: the lock is what 
 and the tests can fail.
 
 A pause of PAUSE seconds between reading the state and writing it (in the row's and the batch's
-save) makes the unlocked race deterministic: every thread reads before any thread writes.
+save_base, after the model's own paid-row guard has read) makes the unlocked race deterministic:
+every thread reads before any thread writes.
 
 Run it:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ligepraksis pytest tests/finance/test_concurrency.py
@@ -116,17 +117,18 @@ def unlocked(monkeypatch):
 
 
 def pause_before_writing(monkeypatch):
-    """Sleep in the saves of the row and the batch; returns the list of pauses taken."""
+    """Sleep just before the row and the batch are written (in `save_base`, after every read the
+    service and the model's own paid-row guard make); returns the list of pauses taken."""
     paused = []
     for model in (ParticipationInstalment, PaymentBatch):
-        save = model.save
+        save_base = model.save_base
 
-        def slow_save(self, *args, _save=save, **kwargs):
+        def slow_save_base(self, *args, _save_base=save_base, **kwargs):
             paused.append(type(self).__name__)
             time.sleep(PAUSE)
-            return _save(self, *args, **kwargs)
+            return _save_base(self, *args, **kwargs)
 
-        monkeypatch.setattr(model, "save", slow_save)
+        monkeypatch.setattr(model, "save_base", slow_save_base)
     return paused
 
 
