@@ -216,3 +216,27 @@ def test_the_history_page_shows_approvals_withholdings_and_payments(client, part
     login(client, keu)
     html = client.get(reverse("finance:history", args=[participation.round_id])).content.decode()
     assert "Praksisrate" in html and "REF-77" in html and "Mangler" in html and "1.098,80" in html
+
+
+def test_the_money_page_takes_the_same_queries_for_5_and_50_instalments(client, closed_round, leader):
+    from finance.models import Instalment
+
+    participation, puser = paying_participation(closed_round, leader)
+    ready(participation)
+    earn(participation, puser, leader, "1")
+    login(client, puser)
+    url = reverse("finance:money", args=[participation.pk])
+
+    def upto(n):
+        for number in range(Instalment.objects.filter(round=closed_round).count() + 1, n + 1):
+            Instalment.objects.create(
+                round=closed_round, number=number, name=f"{number}. rate", milestone_kinds=["followup"]
+            )
+        services.rows_ensure(participations=[participation])
+
+    upto(5)
+    few, few_rows, _ = render_counted(client, url, "instalment")
+    upto(50)
+    many, many_rows, html = render_counted(client, url, "instalment")
+    assert (few_rows, many_rows) == (5, 50)
+    assert few == many
