@@ -8,7 +8,8 @@ Split into topics, one module per topic in models/, services/, selectors/, forms
   the leaders' decisions and what a practice has earned so far;
 - items: the round's project leaders change what it pays for (items on and off, caps);
 - budget: the grant's budget lines, expenses and the KEU secretariat's budget page and exports, with the
-  forecast (selectors/forecast.py: what the practices can still earn under the caps).
-
-Instalments (rater), their milestone gating, withholding and payments come later (issue 11, second half).
+  forecast (selectors/forecast.py: what the practices can still earn under the caps);
+- instalments: the round's instalments opened by milestones (progress/), a leader's approval (the
+  amount fixed then), withholding and release, corrections;
+- payments: the KEU secretariat's payment list (CSV/XLSX) and batches paid exactly once.
 """

@@ -3,7 +3,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from finance.models import BudgetLine, EarningEntry, Expense, PayItem, Rate
+from finance.models import (
+    BudgetLine,
+    EarningEntry,
+    Expense,
+    Instalment,
+    MoneyCorrection,
+    ParticipationInstalment,
+    PayItem,
+    PaymentBatch,
+    Rate,
+)
 from ligepraksis.admin_mixins import ReadOnlyAdminMixin
 
 
@@ -51,3 +61,33 @@ class EarningEntryAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("participation", "item", "worked_on", "hours", "km", "status")
     list_select_related = ("participation__practice", "participation__round", "item__round")
     raw_id_fields = ("participation", "submitted_by", "decided_by")
+
+
+@admin.register(Instalment)
+class InstalmentAdmin(SimpleHistoryAdmin):
+    """The round's instalments and the milestone kinds that open each (data)."""
+
+    list_display = ("round", "number", "name", "milestone_kinds", "budget_line")
+    list_filter = ("round",)
+
+
+@admin.register(ParticipationInstalment)
+class ParticipationInstalmentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """Approvals, withholdings and payments change only through the services (exactly once); shown."""
+
+    list_display = ("participation", "instalment", "status", "amount", "paid_on")
+    list_select_related = ("participation__practice", "participation__round", "instalment")
+    raw_id_fields = ("participation", "approved_by", "withheld_by", "batch")
+
+
+@admin.register(MoneyCorrection)
+class MoneyCorrectionAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ("participation", "amount", "created_at")
+    list_select_related = ("participation__practice", "participation__round")
+    raw_id_fields = ("participation", "created_by")
+
+
+@admin.register(PaymentBatch)
+class PaymentBatchAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ("round", "reference", "paid_on", "total")
+    raw_id_fields = ("created_by",)

@@ -12,11 +12,14 @@ from applications.models import Participation
 from finance.models import BudgetLine, ExpenseStatus, ItemKind, PayItem
 from finance.services import budget as budget_services
 from finance.services import earnings as earning_services
+from finance.services import instalments as instalment_services
 from finance.services import rates as rate_services
 from ligepraksis.demo import DemoContext
 from ligepraksis.models import Role, RoleGrant
 from ligepraksis.registry import demo_builder
 from practices.models import PracticeGrant
+from progress.models import Milestone
+from progress.services.milestones import milestone_close, milestones_ensure
 
 RATES = {2026: ("1098.80", "3.94"), 2027: ("1131.80", "3.94")}  # 2027: an invented figure
 
@@ -90,7 +93,48 @@ def build_finance(ctx: DemoContext) -> None:
             overspend_reason="",
         )
     _entries(ctx, round_obj, leader)
-    ctx.say(f"finance: rates, {len(LINES)} budget lines, {len(EXPENSES)} expenses, entries")
+    _instalments(round_obj, leader, keu)
+    ctx.say(
+        f"finance: rates, {len(LINES)} budget lines, {len(EXPENSES)} expenses, entries, instalments "
+        "(one paid, one payable, one withheld)"
+    )
+
+
+def close_for(participation, leader, instalment, reason="Gennemført (demodata)") -> None:
+    """Close by hand the participation's milestones that open the instalment and are not done."""
+    milestones_ensure(participations=[participation])
+    for m in Milestone.objects.filter(
+        participation=participation, template__kind__in=instalment.milestone_kinds, closed_at__isnull=True
+    ):
+        milestone_close(milestone=m, user=leader, reason=reason)
+
+
+def _instalments(round_obj, leader, keu) -> None:
+    """The first practice: its 1st instalment paid and its 2nd payable; the second practice: its 1st
+    instalment withheld with a reason."""
+    instalments = instalment_services.instalments_ensure(round_obj=round_obj)
+    parts = list(Participation.objects.active().filter(round=round_obj).order_by("pk")[:2])
+    if len(parts) < 2:
+        return
+    first, second = instalments[0], instalments[1]
+    paid_part, withheld_part = parts
+    close_for(paid_part, leader, first)
+    row = instalment_services.instalment_approve(user=leader, participation=paid_part, instalment=first)
+    instalment_services.instalments_pay(
+        user=keu,
+        round_obj=round_obj,
+        row_ids=[row.pk],
+        reference=f"DEMO-{round_obj.year}-0001",
+        paid_on=dt.date(round_obj.year, 9, 1),
+    )
+    close_for(paid_part, leader, second)  # payable: a leader approves it next
+    close_for(withheld_part, leader, first)
+    instalment_services.instalment_withhold(
+        user=leader,
+        participation=withheld_part,
+        instalment=first,
+        reason="Statusrapporten for foråret mangler (tilsagnsvilkår 8.3.2).",
+    )
 
 
 def _entries(ctx, round_obj, leader) -> None:

@@ -76,3 +76,54 @@ def allowed(user, p: dict) -> bool:
     from finance.permissions import budget_rounds
 
     return budget_rounds(user).filter(pk=p.get("round")).exists()
+
+
+PAYMENTS = "finance.payments"
+
+
+def payments_header() -> list[str]:
+    return [
+        _("Practice"),
+        _("CVR number"),
+        _("Provider numbers"),
+        _("Instalment"),
+        _("Amount (kr.)"),
+        _("Payment text"),
+    ]
+
+
+def payments_table(p: dict) -> Table:
+    """The round's approved, unpaid instalments for the region's finance system: the CVR number and
+    the provider numbers as text (a leading zero survives), the amount a Decimal (an XLSX number cell
+    #,##0.00)."""
+    from finance.selectors import payments as selectors
+    from ligepraksis.exports import chunk_size
+
+    round_obj = ProgrammeRound.objects.get(pk=p["round"])
+    rows = selectors.payable_rows(round_obj)
+
+    def lines():
+        for row in rows.iterator(chunk_size=chunk_size()):
+            yield [
+                row.participation.practice.name,
+                row.participation.practice.cvr,
+                selectors.provider_numbers(row),
+                row.instalment.name,
+                row.amount,
+                selectors.payment_text(row),
+            ]
+
+    return Table(
+        title=_("Payment list"),
+        header=payments_header(),
+        rows=lines(),
+        count=rows.count,
+        basename=f"betalingsliste-{round_obj.year}",
+    )
+
+
+def payments_allowed(user, p: dict) -> bool:
+    """The region's KEU secretariat and the round's project leaders."""
+    from finance.permissions import budget_rounds
+
+    return budget_rounds(user).filter(pk=p.get("round")).exists()

@@ -64,9 +64,43 @@ def build_finance(ctx: NationalContext) -> None:
             )
             expenses += 1
     entries = _entries(ctx)
+    approved, paid = _instalments(ctx)
     ctx.say(
-        f"  rates for {len(years)} years, {len(ctx.rounds)} budgets, {expenses} expenses, {entries} entries"
+        f"  rates for {len(years)} years, {len(ctx.rounds)} budgets, {expenses} expenses, {entries} entries, "
+        f"{approved} instalments approved ({paid} paid)"
     )
+
+
+def _instalments(ctx: NationalContext) -> tuple[int, int]:
+    """Every round's instalments; in the main round the practices with entries get their 1st
+    instalment opened (its milestones closed by hand where not done) and approved, and the KEU
+    secretariat pays every other one in batches of 100, so the payment list has rows to measure."""
+    from finance.demo import close_for
+    from finance.services import instalments as instalment_services
+
+    for round_obj in ctx.rounds:
+        instalment_services.instalments_ensure(round_obj=round_obj)
+    main = ctx.main_round
+    first = instalment_services.instalments_ensure(round_obj=main)[0]
+    leader = ctx.users["leaders"][main.pk][0]
+    keu = RoleGrant.objects.filter(role=Role.KEU, region_id=main.region_id).select_related("user").first()
+    limit = max(1, round(PRACTICES_WITH_ENTRIES * ctx.scale))
+    rows = []
+    for participation, _practice in ctx.extra.get("participations", [])[:limit]:
+        close_for(participation, leader, first, reason="Gennemført (testdata)")
+        rows.append(
+            instalment_services.instalment_approve(user=leader, participation=participation, instalment=first)
+        )
+    to_pay = rows[::2] if keu else []
+    for n in range(0, len(to_pay), 100):
+        instalment_services.instalments_pay(
+            user=keu.user,
+            round_obj=main,
+            row_ids=[r.pk for r in to_pay[n : n + 100]],
+            reference=f"NAT-{main.year}-{n // 100 + 1:04d}",
+            paid_on=dt.date(main.year, 9, 1),
+        )
+    return len(rows), len(to_pay)
 
 
 def _entries(ctx: NationalContext) -> int:

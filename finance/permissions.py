@@ -135,3 +135,8 @@ def rate_regions(user):
 
 def sees_money_history(user) -> bool:
     return bool(leader_round_ids(user) or keu_region_ids(user))
+
+
+def can_record_payments(user, round_obj) -> bool:
+    """Payments: the region's KEU secretariat only."""
+    return round_obj.region_id in keu_region_ids(user)

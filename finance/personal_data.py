@@ -6,11 +6,24 @@ practices and of the expenses their login entered, in the history rows too."""
 
 from __future__ import annotations
 
-from finance.models import BudgetLine, EarningEntry, Expense, PayItem, Rate
+from django.db.models import Q
+
+from finance.models import (
+    BudgetLine,
+    EarningEntry,
+    Expense,
+    MoneyCorrection,
+    ParticipationInstalment,
+    PayItem,
+    PaymentBatch,
+    Rate,
+)
 from ligepraksis.registry import personal_data
 from practices.personal_data import rewrite_texts
 
 ENTRY_TEXTS = ("description", "decision_reason")
+INSTALMENT_TEXTS = ("withheld_reason", "release_reason")
+CORRECTION_TEXTS = ("reason",)
 EXPENSE_TEXTS = ("description", "overspend_reason")
 
 
@@ -32,11 +45,28 @@ def _entry(e) -> dict:
 
 def export(person) -> dict:
     if not person.user_id:
-        return {"entries_logged": [], "entries_decided": [], "expenses_entered": [], "money_history": []}
+        return {
+            "entries_logged": [],
+            "entries_decided": [],
+            "expenses_entered": [],
+            "instalments_decided": [],
+            "corrections_entered": [],
+            "payments_recorded": [],
+            "money_history": [],
+        }
     user = person.user_id
     entries = EarningEntry.objects.select_related("participation__round", "participation__practice", "item")
     history = []
-    for model in (EarningEntry, Expense, Rate, PayItem, BudgetLine):  # every audited money model
+    for model in (  # every audited money model
+        EarningEntry,
+        Expense,
+        Rate,
+        PayItem,
+        BudgetLine,
+        ParticipationInstalment,
+        MoneyCorrection,
+        PaymentBatch,
+    ):
         for h in model.history.filter(history_user_id=user).order_by("history_date", "history_id"):
             history.append(
                 {
@@ -66,6 +96,36 @@ def export(person) -> dict:
             .select_related("line")
             .order_by("incurred_on", "pk")
         ],
+        "instalments_decided": [
+            {
+                "round": r.participation.round.name,
+                "practice": r.participation.practice.name,
+                "instalment": r.instalment.name,
+                "status": r.get_status_display(),
+                "amount": r.amount,
+                "approved_at": r.approved_at if r.approved_by_id == user else None,
+                "withheld_at": r.withheld_at if r.withheld_by_id == user else None,
+                "withheld_reason": r.withheld_reason,
+            }
+            for r in ParticipationInstalment.objects.filter(Q(approved_by_id=user) | Q(withheld_by_id=user))
+            .select_related("participation__round", "participation__practice", "instalment")
+            .order_by("pk")
+        ],
+        "corrections_entered": [
+            {
+                "practice": c.participation.practice.name,
+                "amount": c.amount,
+                "reason": c.reason,
+                "at": c.created_at,
+            }
+            for c in MoneyCorrection.objects.filter(created_by_id=user)
+            .select_related("participation__practice")
+            .order_by("pk")
+        ],
+        "payments_recorded": [
+            {"reference": b.reference, "paid_on": b.paid_on, "total": b.total}
+            for b in PaymentBatch.objects.filter(created_by_id=user).order_by("pk")
+        ],
         "money_history": history,
     }
 
@@ -77,6 +137,10 @@ def erase(person, *, label: str) -> None:
     rewrite_texts(
         EarningEntry.history.filter(participation__practice_id__in=practices), ENTRY_TEXTS, person.name, label
     )
+    for model, texts in ((ParticipationInstalment, INSTALMENT_TEXTS), (MoneyCorrection, CORRECTION_TEXTS)):
+        where = {"participation__practice_id__in": practices}
+        rewrite_texts(model.objects.filter(**where), texts, person.name, label)
+        rewrite_texts(model.history.filter(**where), texts, person.name, label)
     if person.user_id:
         rewrite_texts(Expense.objects.filter(created_by_id=person.user_id), EXPENSE_TEXTS, person.name, label)
         rewrite_texts(Expense.history.filter(created_by_id=person.user_id), EXPENSE_TEXTS, person.name, label)

@@ -41,6 +41,8 @@ def round_links(user, round_obj, *, is_leader):
         Link(_("Money entries"), reverse("finance:entries", args=[round_obj.pk])),
         Link(_("Budget"), reverse("finance:budget", args=[round_obj.pk])),
         Link(_("What the round pays for"), reverse("finance:pay_items", args=[round_obj.pk])),
+        Link(_("Instalments"), reverse("finance:instalments", args=[round_obj.pk])),
+        Link(_("Payment list"), reverse("finance:payments", args=[round_obj.pk])),
         Link(_("Rates"), reverse("finance:rates", args=[round_obj.region_id])),
     ]
 
@@ -104,6 +106,10 @@ def _keu_cards(user) -> list[Card]:
                             _("The practices' money in %(round)s") % {"round": r.name},
                             reverse("finance:round_money", args=[r.pk]),
                         ),
+                        Link(
+                            _("Payment list of %(round)s") % {"round": r.name},
+                            reverse("finance:payments", args=[r.pk]),
+                        ),
                     )
                 ),
                 next_step=Link(_("Open the budget"), reverse("finance:budget", args=[rounds[0].pk]))
@@ -135,6 +141,9 @@ def pages():
                     reverse("finance:round_money", args=[round_id]),
                     keu.user,
                 ),
+                MeasuredPage(
+                    "the payment list", Role.KEU.value, reverse("finance:payments", args=[round_id]), keu.user
+                ),
             ]
     leader = RoleGrant.objects.filter(role=Role.PROJECT_LEADER).select_related("user").order_by("pk").first()
     if leader is not None:
@@ -156,3 +165,4 @@ def pages():
 
 
 file_kind(exports.BUDGET, allowed=exports.allowed, table=exports.budget_table)
+file_kind(exports.PAYMENTS, allowed=exports.payments_allowed, table=exports.payments_table)

@@ -785,6 +785,55 @@ MATRIX = [
         row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 200),
         data={"year": "not a year"},
     ),
+    # Instalments: the round's leaders decide (the practice and the KEU secretariat see the money: 403);
+    # an empty decision sends the leader back with the form's errors, nothing written.
+    Case("finance:instalment_decide", "GET", "instalment", logged_in(405)),
+    Case(
+        "finance:instalment_decide",
+        "POST",
+        "instalment",
+        row(LOGIN, 403, 403, 404, 302, 403, 404, 404, 404, 404, 404),
+    ),
+    Case(
+        "finance:correction_new",
+        "GET",
+        "participation",
+        row(LOGIN, 403, 403, 404, 200, 403, 404, 404, 404, 404, 404),
+    ),
+    Case(
+        "finance:correction_new",
+        "POST",
+        "participation",
+        row(LOGIN, 403, 403, 404, 200, 403, 404, 404, 404, 404, 404),
+        data={"amount": "100", "reason": CPR_TEXT},
+    ),
+    Case(
+        "finance:instalments", "GET", "closed", row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404)
+    ),
+    Case(
+        "finance:instalments",
+        "POST",
+        "closed",  # no instalment chosen: the page again, nothing changes
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 404, 404, 404),
+        data={"instalment": "0"},
+    ),
+    # The payment list: the round's leaders and the region's KEU secretariat see it; only the
+    # secretariat records payments (an empty form: the page again with its errors).
+    Case("finance:payments", "GET", "closed", row(LOGIN, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404)),
+    Case(
+        "finance:payments_export",
+        "GET",
+        "closed_csv",
+        row(LOGIN, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404),
+    ),
+    Case("finance:payments_pay", "GET", "closed", logged_in(405)),
+    Case(
+        "finance:payments_pay",
+        "POST",
+        "closed",
+        row(LOGIN, 404, 404, 404, 403, 200, 404, 404, 404, 404, 404),
+        data={"reference": CPR_TEXT},
+    ),
 ]
 
 
@@ -970,7 +1019,15 @@ def _finance_world(round_obj, owner) -> dict:
         incurred_on=dt.date(2026, 3, 1),
         status=ExpenseStatus.COMMITTED,
     )
-    return {"entry": entry, "region": round_obj.region, "expense": expense}
+    from finance.services import instalments
+
+    first = instalments.instalments_ensure(round_obj=round_obj)[0]
+    return {
+        "entry": entry,
+        "region": round_obj.region,
+        "expense": expense,
+        "instalment": (participation, first),
+    }
 
 
 def _progress_world(participation) -> dict:
@@ -1000,6 +1057,9 @@ def _kwargs(name: str, target: str | None, objects) -> dict:
         return {"round_id": objects["closed"].pk, "fmt": "csv"}
     if target == "region":
         return {"region_id": objects["region"].pk}
+    if target == "instalment":
+        participation, instalment = objects["instalment"]
+        return {"pk": participation.pk, "instalment_id": instalment.pk}
     if target == "bad_token":
         return {"token": "not-a-valid-token"}
     if target == "bad_reset_token":

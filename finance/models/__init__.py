@@ -2,4 +2,5 @@
 
 from finance.models.budget import *  # noqa: F403
 from finance.models.earnings import *  # noqa: F403
+from finance.models.instalments import *  # noqa: F403
 from finance.models.rates import *  # noqa: F403

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from ligepraksis.money import to_ore
 
-__all__ = ["Rate"]
+__all__ = ["Rate", "amount"]
 
 
 def amount(quantity: Decimal, rate: Decimal) -> Decimal:

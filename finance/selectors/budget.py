@@ -1,11 +1,11 @@
 """The budget of a round: per line and in total granted, committed, paid and remaining, summed in
-the database in one query, and a forecast for the whole round. Committed and paid come from the
-expenses; the instalments to the practices add to the practice honoraria line when they land (issue 11,
-second half).
+the database: committed and paid from the expenses (one query) and from the practices' instalments on
+the line each instalment counts on (one grouped query): approved and unpaid is committed, paid is paid.
 
 The forecast of a line is its paid plus committed for the whole round (whatever the period shown);
-the line the practices' honoraria are paid from adds what the practices have earned and not yet in the
-budget, and what they can still earn under the caps (`finance.selectors.forecast`)."""
+the line the practices' honoraria are paid from (`BudgetLine.honoraria`) adds what the practices have
+earned and is not yet in an approved or paid instalment, and what they can still earn under the caps
+(`finance.selectors.forecast`)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db.models import DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
-from finance.models import BudgetLine, Expense, ExpenseStatus
+from finance.models import BudgetLine, Expense, ExpenseStatus, InstalmentStatus, ParticipationInstalment
 from finance.selectors.forecast import StillEarnable, still_earnable
 from ligepraksis.money import to_ore
 
@@ -94,12 +94,39 @@ class Budget:
         )
 
 
+def instalment_sums(round_obj, period) -> dict[tuple[int, str], Decimal]:
+    """(budget line id, "committed" | "paid") -> the sum of the round's instalments on that line, in one
+    grouped query: approved and unpaid (dated by the approval) and paid (dated by the payment)."""
+    committed = Q(status=InstalmentStatus.APPROVED)
+    paid = Q(status=InstalmentStatus.PAID)
+    if period is not None:
+        committed &= Q(approved_at__date__range=period)
+        paid &= Q(paid_on__range=period)
+    rows = (
+        ParticipationInstalment.objects.filter(
+            instalment__round=round_obj, instalment__budget_line__isnull=False
+        )
+        .values("instalment__budget_line")
+        .annotate(
+            committed=Coalesce(Sum("amount", filter=committed), Value(ZERO), output_field=MONEY),
+            paid=Coalesce(Sum("amount", filter=paid), Value(ZERO), output_field=MONEY),
+        )
+        .order_by()
+    )
+    out: dict[tuple[int, str], Decimal] = {}
+    for r in rows:
+        out[(r["instalment__budget_line"], "committed")] = r["committed"]
+        out[(r["instalment__budget_line"], "paid")] = r["paid"]
+    return out
+
+
 def budget(
     round_obj, *, period: tuple[dt.date, dt.date] | None = None, today: dt.date | None = None
 ) -> Budget:
-    """The round's lines with their sums (one query); `period`: only expenses dated in it (both ends
-    included); the grant is the line's whole grant, the forecast the whole round's (a fixed number of
-    queries more, for the practices' earnings; `today` decides the current year's rate)."""
+    """The round's lines with their sums (expenses, instalments: two queries; a third for the whole
+    round's instalments when a period is chosen); `period`: only expenses and instalments dated in it
+    (both ends included); the grant is the line's whole grant, the forecast the whole round's (a fixed
+    number of queries more, for the practices' earnings; `today` decides the current year's rate)."""
     rows = (
         BudgetLine.objects.filter(round=round_obj)
         .annotate(
@@ -110,13 +137,19 @@ def budget(
         .order_by("order", "pk")
     )
     rows = list(rows)
+    in_period = instalment_sums(round_obj, period)
+    whole = instalment_sums(round_obj, None) if period is not None else in_period
     earnable = still_earnable(round_obj, today=today) if any(r.honoraria for r in rows) else None
+    in_instalments = sum(whole.values(), ZERO)  # earned money already approved or paid to practices
     lines = []
     for r in rows:
-        forecast = to_ore(r.all_used)  # to the øre: SQLite's sums come back with a float's digits
+        committed = r.committed + in_period.get((r.pk, "committed"), ZERO)
+        paid = r.paid + in_period.get((r.pk, "paid"), ZERO)
+        used = r.all_used + whole.get((r.pk, "committed"), ZERO) + whole.get((r.pk, "paid"), ZERO)
+        forecast = to_ore(used)  # to the øre: SQLite's sums come back with a float's digits
         if r.honoraria:
-            forecast += earnable.earned + earnable.amount
-        lines.append(LineFigures(r, r.name, to_ore(r.granted), to_ore(r.committed), to_ore(r.paid), forecast))
+            forecast += max(earnable.earned - in_instalments, ZERO) + earnable.amount
+        lines.append(LineFigures(r, r.name, to_ore(r.granted), to_ore(committed), to_ore(paid), forecast))
     return Budget(round=round_obj, period=period, lines=lines, earnable=earnable)
 
 

@@ -12,7 +12,17 @@ from decimal import Decimal
 from django.db.models import CharField, Value
 from django.utils.translation import gettext as _
 
-from finance.models import BudgetLine, EarningEntry, Expense, PayItem, Rate
+from finance.models import (
+    BudgetLine,
+    EarningEntry,
+    Expense,
+    Instalment,
+    MoneyCorrection,
+    ParticipationInstalment,
+    PayItem,
+    PaymentBatch,
+    Rate,
+)
 from ligepraksis import formatting
 
 # model key -> (model, fields shown, the history rows of a round)
@@ -30,6 +40,14 @@ SOURCES = {
         ("description", "amount", "status", "overspend_reason"),
         lambda r: {"line__round_id": r.pk},
     ),
+    "instalment": (Instalment, ("number", "name", "milestone_kinds"), lambda r: {"round_id": r.pk}),
+    "practice_instalment": (
+        ParticipationInstalment,
+        ("status", "amount", "withheld_reason", "release_reason", "paid_on"),
+        lambda r: {"participation__round_id": r.pk},
+    ),
+    "correction": (MoneyCorrection, ("amount", "reason"), lambda r: {"participation__round_id": r.pk}),
+    "batch": (PaymentBatch, ("reference", "paid_on", "total"), lambda r: {"round_id": r.pk}),
 }
 
 

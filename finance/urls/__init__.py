@@ -1,6 +1,6 @@
 """finance/ URLs, one module per topic (see finance/__init__.py)."""
 
-from finance.urls import budget, earnings, items, rates
+from finance.urls import budget, earnings, instalments, items, payments, rates
 
 app_name = "finance"
 urlpatterns = [
@@ -8,4 +8,6 @@ urlpatterns = [
     *earnings.urlpatterns,
     *items.urlpatterns,
     *budget.urlpatterns,
+    *instalments.urlpatterns,
+    *payments.urlpatterns,
 ]

@@ -14,6 +14,7 @@ from finance import permissions
 from finance.forms import EntryDecisionForm, EntryForm
 from finance.models import LOGGED_KINDS, PayItem
 from finance.selectors import earnings as selectors
+from finance.selectors import instalments as instalment_selectors
 from finance.services import earnings as services
 from ligepraksis.errors import DomainError
 from ligepraksis.forms import add_domain_error, form_errors_message
@@ -29,6 +30,7 @@ def money(request, pk: int):
     participation = permissions.get_participation_for_money(request.user, pk)
     result = selectors.earnings_of(participation)
     entries = page_of(request, selectors.participation_entries(participation))
+    instalments = instalment_selectors.instalment_states([participation])[participation.pk]
     return render(
         request,
         "finance/money.html",
@@ -37,6 +39,7 @@ def money(request, pk: int):
             "earnings": result,
             "entries": entries,
             "may_log": permissions.can_log_entries(request.user, participation),
+            **instalment_selectors.page_context(request.user, participation, instalments),
         },
     )
 

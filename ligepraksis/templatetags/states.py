@@ -28,14 +28,24 @@ TONES = {
         "paid",
     ),
     # in progress, waiting on someone: submitted, offered a place, committed money
-    "info": ("submitted", "offered", "due", "in_progress", "committed"),
+    "info": ("submitted", "offered", "due", "in_progress", "committed", "payable"),
     # waiting: a waiting list, a claim awaiting approval, a full session
     "warning": ("waitlisted", "pending", "full", "needed", "yellow"),
     # called off
     # called off, or behind: a status report overdue, a red traffic light (progress/)
-    "danger": ("cancelled", "overdue", "red"),
+    "danger": ("cancelled", "overdue", "red", "withheld"),
     # not (or no longer) going ahead, or not started: draft, withdrawn, not selected, expired, held, not yet
-    "neutral": ("draft", "withdrawn", "rejected", "expired", "held", "not_yet", "nobody", "not_started"),
+    "neutral": (
+        "draft",
+        "withdrawn",
+        "rejected",
+        "expired",
+        "held",
+        "not_yet",
+        "nobody",
+        "not_started",
+        "not_open",
+    ),
 }
 STATE_TONE = {value: tone for tone, values in TONES.items() for value in values}
 

@@ -35,3 +35,21 @@ def test_the_demo_has_rates_budget_expenses_and_entries(demo_db, client):
     keu = RoleGrant.objects.filter(role=Role.KEU).first().user
     html = login(client, keu).get("/").content.decode()
     assert reverse("finance:budget", args=[BudgetLine.objects.first().round_id]) in html
+
+
+@pytest.mark.django_db
+def test_the_demo_has_an_instalment_paid_one_payable_and_one_withheld(demo_db, client):
+    from applications.models import Participation
+    from finance.models import InstalmentStatus, ParticipationInstalment
+    from finance.selectors.instalments import PAYABLE, instalment_states
+
+    statuses = set(ParticipationInstalment.objects.values_list("status", flat=True))
+    assert {InstalmentStatus.PAID, InstalmentStatus.WITHHELD} <= statuses
+    round_id = (
+        ParticipationInstalment.objects.filter(status=InstalmentStatus.PAID).get().participation.round_id
+    )
+    states = instalment_states(Participation.objects.filter(round_id=round_id).select_related("round"))
+    assert any(s.state == PAYABLE for rows in states.values() for s in rows)
+    pages = {(p.name, p.role): p for p in collect_measured_pages()}
+    page = pages[("the payment list", Role.KEU.value)]
+    assert login(client, page.user).get(page.url).status_code == 200

@@ -56,3 +56,31 @@ def test_the_export_lists_every_money_history_row_the_login_caused(closed_round,
     budget.budget_line_save(user=leader, round_obj=closed_round, name="Arrangementer", granted=Decimal("1"))
     whats = sorted(h["what"] for h in personal_data.export(person)["money_history"])
     assert whats == ["budgetlinje", "honoreret post", "takst"]
+
+
+def test_export_and_erase_cover_instalment_decisions_and_corrections(closed_round, leader):
+    from finance.models import MoneyCorrection, ParticipationInstalment
+    from finance.services import instalments
+    from tests.finance.instalment_factories import open_instalment, ready
+
+    participation, _puser = paying_participation(closed_round, leader)
+    person = Person.objects.filter(memberships__practice=participation.practice).first()
+    first = ready(participation)[0]
+    open_instalment(participation, leader, first)
+    instalments.instalment_withhold(
+        user=leader, participation=participation, instalment=first, reason=f"{person.name} har ikke svaret"
+    )
+    instalments.correction_add(
+        user=leader, participation=participation, amount="-10", reason=f"Aftalt med {person.name}"
+    )
+    leader_person = Person.objects.create(name="Lise Ledersen", user=leader)
+    data = personal_data.export(leader_person)
+    assert [r["withheld_reason"] for r in data["instalments_decided"]] == [f"{person.name} har ikke svaret"]
+    assert [c["amount"] for c in data["corrections_entered"]] == [Decimal("-10.00")]
+    assert {h["what"] for h in data["money_history"]} >= {"praksisrate", "korrektion"}
+
+    personal_data.erase(person, label="Anonymiseret person #2")
+    assert ParticipationInstalment.objects.get(instalment=first).withheld_reason.startswith("Anonymiseret")
+    assert MoneyCorrection.objects.get().reason == "Aftalt med Anonymiseret person #2"
+    assert not ParticipationInstalment.history.filter(withheld_reason__contains=person.name).exists()
+    assert not MoneyCorrection.history.filter(reason__contains=person.name).exists()

@@ -143,6 +143,13 @@ FINANCE_TEXTS = {
     ("expense", "overspend_reason"),
     ("budgetline", "name"),
 }
+INSTALMENT_TEXTS = {
+    ("instalment", "name"),
+    ("participationinstalment", "withheld_reason"),
+    ("participationinstalment", "release_reason"),
+    ("moneycorrection", "reason"),
+    ("paymentbatch", "reference"),
+}
 
 
 def test_every_text_of_finance_is_in_the_cpr_tests_below():
@@ -156,7 +163,7 @@ def test_every_text_of_finance_is_in_the_cpr_tests_below():
         for f in m._meta.get_fields()
         if isinstance(f, models.CharField | models.TextField) and not f.choices
     }
-    assert texts == FINANCE_TEXTS
+    assert texts == FINANCE_TEXTS | INSTALMENT_TEXTS
 
 
 @pytest.fixture
@@ -235,4 +242,57 @@ def test_a_cpr_number_in_a_finance_text_is_refused_and_nothing_is_saved(
                 user=leader, round_obj=closed_round, name=CPR_TEXT, granted=Decimal("1"), line=line
             )
         assert list(BudgetLine.objects.values_list("name", flat=True)) == ["Arrangementer"]
+    assert "CPR" in str(exc.value) or "cpr" in str(exc.value).lower()
+
+
+@pytest.mark.parametrize("text", sorted(INSTALMENT_TEXTS))
+def test_a_cpr_number_in_an_instalment_text_is_refused_and_nothing_is_saved(text, part, leader, keu):
+    from finance.models import MoneyCorrection, ParticipationInstalment, PaymentBatch
+    from finance.services import instalments
+    from tests.finance.instalment_factories import earn, open_instalment, ready
+
+    participation, puser = part
+    first = ready(participation)[0]
+    open_instalment(participation, leader, first)
+    if text == ("instalment", "name"):
+        with pytest.raises(DomainError) as exc:
+            instalments.instalment_save(
+                user=leader, instalment=first, name=CPR_TEXT, milestone_kinds=first.milestone_kinds
+            )
+        first.refresh_from_db()
+        assert first.name != CPR_TEXT
+    elif text == ("participationinstalment", "withheld_reason"):
+        with pytest.raises(DomainError) as exc:
+            instalments.instalment_withhold(
+                user=leader, participation=participation, instalment=first, reason=CPR_TEXT
+            )
+        assert not ParticipationInstalment.objects.filter(instalment=first, withheld_reason=CPR_TEXT).exists()
+    elif text == ("participationinstalment", "release_reason"):
+        instalments.instalment_withhold(
+            user=leader, participation=participation, instalment=first, reason="Mangler statusrapport"
+        )
+        with pytest.raises(DomainError) as exc:
+            instalments.instalment_release(
+                user=leader, participation=participation, instalment=first, reason=CPR_TEXT
+            )
+        row = ParticipationInstalment.objects.get(instalment=first, participation=participation)
+        assert row.withheld_reason == "Mangler statusrapport" and row.release_reason != CPR_TEXT
+    elif text == ("moneycorrection", "reason"):
+        with pytest.raises(DomainError) as exc:
+            instalments.correction_add(
+                user=leader, participation=participation, amount="-10", reason=CPR_TEXT
+            )
+        assert not MoneyCorrection.objects.exists()
+    elif text == ("paymentbatch", "reference"):
+        earn(participation, puser, leader, "2")
+        row = instalments.instalment_approve(user=leader, participation=participation, instalment=first)
+        with pytest.raises(DomainError) as exc:
+            instalments.instalments_pay(
+                user=keu,
+                round_obj=participation.round,
+                row_ids=[row.pk],
+                reference=CPR_TEXT,
+                paid_on=dt.date(2026, 6, 1),
+            )
+        assert not PaymentBatch.objects.exists()
     assert "CPR" in str(exc.value) or "cpr" in str(exc.value).lower()

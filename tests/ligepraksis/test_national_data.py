@@ -83,6 +83,11 @@ def test_national_data_at_a_small_scale_keeps_the_rules(capsys):
     entries = EarningEntry.objects.all()
     assert set(entries.values_list("participation__round_id", flat=True)) == {main.pk}
     assert {"approved", "pending"} <= set(entries.values_list("status", flat=True))
+    # instalments of every round; the main round's 1st approved, every other one paid in batches
+    from finance.models import Instalment, ParticipationInstalment
+
+    assert Instalment.objects.filter(round__in=rounds).values("round").distinct().count() == len(rounds)
+    assert {"approved", "paid"} <= set(ParticipationInstalment.objects.values_list("status", flat=True))
 
     assert OutboxMessage.objects.count() == 0  # mail stayed out
 
