@@ -15,12 +15,14 @@ from evaluation import (
     personal_data,  # noqa: F401  (registers its part of a person's data)
 )
 from evaluation.models import Questionnaire, Response
-from ligepraksis.models import Role
+from ligepraksis.models import Role, RoleGrant
 from ligepraksis.permissions import rounds_for_user
 from ligepraksis.registry import (
     Card,
     Link,
+    MeasuredPage,
     file_kind,
+    measured_pages,
     practice_part,
     role_part,
     round_menu_links,
@@ -99,3 +101,34 @@ def _evaluator_cards(rounds) -> list[Card]:
             )
         )
     return cards
+
+
+@measured_pages
+def pages():
+    grant = RoleGrant.objects.filter(role=Role.EVALUATOR).select_related("user").order_by("pk").first()
+    if grant is None or grant.round_id is None:
+        return []
+    out = [
+        MeasuredPage(
+            "questionnaires",
+            Role.EVALUATOR.value,
+            reverse("evaluation:questionnaires", args=[grant.round_id]),
+            grant.user,
+        )
+    ]
+    sent = (
+        Questionnaire.objects.filter(round_id=grant.round_id, sent_at__isnull=False)
+        .order_by("-sent_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if sent is not None:
+        out.append(
+            MeasuredPage(
+                "questionnaire results",
+                Role.EVALUATOR.value,
+                reverse("evaluation:results", args=[sent]),
+                grant.user,
+            )
+        )
+    return out

@@ -422,6 +422,7 @@ def test_a_practice_sees_its_own_named_answers_only(client, closed_round, evalua
     html = page.content.decode()
     assert "Navngivet" in html and "Anonymt" not in html and "4 – Enig" in html
     assert client.get(reverse("evaluation:practice_answers", args=[other.practice_id])).status_code == 404
+    assert reverse("evaluation:practice_answers", args=[p.practice_id]) in client.get("/").content.decode()
 
 
 @pytest.mark.parametrize("who", ["outsider", "steering", "consultant", "other_evaluator"])
@@ -459,3 +460,19 @@ def test_the_evaluators_start_page_card_leads_to_the_questionnaires(client, clos
     assert f'data-card="evaluator-{closed_round.pk}"' in html
     assert reverse("evaluation:questionnaire_new", args=[closed_round.pk]) in html
     assert "comes with the evaluation module" not in html
+
+
+def test_the_chart_is_a_pure_function_of_the_figures_without_script():
+    from evaluation.charts import question_svg
+    from evaluation.models import Question
+    from evaluation.selectors.questionnaires import Comparison, QuestionResult
+
+    q = Question(kind=QuestionKind.LIKERT, text="Overblik?", options="a\nb\nc\nd\ne")
+    dist = [(f"{i} x", n) for i, n in enumerate([0, 1, 2, 1, 1], start=1)]
+    svg = question_svg(Comparison(before=QuestionResult(q, 5, 3.4, dist), after=None))
+    assert svg.startswith("<svg") and "<script" not in svg and "Share of answers" in svg
+    assert "Before" in svg and "1 x" in svg
+    hidden = QuestionResult(q, 3, None, None)
+    assert question_svg(Comparison(before=hidden, after=hidden)) == ""
+    text = Question(kind=QuestionKind.TEXT, text="Hvorfor?")
+    assert question_svg(Comparison(before=QuestionResult(text, 5), after=None)) == ""
