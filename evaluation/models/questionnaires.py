@@ -170,7 +170,7 @@ class Response(models.Model):
     class Meta:
         verbose_name = _("response")
         verbose_name_plural = _("responses")
-        ordering = ["questionnaire", "answered_on"]
+        ordering = ["questionnaire", "answered_on", "id"]  # ties by the random key, never by insertion
 
     def __str__(self):
         return f"{self.questionnaire} · {self.answered_on}"
