@@ -93,10 +93,7 @@ def activity_cards(request):
     consultant_rounds = list(rounds_for_user(user, Role.CONSULTANT).order_by("-year", "name"))
     if consultant_rounds:
         cards += _consultant_cards(user, consultant_rounds)
-    # The KEU secretariat's card is finance/'s (finance/portal.py).
-    evaluator_rounds = list(rounds_for_user(user, Role.EVALUATOR).order_by("-year", "name"))
-    if evaluator_rounds:
-        cards += _evaluator_cards(evaluator_rounds)
+    # The KEU secretariat's card is finance/'s (finance/portal.py); the evaluators' is evaluation/'s.
     return cards
 
 
@@ -359,23 +356,6 @@ def _consultant_cards(user, rounds) -> list[Card]:
             )
         )
     return cards
-
-
-def _evaluator_cards(rounds) -> list[Card]:
-    return [
-        Card(
-            title=_("Evaluation"),
-            text=_(
-                "Questionnaires, interviews and the report note come with the evaluation module; there is "
-                "nothing to do here yet."
-            ),
-            links=(Link(_("The public activity catalogue"), reverse("activities:catalogue")),),
-            part=role_part(Role.EVALUATOR.label, r.name),
-            order=80,
-            key=f"evaluator-{r.pk}",
-        )
-        for r in rounds
-    ]
 
 
 @measured_pages

@@ -384,6 +384,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "progress.tasks.send_status_report_reminders",
         "schedule": crontab(hour=8, minute=15),
     },
+    # One reminder to each questionnaire invitee who has not answered (once: Invitation.reminded_at,
+    # set with its mail).
+    "remind-questionnaires": {
+        "task": "evaluation.tasks.send_questionnaire_reminders",
+        "schedule": crontab(hour=8, minute=30),
+    },
     # Milestones: data-fed ones brought up to date from the hours ledger and the records (idempotent).
     "refresh-milestones": {
         "task": "progress.tasks.refresh_milestones",

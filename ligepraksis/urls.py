@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("activities.urls")),
     path("", include("progress.urls")),
     path("", include("finance.urls")),
+    path("", include("evaluation.urls")),
     path("kalender/", include("activities.feed_urls")),
     path("admin/", admin.site.urls),
 ]

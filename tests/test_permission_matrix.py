@@ -834,6 +834,76 @@ MATRIX = [
         row(LOGIN, 404, 404, 404, 403, 200, 404, 404, 404, 404, 404),
         data={"reference": CPR_TEXT},
     ),
+    # --- evaluation/: questionnaires (evaluators and project leaders of the round; the answer page is
+    # reached by a personal link and logs nobody in; a practice sees its own named answers) ----------
+    Case(
+        "evaluation:questionnaires",
+        "GET",
+        "closed",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 200, 404, 404),
+    ),
+    Case(
+        "evaluation:questionnaire_new",
+        "GET",
+        "closed",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 200, 404, 404),
+    ),
+    Case(
+        "evaluation:questionnaire_new",
+        "POST",
+        "closed",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 200, 404, 404),
+        data={"title": CPR_TEXT, "phase": "before", "remind_after_days": "7"},
+    ),
+    Case(
+        "evaluation:questionnaire",
+        "GET",
+        "questionnaire",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 200, 404, 404),
+    ),
+    Case(
+        "evaluation:question_new",
+        "GET",
+        "questionnaire",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 200, 404, 404),
+    ),
+    Case(
+        "evaluation:question_new",
+        "POST",
+        "questionnaire",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 200, 404, 404),
+        data={"kind": "text", "text": CPR_TEXT},
+    ),
+    Case("evaluation:questionnaire_send", "GET", "sent_questionnaire", logged_in(405)),
+    # Already sent: the leader and the evaluator are sent back with "already sent"; nothing changes.
+    Case(
+        "evaluation:questionnaire_send",
+        "POST",
+        "sent_questionnaire",
+        row(LOGIN, 404, 404, 404, 302, 404, 404, 404, 302, 404, 404),
+    ),
+    Case(
+        "evaluation:results",
+        "GET",
+        "sent_questionnaire",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 200, 404, 404),
+    ),
+    Case(
+        "evaluation:answers_export",
+        "GET",
+        "sent_questionnaire_csv",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 200, 404, 404),
+    ),
+    Case("evaluation:answer", "GET", "answer_token", everyone(200)),
+    Case("evaluation:answer", "GET", "answer_bad_token", everyone(404)),
+    # An empty answer: "please answer this question", nothing saved, the link still unspent.
+    Case("evaluation:answer", "POST", "answer_token", everyone(200)),
+    Case(
+        "evaluation:practice_answers",
+        "GET",
+        "practice_answers",
+        row(LOGIN, 200, 200, 404, 404, 404, 404, 404, 404, 404, 404),
+    ),
 ]
 
 
@@ -874,7 +944,24 @@ def world(region, closed_round, open_round, settings, tmp_path):
     objects.update(
         _progress_reports_world(closed_round, objects["practice"], users["owner"], users["leader"])
     )
+    objects.update(_evaluation_world(closed_round, users["evaluator"]))
     return users, objects
+
+
+def _evaluation_world(round_obj, evaluator) -> dict:
+    """A draft questionnaire, and a sent one (not anonymous) answered by one of the practice's two
+    coordinators; the other's link is unspent."""
+    from evaluation.models import Invitation
+    from tests.evaluation.factories import answer, questionnaire, token
+
+    draft = questionnaire(round_obj, evaluator, title="Kladde")
+    sent = questionnaire(round_obj, evaluator, anonymous=False, title="Før forløbet")
+    from evaluation.services.questionnaires import questionnaire_send
+
+    questionnaire_send(user=evaluator, questionnaire=sent)
+    first, second = Invitation.objects.filter(questionnaire=sent).order_by("pk")
+    answer(first)
+    return {"questionnaire": draft, "sent_questionnaire": sent, "answer_token": token(second)}
 
 
 def _progress_reports_world(round_obj, practice, owner, leader) -> dict:
@@ -1072,6 +1159,14 @@ def _kwargs(name: str, target: str | None, objects) -> dict:
         return {"round_id": objects["open"].pk, "token": "not-a-valid-token"}
     if target == "member":
         return {"pk": objects["practice"].pk, "person_pk": objects["app"].doctor_coordinator_id}
+    if target == "answer_token":
+        return {"questionnaire_id": objects["sent_questionnaire"].pk, "token": objects["answer_token"]}
+    if target == "answer_bad_token":
+        return {"questionnaire_id": objects["sent_questionnaire"].pk, "token": "not-a-valid-token"}
+    if target == "sent_questionnaire_csv":
+        return {"pk": objects["sent_questionnaire"].pk, "fmt": "csv"}
+    if target == "practice_answers":
+        return {"practice_id": objects["practice"].pk}
     obj = objects[target]
     if target in ("closed", "open"):
         return {"round_id": obj.pk}

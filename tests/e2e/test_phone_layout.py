@@ -139,7 +139,23 @@ def phone_world(world):  # noqa: F811 (the fixture imported above)
         "participation": participation,
     }
     world.extra.update(_progress_reports_extra(world, practice_user, leader))
+    world.extra.update(_evaluation_extra(world, leader))
     return world
+
+
+def _evaluation_extra(w, leader) -> dict:
+    """evaluation/: a draft questionnaire, and a sent one (not anonymous) answered by one of the
+    practice's coordinators, with the other coordinator's unspent link."""
+    from evaluation.models import Invitation
+    from evaluation.services.questionnaires import questionnaire_send
+    from tests.evaluation.factories import answer, questionnaire, token
+
+    draft = questionnaire(w.closed_round, leader, title="Kladde til spørgeskema")
+    sent = questionnaire(w.closed_round, leader, anonymous=False, title="Før forløbet: sårbare patienter")
+    questionnaire_send(user=leader, questionnaire=sent)
+    first, second = Invitation.objects.filter(questionnaire=sent, practice=w.practice).order_by("pk")[:2]
+    answer(first, text="Tid til at ringe patienterne op.")
+    return {"questionnaire": draft, "sent_questionnaire": sent, "answer_token": token(second)}
 
 
 def _progress_reports_extra(w, practice_user, leader) -> dict:
@@ -342,6 +358,19 @@ PAGES: list[tuple[str, str | None, Callable[[World], dict], str]] = [
     ("progress:intervention", "practice", with_intervention, ""),
     ("progress:pdsa_new", "practice", with_intervention, ""),
     ("progress:pdsa_edit", "practice", pdsa_cycle, ""),
+    ("evaluation:questionnaires", "leader", closed, ""),
+    ("evaluation:questionnaire_new", "leader", closed, ""),
+    ("evaluation:questionnaire", "leader", lambda w: {"pk": w.extra["questionnaire"].pk}, ""),
+    ("evaluation:questionnaire", "leader", lambda w: {"pk": w.extra["sent_questionnaire"].pk}, ""),
+    ("evaluation:question_new", "leader", lambda w: {"pk": w.extra["questionnaire"].pk}, ""),
+    ("evaluation:results", "leader", lambda w: {"pk": w.extra["sent_questionnaire"].pk}, ""),
+    (
+        "evaluation:answer",
+        None,
+        lambda w: {"questionnaire_id": w.extra["sent_questionnaire"].pk, "token": w.extra["answer_token"]},
+        "",
+    ),
+    ("evaluation:practice_answers", "practice", lambda w: {"practice_id": w.practice.pk}, ""),
 ]
 
 # URL names that are no page a user reads: what they answer instead.
@@ -381,6 +410,8 @@ NOT_PAGES = {
     "finance:instalment_decide": "POST only (its refusals show the money page again)",
     "finance:payments_export": "a spreadsheet file",
     "finance:payments_pay": "POST only (its refusals show the payment list again)",
+    "evaluation:questionnaire_send": "POST only",
+    "evaluation:answers_export": "a spreadsheet file",
     "calendar:person": "an .ics calendar feed",
     "calendar:practice": "an .ics calendar feed",
     "progress:consultant_budget": "POST only (its answer is the consultant sessions page)",

@@ -57,6 +57,9 @@ ALLOW_LIST = {
     "ligepraksis.FileJob.kind": "system",
     "ligepraksis.FileJob.filename": "system",
     "ligepraksis.FileJob.error": "system",
+    # A questionnaire invitation's address: copied from the coordinator's guarded Person.email
+    # (EmailField, validate_email_no_cpr), needed verbatim for the invitation and the reminder.
+    "evaluation.Invitation.email": "email",
 }
 
 

@@ -91,6 +91,7 @@ def test_the_demo_builders_come_from_the_apps_through_the_registry():
         "progress.reports",
         "progress.material",
         "finance",
+        "evaluation",
     ]
     assert [fn.__module__ for _order, _name, fn in registry.demo] == [
         "ligepraksis.demo",
@@ -102,6 +103,7 @@ def test_the_demo_builders_come_from_the_apps_through_the_registry():
         "progress.portals.reports_data",
         "progress.portals.material",
         "finance.demo",
+        "evaluation.demo",
     ]
 
 

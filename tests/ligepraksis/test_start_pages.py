@@ -265,6 +265,8 @@ def test_keu_consultant_and_evaluator_get_read_only_cards_whose_links_work(role,
     assert f'href="{reverse("activities:my_hours")}"' not in html
     if role == Role.KEU:  # the budget of the region's round (finance/portal.py)
         assert next_steps(html) == [reverse("finance:budget", args=[today_window.pk])]
+    elif role == Role.EVALUATOR:  # the first questionnaire (evaluation/portal.py)
+        assert next_steps(html) == [reverse("evaluation:questionnaire_new", args=[today_window.pk])]
     else:
         assert next_steps(html) == []  # nothing to do yet: said plainly, no button to nowhere
     if role == Role.CONSULTANT:

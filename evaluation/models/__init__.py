@@ -1,0 +1,3 @@
+"""evaluation/ models, one module per topic (see evaluation/__init__.py)."""
+
+from evaluation.models.questionnaires import *  # noqa: F403

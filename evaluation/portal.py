@@ -1,0 +1,134 @@
+"""What evaluation/ adds to the start page, the round menu, the demo data, the file kinds and a
+person's data export."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from evaluation import (
+    demo,  # noqa: F401  (registers the demo builder)
+    exports,
+    permissions,
+    personal_data,  # noqa: F401  (registers its part of a person's data)
+)
+from evaluation.models import Questionnaire, Response
+from ligepraksis.models import Role, RoleGrant
+from ligepraksis.permissions import rounds_for_user
+from ligepraksis.registry import (
+    Card,
+    Link,
+    MeasuredPage,
+    file_kind,
+    measured_pages,
+    practice_part,
+    role_part,
+    round_menu_links,
+    start_cards,
+)
+from practices.permissions import own_practice_ids
+
+file_kind(exports.ANSWERS, allowed=permissions.may_read_results, table=exports.answers_table)
+
+
+@round_menu_links(order=50)
+def round_links(user, round_obj, *, is_leader):
+    if not is_leader:
+        return []
+    return [Link(_("Questionnaires"), reverse("evaluation:questionnaires", args=[round_obj.pk]))]
+
+
+@start_cards
+def evaluation_cards(request):
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    cards = _evaluator_cards(list(rounds_for_user(user, Role.EVALUATOR).order_by("-year", "name")))
+    own = own_practice_ids(user)
+    if own and Response.objects.filter(practice_id__in=own, questionnaire__anonymous=False).exists():
+        cards += [
+            Card(
+                title=_("Questionnaire answers"),
+                links=(
+                    Link(_("Our questionnaire answers"), reverse("evaluation:practice_answers", args=[pk])),
+                ),
+                part=practice_part(),
+                order=85,
+                key=f"questionnaire-answers-{pk}",
+            )
+            for pk in sorted(own)
+        ]
+    return cards
+
+
+def _evaluator_cards(rounds) -> list[Card]:
+    if not rounds:
+        return []
+    figures = {
+        row["round_id"]: row
+        for row in Questionnaire.objects.filter(round__in=rounds)
+        .values("round_id")
+        .annotate(made=Count("pk"), sent=Count("pk", filter=Q(sent_at__isnull=False)))
+    }
+    cards = []
+    for r in rounds:
+        f = figures.get(r.pk, {"made": 0, "sent": 0})
+        listing = reverse("evaluation:questionnaires", args=[r.pk])
+        cards.append(
+            Card(
+                title=_("Evaluation"),
+                text=_(
+                    "Questionnaires to the participating practices before and after the programme, and their "
+                    "results."
+                ),
+                links=(
+                    Link(
+                        _("Questionnaires"),
+                        listing,
+                        state=ngettext("%(n)s sent", "%(n)s sent", f["sent"]) % {"n": f["sent"]},
+                    ),
+                ),
+                next_step=None
+                if f["made"]
+                else Link(
+                    _("Build the first questionnaire"), reverse("evaluation:questionnaire_new", args=[r.pk])
+                ),
+                part=role_part(Role.EVALUATOR.label, r.name),
+                order=80,
+                key=f"evaluator-{r.pk}",
+            )
+        )
+    return cards
+
+
+@measured_pages
+def pages():
+    grant = RoleGrant.objects.filter(role=Role.EVALUATOR).select_related("user").order_by("pk").first()
+    if grant is None or grant.round_id is None:
+        return []
+    out = [
+        MeasuredPage(
+            "questionnaires",
+            Role.EVALUATOR.value,
+            reverse("evaluation:questionnaires", args=[grant.round_id]),
+            grant.user,
+        )
+    ]
+    sent = (
+        Questionnaire.objects.filter(round_id=grant.round_id, sent_at__isnull=False)
+        .order_by("-sent_at", "-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if sent is not None:
+        out.append(
+            MeasuredPage(
+                "questionnaire results",
+                Role.EVALUATOR.value,
+                reverse("evaluation:results", args=[sent]),
+                grant.user,
+            )
+        )
+    return out

@@ -1,0 +1,1 @@
+"""evaluation/ selectors, one module per topic (see evaluation/__init__.py)."""

@@ -1,0 +1,1 @@
+"""evaluation/ services, one module per topic (see evaluation/__init__.py)."""
