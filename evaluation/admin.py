@@ -1,10 +1,20 @@
 """evaluation/ in the admin: questionnaires and their questions (with history); invitations, responses
-and answers read-only (an anonymous response must not be tied to anyone by hand either)."""
+and answers read-only (an anonymous response must not be tied to anyone by hand either); interviews,
+practice evaluations and the knowledge-sharing register (with history)."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from evaluation.models import Answer, Invitation, Question, Questionnaire, Response
+from evaluation.models import (
+    Answer,
+    Interview,
+    Invitation,
+    KnowledgeItem,
+    PracticeEvaluation,
+    Question,
+    Questionnaire,
+    Response,
+)
 from ligepraksis.admin_mixins import ReadOnlyAdminMixin
 
 
@@ -33,3 +43,24 @@ class ResponseAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 @admin.register(Answer)
 class AnswerAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("pk", "question", "number")
+
+
+@admin.register(Interview)
+class InterviewAdmin(SimpleHistoryAdmin):
+    list_display = ("participation", "scheduled_at", "status", "evaluator")
+    list_filter = ("participation__round", "status")
+    raw_id_fields = ("participation", "evaluator")
+
+
+@admin.register(PracticeEvaluation)
+class PracticeEvaluationAdmin(SimpleHistoryAdmin):
+    list_display = ("participation", "consent_given_at", "consent_withdrawn_at", "updated_at")
+    list_filter = ("participation__round",)
+    raw_id_fields = ("participation", "consent_by")
+
+
+@admin.register(KnowledgeItem)
+class KnowledgeItemAdmin(SimpleHistoryAdmin):
+    list_display = ("title", "participation", "kind", "status", "happens_on")
+    list_filter = ("participation__round", "kind", "status")
+    raw_id_fields = ("participation", "created_by", "hour_entries")

@@ -8,15 +8,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from applications.models import Participation
+from applications.portal import measured_practice
 from evaluation import (
     demo,  # noqa: F401  (registers the demo builder)
     exports,
+    national,  # noqa: F401  (registers the national-data builder)
     permissions,
     personal_data,  # noqa: F401  (registers its part of a person's data)
 )
-from evaluation.models import Questionnaire, Response
+from evaluation.models import Interview, InterviewStatus, KnowledgeItem, Questionnaire, Response
 from ligepraksis.models import Role, RoleGrant
-from ligepraksis.permissions import rounds_for_user
+from ligepraksis.permissions import role_grants, rounds_for_user
 from ligepraksis.registry import (
     Card,
     Link,
@@ -35,9 +38,33 @@ file_kind(exports.ANSWERS, allowed=permissions.may_read_results, table=exports.a
 
 @round_menu_links(order=50)
 def round_links(user, round_obj, *, is_leader):
+    """A project leader's evaluation pages of the round; the steering group's list of the evaluations
+    whose practices consent to publish them."""
     if not is_leader:
+        return [Link(_("Practice evaluations"), reverse("evaluation:evaluations", args=[round_obj.pk]))]
+    return [
+        Link(_("Questionnaires"), reverse("evaluation:questionnaires", args=[round_obj.pk])),
+        Link(_("Interviews"), reverse("evaluation:interviews", args=[round_obj.pk])),
+        Link(_("Practice evaluations"), reverse("evaluation:evaluations", args=[round_obj.pk])),
+        Link(_("Knowledge sharing"), reverse("evaluation:register", args=[round_obj.pk])),
+    ]
+
+
+@start_cards
+def postcards_card(request):
+    """The public postcards, for visitors and practices (as the material card of progress/)."""
+    user = request.user
+    if user.is_authenticated and not own_practice_ids(user) and role_grants(user):
         return []
-    return [Link(_("Questionnaires"), reverse("evaluation:questionnaires", args=[round_obj.pk]))]
+    return [
+        Card(
+            title=_("Postcards from the practices"),
+            text=_("What the practices did for their vulnerable patients, and what they learned."),
+            links=(Link(_("See the postcards"), reverse("evaluation:postcards")),),
+            order=12,
+            key="postcards",
+        )
+    ]
 
 
 @start_cards
@@ -47,6 +74,8 @@ def evaluation_cards(request):
         return []
     cards = _evaluator_cards(list(rounds_for_user(user, Role.EVALUATOR).order_by("-year", "name")))
     own = own_practice_ids(user)
+    if own:
+        cards += _practice_sharing_cards(own)
     if own and Response.objects.filter(practice_id__in=own, questionnaire__anonymous=False).exists():
         cards += [
             Card(
@@ -72,22 +101,46 @@ def _evaluator_cards(rounds) -> list[Card]:
         .values("round_id")
         .annotate(made=Count("pk"), sent=Count("pk", filter=Q(sent_at__isnull=False)))
     }
+    planned = dict(
+        Interview.objects.filter(participation__round__in=rounds, status=InterviewStatus.PLANNED)
+        .values("participation__round_id")
+        .annotate(n=Count("pk"))
+        .values_list("participation__round_id", "n")
+    )
+    items = dict(
+        KnowledgeItem.objects.filter(participation__round__in=rounds)
+        .values("participation__round_id")
+        .annotate(n=Count("pk"))
+        .values_list("participation__round_id", "n")
+    )
     cards = []
     for r in rounds:
         f = figures.get(r.pk, {"made": 0, "sent": 0})
         listing = reverse("evaluation:questionnaires", args=[r.pk])
+        n_planned, n_items = planned.get(r.pk, 0), items.get(r.pk, 0)
         cards.append(
             Card(
                 title=_("Evaluation"),
                 text=_(
-                    "Questionnaires to the participating practices before and after the programme, and their "
-                    "results."
+                    "Questionnaires to the participating practices before and after the programme, their "
+                    "results, interviews, the practices' evaluations and their knowledge sharing."
                 ),
                 links=(
                     Link(
                         _("Questionnaires"),
                         listing,
                         state=ngettext("%(n)s sent", "%(n)s sent", f["sent"]) % {"n": f["sent"]},
+                    ),
+                    Link(
+                        _("Interviews"),
+                        reverse("evaluation:interviews", args=[r.pk]),
+                        state=ngettext("%(n)s planned", "%(n)s planned", n_planned) % {"n": n_planned},
+                    ),
+                    Link(_("Practice evaluations"), reverse("evaluation:evaluations", args=[r.pk])),
+                    Link(
+                        _("Knowledge sharing"),
+                        reverse("evaluation:register", args=[r.pk]),
+                        state=ngettext("%(n)s entry", "%(n)s entries", n_items) % {"n": n_items},
                     ),
                 ),
                 next_step=None
@@ -103,18 +156,90 @@ def _evaluator_cards(rounds) -> list[Card]:
     return cards
 
 
+def _practice_sharing_cards(own) -> list[Card]:
+    """Per active participation of the user's practices: its evaluation and its knowledge sharing."""
+    participations = list(
+        Participation.objects.active()
+        .filter(practice_id__in=own)
+        .select_related("round", "practice", "evaluation")
+        .annotate(items=Count("knowledge_items"))
+        .order_by("-round__year", "round__name", "practice__name")
+    )
+    several = len(participations) > 1
+    cards = []
+    for p in participations:
+        evaluation = getattr(p, "evaluation", None)
+        if evaluation is None:
+            state = _("Not written yet")
+        elif evaluation.is_consented:
+            state = _("Written; consent to publish given")
+        else:
+            state = _("Written; no consent to publish")
+        title = _("Evaluation and knowledge sharing in %(round)s") % {"round": p.round.name}
+        if several:
+            title += f" – {p.practice.name}"
+        cards.append(
+            Card(
+                title=title,
+                text=_(
+                    "Your evaluation of the own intervention, and the articles, talks and postcards you "
+                    "share."
+                ),
+                links=(
+                    Link(
+                        _("Our evaluation"),
+                        reverse("evaluation:practice_evaluation", args=[p.pk]),
+                        state=state,
+                    ),
+                    Link(
+                        _("Our knowledge sharing"),
+                        reverse("evaluation:participation_register", args=[p.pk]),
+                        state=ngettext("%(n)s entry", "%(n)s entries", p.items) % {"n": p.items},
+                    ),
+                ),
+                part=practice_part(),
+                order=86,
+                key=f"practice-sharing-{p.pk}",
+            )
+        )
+    return cards
+
+
 @measured_pages
 def pages():
+    out = [MeasuredPage("public postcards", "anonymous", reverse("evaluation:postcards"))]
+    practice = measured_practice()
+    if practice is not None:
+        participation, user = practice
+        out.append(
+            MeasuredPage(
+                "the practice's knowledge sharing",
+                "practice",
+                reverse("evaluation:participation_register", args=[participation.pk]),
+                user,
+            )
+        )
     grant = RoleGrant.objects.filter(role=Role.EVALUATOR).select_related("user").order_by("pk").first()
     if grant is None or grant.round_id is None:
-        return []
-    out = [
+        return out
+    role = Role.EVALUATOR.value
+    out += [
         MeasuredPage(
             "questionnaires",
-            Role.EVALUATOR.value,
+            role,
             reverse("evaluation:questionnaires", args=[grant.round_id]),
             grant.user,
-        )
+        ),
+        MeasuredPage("interviews", role, reverse("evaluation:interviews", args=[grant.round_id]), grant.user),
+        MeasuredPage(
+            "practice evaluations", role, reverse("evaluation:evaluations", args=[grant.round_id]), grant.user
+        ),
+        MeasuredPage(
+            "knowledge-sharing register",
+            role,
+            reverse("evaluation:register", args=[grant.round_id]),
+            grant.user,
+        ),
     ]
     sent = (
         Questionnaire.objects.filter(round_id=grant.round_id, sent_at__isnull=False)

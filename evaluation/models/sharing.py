@@ -78,12 +78,14 @@ class Interview(Versioned, models.Model):
 
 
 class PracticeEvaluationQuerySet(models.QuerySet):
+    def consented(self):
+        """Consent to publish given and not withdrawn (the steering group reads these)."""
+        return self.filter(consent_given_at__isnull=False, consent_withdrawn_at__isnull=True)
+
     def published(self):
         """The one rule for what may be shown publicly: consent given and not withdrawn, and the
         evaluation has learning points to show."""
-        return self.filter(consent_given_at__isnull=False, consent_withdrawn_at__isnull=True).exclude(
-            learning_points=""
-        )
+        return self.consented().exclude(learning_points="")
 
 
 class PracticeEvaluation(Versioned, models.Model):
@@ -130,8 +132,14 @@ class PracticeEvaluation(Versioned, models.Model):
         return str(self.participation)
 
     @property
+    def is_consented(self) -> bool:
+        """The row's form of `PracticeEvaluationQuerySet.consented()`."""
+        return bool(self.consent_given_at and not self.consent_withdrawn_at)
+
+    @property
     def is_published(self) -> bool:
-        return bool(self.consent_given_at and not self.consent_withdrawn_at and self.learning_points)
+        """The row's form of `PracticeEvaluationQuerySet.published()`."""
+        return self.is_consented and bool(self.learning_points)
 
 
 class KnowledgeKind(models.TextChoices):

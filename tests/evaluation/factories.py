@@ -63,3 +63,49 @@ def answer(invitation: Invitation, **kw):
         questionnaire_id=invitation.questionnaire_id,
         answers=answers(invitation.questionnaire, **kw),
     )
+
+
+# --- Interviews, practice evaluations and the knowledge-sharing register ------------------------------
+
+
+def practice_user(participation):
+    """A login acting for the participation's practice (the applicant)."""
+    return participation.application.created_by
+
+
+def evaluation_written(
+    participation, *, consent=False, learning="Små vaner holder.", example="Vi ringer op."
+):
+    from evaluation.services import sharing
+
+    user = practice_user(participation)
+    evaluation = sharing.evaluation_save(
+        user=user,
+        participation=participation,
+        version=None,
+        data={"example": example, "what_worked": "Faste tider.", "learning_points": learning},
+    )
+    if consent:
+        evaluation = sharing.evaluation_consent(user=user, participation=participation, give=True)
+    return evaluation
+
+
+def evaluation_hours(participation, hours="2", *, kind=None, text="Skrev artikel til Practicus"):
+    """An hour entry of the practice, by default under "Evaluation and knowledge sharing" (switched on)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from finance.models import ItemKind
+    from finance.services.earnings import entry_log
+    from tests.finance.factories import item, rates
+
+    rates(participation.round.region)
+    pay_item = item(participation.round, kind or ItemKind.EVALUATION, enabled=True, cap=None)
+    return entry_log(
+        user=practice_user(participation),
+        participation=participation,
+        item=pay_item,
+        worked_on=dt.date(2026, 5, 1),
+        description=text,
+        hours=Decimal(hours),
+    )
