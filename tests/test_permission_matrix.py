@@ -904,6 +904,98 @@ MATRIX = [
         "practice_answers",
         row(LOGIN, 200, 200, 404, 404, 404, 404, 404, 404, 404, 404),
     ),
+    # --- evaluation/: interviews (their notes for the round's evaluators and project leaders only: the
+    # practice, steering group, consultant and KEU get 404); the practice's own evaluation (written by
+    # the practice, read by the round's evaluators and leaders, and by its steering group while consent
+    # stands: the world's evaluation consents); the knowledge-sharing register (the practice and the
+    # round's evaluators and leaders); the postcards are public. A CPR number in a POST saves nothing.
+    Case(
+        "evaluation:interviews", "GET", "closed", row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 200, 404, 404)
+    ),
+    Case(
+        "evaluation:interview_new",
+        "GET",
+        "closed",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 200, 404, 404),
+    ),
+    Case(
+        "evaluation:interview_new",
+        "POST",
+        "closed",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 200, 404, 404),
+        data={"scheduled_at": "22.11.2026 14:30", "notes": CPR_TEXT},
+    ),
+    Case(
+        "evaluation:interview",
+        "GET",
+        "interview",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 200, 404, 404),
+    ),
+    Case(
+        "evaluation:interview",
+        "POST",
+        "interview",
+        row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 200, 404, 404),
+        data={"scheduled_at": "22.11.2026 14:30", "status": "held", "notes": CPR_TEXT, "version": "1"},
+    ),
+    Case(
+        "evaluation:evaluations",
+        "GET",
+        "closed",
+        row(LOGIN, 404, 404, 200, 200, 404, 404, 404, 200, 404, 404),
+    ),
+    Case(
+        "evaluation:practice_evaluation",
+        "GET",
+        "participation",
+        row(LOGIN, 200, 200, 200, 200, 404, 404, 404, 200, 404, 404),
+    ),
+    Case(
+        "evaluation:practice_evaluation",
+        "POST",
+        "participation",
+        row(LOGIN, 200, 200, 403, 403, 404, 404, 404, 403, 404, 404),
+        data={"learning_points": CPR_TEXT, "version": "1"},
+    ),
+    Case("evaluation:evaluation_consent", "GET", "participation", logged_in(405)),
+    # No action chosen: sent back with a message, nothing changes.
+    Case(
+        "evaluation:evaluation_consent",
+        "POST",
+        "participation",
+        row(LOGIN, 302, 302, 403, 403, 404, 404, 404, 403, 404, 404),
+    ),
+    Case(
+        "evaluation:register", "GET", "closed", row(LOGIN, 404, 404, 404, 200, 404, 404, 404, 200, 404, 404)
+    ),
+    Case(
+        "evaluation:participation_register",
+        "GET",
+        "participation",
+        row(LOGIN, 200, 200, 404, 200, 404, 404, 404, 200, 404, 404),
+    ),
+    Case(
+        "evaluation:participation_register",
+        "POST",
+        "participation",
+        row(LOGIN, 200, 200, 404, 200, 404, 404, 404, 200, 404, 404),
+        data={"kind": "article", "status": "planned", "title": CPR_TEXT},
+    ),
+    Case(
+        "evaluation:knowledge_item",
+        "GET",
+        "knowledge_item",
+        row(LOGIN, 200, 200, 404, 200, 404, 404, 404, 200, 404, 404),
+    ),
+    Case(
+        "evaluation:knowledge_item",
+        "POST",
+        "knowledge_item",
+        row(LOGIN, 200, 200, 404, 200, 404, 404, 404, 200, 404, 404),
+        data={"kind": "article", "status": "planned", "title": CPR_TEXT},
+    ),
+    Case("evaluation:postcards", "GET", None, everyone(200)),
+    Case("evaluation:postcard", "GET", "postcard", everyone(200)),
 ]
 
 
@@ -945,7 +1037,31 @@ def world(region, closed_round, open_round, settings, tmp_path):
         _progress_reports_world(closed_round, objects["practice"], users["owner"], users["leader"])
     )
     objects.update(_evaluation_world(closed_round, users["evaluator"]))
+    objects.update(_sharing_world(objects["participation"], owner, users["evaluator"]))
     return users, objects
+
+
+def _sharing_world(participation, owner, evaluator) -> dict:
+    """An interview with the world's practice, its evaluation (consenting to publish: a postcard) and
+    an entry in its knowledge-sharing register."""
+    from evaluation.services import sharing
+
+    interview = sharing.interview_schedule(
+        user=evaluator, participation=participation, scheduled_at=timezone.now(), place="Video"
+    )
+    sharing.evaluation_save(
+        user=owner,
+        participation=participation,
+        version=None,
+        data={"example": "Vi ringer op.", "learning_points": "Faste tider."},
+    )
+    evaluation = sharing.evaluation_consent(user=owner, participation=participation, give=True)
+    item = sharing.knowledge_item_add(
+        user=owner,
+        participation=participation,
+        data={"kind": "article", "title": "Små vaner", "status": "planned"},
+    )
+    return {"interview": interview, "postcard": evaluation, "knowledge_item": item}
 
 
 def _evaluation_world(round_obj, evaluator) -> dict:

@@ -155,7 +155,49 @@ def _evaluation_extra(w, leader) -> dict:
     questionnaire_send(user=leader, questionnaire=sent)
     first, second = Invitation.objects.filter(questionnaire=sent, practice=w.practice).order_by("pk")[:2]
     answer(first, text="Tid til at ringe patienterne op.")
-    return {"questionnaire": draft, "sent_questionnaire": sent, "answer_token": token(second)}
+    out = {"questionnaire": draft, "sent_questionnaire": sent, "answer_token": token(second)}
+    return {**out, **_sharing_extra(w, leader)}
+
+
+def _sharing_extra(w, leader) -> dict:
+    """evaluation/: an interview with the practice, its evaluation (consenting: a postcard) and an entry
+    in its knowledge-sharing register."""
+    from applications.models import Participation
+    from evaluation.services import sharing
+
+    participation = Participation.objects.get(round=w.closed_round, practice=w.practice)
+    practice_user = w.actors["practice"]
+    interview = sharing.interview_schedule(
+        user=leader,
+        participation=participation,
+        scheduled_at=timezone.now() + dt.timedelta(days=7),
+        place="https://moede.midtkraft.example/lige-praksis/interview-med-praksis",
+        notes="Praksis fortæller om faste telefontider til sårbare patienter.",
+    )
+    sharing.evaluation_save(
+        user=practice_user,
+        participation=participation,
+        version=None,
+        data={
+            "example": "Vi ringer til patienter, der udebliver fra en kontrol, og tilbyder en ny tid.",
+            "what_worked": "Faste tider til opringninger.",
+            "learning_points": "Små faste vaner holder bedre end store planer.\nTag hele personalet med.",
+            "recommendations": "Start med en lille gruppe patienter.",
+        },
+    )
+    postcard = sharing.evaluation_consent(user=practice_user, participation=participation, give=True)
+    item = sharing.knowledge_item_add(
+        user=practice_user,
+        participation=participation,
+        data={
+            "kind": "article",
+            "title": "Små vaner gør en stor forskel for sårbare patienter",
+            "channel": "Månedsskrift for Almen Praksis",
+            "status": "in_progress",
+            "link": "https://midtkraft.example/videndeling/en-meget-lang-adresse-til-artiklen-om-sma-vaner",
+        },
+    )
+    return {"interview": interview, "postcard": postcard, "knowledge_item": item}
 
 
 def _progress_reports_extra(w, practice_user, leader) -> dict:
@@ -371,6 +413,18 @@ PAGES: list[tuple[str, str | None, Callable[[World], dict], str]] = [
         "",
     ),
     ("evaluation:practice_answers", "practice", lambda w: {"practice_id": w.practice.pk}, ""),
+    ("evaluation:interviews", "leader", closed, ""),
+    ("evaluation:interview_new", "leader", closed, ""),
+    ("evaluation:interview", "leader", lambda w: {"pk": w.extra["interview"].pk}, ""),
+    ("evaluation:evaluations", "leader", closed, ""),
+    ("evaluation:evaluations", "steering", closed, ""),
+    ("evaluation:practice_evaluation", "practice", participation, ""),
+    ("evaluation:practice_evaluation", "leader", participation, ""),
+    ("evaluation:register", "leader", closed, ""),
+    ("evaluation:participation_register", "practice", participation, ""),
+    ("evaluation:knowledge_item", "practice", lambda w: {"pk": w.extra["knowledge_item"].pk}, ""),
+    ("evaluation:postcards", None, nothing, ""),
+    ("evaluation:postcard", None, lambda w: {"pk": w.extra["postcard"].pk}, ""),
 ]
 
 # URL names that are no page a user reads: what they answer instead.
@@ -412,6 +466,7 @@ NOT_PAGES = {
     "finance:payments_pay": "POST only (its refusals show the payment list again)",
     "evaluation:questionnaire_send": "POST only",
     "evaluation:answers_export": "a spreadsheet file",
+    "evaluation:evaluation_consent": "POST only (its answer is the practice's evaluation page)",
     "calendar:person": "an .ics calendar feed",
     "calendar:practice": "an .ics calendar feed",
     "progress:consultant_budget": "POST only (its answer is the consultant sessions page)",

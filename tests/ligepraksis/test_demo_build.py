@@ -92,6 +92,7 @@ def test_the_demo_builders_come_from_the_apps_through_the_registry():
         "progress.material",
         "finance",
         "evaluation",
+        "evaluation.sharing",
     ]
     assert [fn.__module__ for _order, _name, fn in registry.demo] == [
         "ligepraksis.demo",
@@ -103,6 +104,7 @@ def test_the_demo_builders_come_from_the_apps_through_the_registry():
         "progress.portals.reports_data",
         "progress.portals.material",
         "finance.demo",
+        "evaluation.demo",
         "evaluation.demo",
     ]
 

@@ -16,8 +16,9 @@ def test_measure_queries_reports_every_page_answering_200(closed_round, leader):
     # anonymous catalogue and the leader's catalogue, overview, claims and my activities (no
     # participation yet: no practice pages; no activity: no activity page); of progress/ the public
     # material list, the leader's status reports of the round and the leader's milestone dashboard; of
-    # finance/ the leader's money entries to decide, the money history and what the round pays for
-    assert len(lines) == 17
+    # finance/ the leader's money entries to decide, the money history and what the round pays for; of
+    # evaluation/ the public postcards (no evaluator and no participation yet: no other evaluation page)
+    assert len(lines) == 18
     assert all(line.strip().startswith("200") for line in lines)
 
 
