@@ -117,6 +117,8 @@ class KnowledgeItemForm(CrispyFormMixin, forms.ModelForm):
     def __init__(self, *args, hour_entries, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["hour_entries"].queryset = hour_entries
+        if not hour_entries.exists():  # nothing to link (yet): no empty list of checkboxes
+            del self.fields["hour_entries"]
         if self.instance.pk and not self.is_bound:
             self.initial["hour_entries"] = list(self.instance.hour_entries.values_list("pk", flat=True))
 
