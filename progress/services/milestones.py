@@ -45,6 +45,7 @@ from progress.models import (
     default_due_date,
 )
 from progress.selectors import reports as report_selectors
+from progress.signals import milestones_closed
 
 MAX_REASON = 2000
 
@@ -260,7 +261,14 @@ def milestones_refresh(*, participations) -> int:
                 ["started_at", "closed_at", "closed_by", "evidence"],
                 default_change_reason=_reason(gettext_lazy("brought up to date from the practice's data")),
             )
+            _closed([m.pk for m in changed if m.closed_at is not None])
     return len(changed)
+
+
+def _closed(milestone_ids: list[int]) -> None:
+    """Tell the apps above (evaluation/) which milestones closed, in the closing transaction."""
+    if milestone_ids:
+        milestones_closed.send(sender=Milestone, milestone_ids=milestone_ids)
 
 
 def milestone_close(*, milestone: Milestone, user, reason: str) -> Milestone:
@@ -296,6 +304,8 @@ def _by_hand(*, milestone: Milestone, user, reason: str, close: bool) -> Milesto
         validate_or_refuse(m)
         m._change_reason = reason[:100]
         m.save()
+        if close:
+            _closed([m.pk])
     return m
 
 
