@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.dispatch import receiver
 
-from progress.signals import milestones_closed
+from progress.events import milestones_closed
 
 
 @receiver(milestones_closed, dispatch_uid="evaluation.invite_on_milestone_closed")

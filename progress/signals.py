@@ -2,23 +2,14 @@
 of applications.Participation (a decoupled extra: applications/ never imports progress/). The
 milestones are made in the same transaction, so a participation rolled back leaves none behind.
 `milestones_ensure` is idempotent; the pages, the start-page cards and `manage.py progress_milestones`
-call it too (for participations made before progress/ existed, or by a bulk insert).
-
-`milestones_closed` is progress's own signal for the apps above it (evaluation/ invites the practice's
-coordinators to a questionnaire when a milestone closes): sent by progress/services/milestones.py with
-`milestone_ids`, inside the transaction that closes them, so what a receiver writes (an invitation and
-its outbox mail) commits or rolls back with the close. Sent for every close, by data or by hand, also
-after a reopen; receivers make themselves idempotent."""
+call it too (for participations made before progress/ existed, or by a bulk insert)."""
 
 from __future__ import annotations
 
 from django.db.models.signals import post_save
-from django.dispatch import Signal, receiver
+from django.dispatch import receiver
 
 from applications.models import Participation
-
-# Sent with `milestone_ids: list[int]` (the milestones just closed), inside the closing transaction.
-milestones_closed = Signal()
 
 
 @receiver(post_save, sender=Participation, dispatch_uid="progress.milestones_on_participation")

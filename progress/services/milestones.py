@@ -33,6 +33,7 @@ from applications.models import Participation
 from ligepraksis import formatting
 from ligepraksis.errors import DomainError, validate_or_refuse
 from ligepraksis.models import ProgrammeRound
+from progress.events import milestones_closed
 from progress.models import (
     DEFAULT_TEMPLATE,
     ClinicModule,
@@ -45,7 +46,6 @@ from progress.models import (
     default_due_date,
 )
 from progress.selectors import reports as report_selectors
-from progress.signals import milestones_closed
 
 MAX_REASON = 2000
 
