@@ -17,6 +17,7 @@ Who may read them: the people acting for the application's practice and the roun
 
 from __future__ import annotations
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -209,3 +210,22 @@ def letter_url(application: Application, which: str) -> str:
     """The absolute, stable address of the application's letter (for the e-mails)."""
     name = "applications:decision_letter" if which == DECISION_LETTER else "applications:terms_pdf"
     return absolute_url(name, application.pk)
+
+
+def letters_forget(*, application_ids) -> int:
+    """A person's erasure (applications/personal_data.py): the kept letters of these applications may
+    hold the person's name (a reason, who accepted the terms), so their jobs are deleted, and their
+    files after commit; the stable address makes them again from the rewritten rows when asked.
+    Returns how many jobs were deleted."""
+    jobs = FileJob.objects.filter(
+        kind__in=(DECISION_LETTER, TERMS), params__application__in=list(application_ids)
+    )
+    names = [name for name in jobs.values_list("file", flat=True) if name]
+    deleted = jobs.delete()[0]
+
+    def remove_files():
+        for name in names:
+            default_storage.delete(name)
+
+    transaction.on_commit(remove_files)
+    return deleted

@@ -227,3 +227,28 @@ def test_outsiders_steering_and_a_practice_without_a_letter_get_404(client, clos
         login(client, user)
         assert client.get(url).status_code == status, user
     assert not Participation.objects.filter(application=app).exists()
+
+
+@pytest.mark.django_db
+def test_erasing_a_person_deletes_the_kept_letters_which_are_made_again_when_asked(
+    client, closed_round, leader, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    from applications import personal_data
+
+    settings.MEDIA_ROOT = tmp_path
+    app = make_application(closed_round)
+    _decide(app, leader, ApplicationStatus.REJECTED, reason=f"Samtale med {app.doctor_coordinator.name}")
+    job = _letter_jobs(app).get()
+    job.file.save("afgoerelse.pdf", io.BytesIO(b"%PDF-1.7 navn"), save=False)
+    FileJob.objects.filter(pk=job.pk).update(
+        status=FileJobStatus.DONE, file=job.file.name, finished_at=job.created_at
+    )
+    assert default_storage.exists(job.file.name)
+    with django_capture_on_commit_callbacks(execute=True):
+        personal_data.erase(app.doctor_coordinator, label="[slettet]")
+    assert not _letter_jobs(app).exists() and not default_storage.exists(job.file.name)
+    login(client, app.created_by)
+    assert client.get(reverse("applications:decision_letter", args=[app.pk])).status_code == 200
+    assert _letter_jobs(app).get().status == FileJobStatus.QUEUED  # made again from the rewritten reason
