@@ -17,9 +17,12 @@ Who may read them: the people acting for the application's practice and the roun
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications import permissions
@@ -31,6 +34,8 @@ from ligepraksis.models import FileJob, FileJobStatus
 DECISION_LETTER = "applications.decision_letter"
 TERMS = "applications.terms"
 LANGUAGE = "da"  # the letters are Danish (issue 12), whatever the language of who asks
+
+RETRY_PAUSE = dt.timedelta(minutes=1)  # a failed letter is made again when asked after this pause
 
 # Which statuses are a decision that gets a letter (the leader's decision and an offer from the list).
 LETTER_STATUSES = (
@@ -185,7 +190,8 @@ def _jobs(application: Application, which: str):
 
 def letter_job(*, application: Application, which: str, user) -> FileJob | None:
     """The job behind the letter's stable address: the latest finished one; else the one being made;
-    else (none, or every attempt failed) a new one, made after commit. None when there is no such letter
+    else a failure of the last minute (RETRY_PAUSE); else (none, or an older failure) a new one, made
+    after commit. None when there is no such letter
     (no decision yet, terms not accepted)."""
     if which not in (DECISION_LETTER, TERMS) or not has_letter(application, which):
         return None
@@ -196,9 +202,16 @@ def letter_job(*, application: Application, which: str, user) -> FileJob | None:
         done = jobs.filter(status=FileJobStatus.DONE).exclude(file="").first()
         if done is not None:
             return done
-        pending = jobs.filter(status__in=(FileJobStatus.QUEUED, FileJobStatus.RUNNING)).first()
-        if pending is not None:
-            return pending
+        latest = jobs.first()
+        if latest is not None and latest.is_pending:
+            return latest
+        if (
+            latest is not None
+            and latest.status == FileJobStatus.FAILED
+            and latest.finished_at is not None
+            and latest.finished_at > timezone.now() - RETRY_PAUSE
+        ):
+            return latest  # just failed: shown as failed, so a page that asks again does not loop
         if which == TERMS:
             return terms_job_create(participation=application.participation, user=user)
         return decision_letter_job_create(

@@ -353,7 +353,8 @@ def _letter(request, pk: int, which: str):
         response["Cache-Control"] = CACHE_CONTROL
         return response
     response = render(request, "applications/letter_pending.html", {"application": application, "job": job})
-    response["Refresh"] = "3"
+    if job.is_pending:
+        response["Refresh"] = "3"
     return response
 
 

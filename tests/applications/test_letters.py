@@ -196,12 +196,22 @@ def test_a_changed_decision_gets_a_new_letter(client, closed_round, leader, sett
 
 
 @pytest.mark.django_db
-def test_a_failed_job_is_made_again_when_the_address_is_opened(client, closed_round, leader):
+def test_a_failed_job_is_shown_as_failed_for_a_minute_then_made_again(client, closed_round, leader):
+    import datetime as dt
+
+    from django.utils import timezone
+
     app = make_application(closed_round)
     _decide(app, leader)
-    _letter_jobs(app).update(status=FileJobStatus.FAILED, error="boom")
+    _letter_jobs(app).update(status=FileJobStatus.FAILED, error="boom", finished_at=timezone.now())
     login(client, app.created_by)
-    assert client.get(reverse("applications:decision_letter", args=[app.pk])).status_code == 200
+    url = reverse("applications:decision_letter", args=[app.pk])
+    failed = client.get(url)
+    assert failed.status_code == 200 and "Refresh" not in failed  # no loop of new failing jobs
+    assert _letter_jobs(app).count() == 1
+    _letter_jobs(app).update(finished_at=timezone.now() - dt.timedelta(minutes=2))
+    again = client.get(url)
+    assert again.status_code == 200 and again["Refresh"] == "3"
     assert list(_letter_jobs(app).order_by("pk").values_list("status", flat=True)) == [
         FileJobStatus.FAILED,
         FileJobStatus.QUEUED,
