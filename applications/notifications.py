@@ -7,7 +7,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from applications import selectors
+from applications import letters, selectors
 from applications.models import ApplicationEvent, ApplicationStatus
 from ligepraksis import mail
 from ligepraksis.links import absolute_url, site_url
@@ -58,6 +58,12 @@ def application_event_enqueue(event: ApplicationEvent) -> int:
     application = event.application
     links = _password_links(application)
     waitlist_rank = selectors.waitlist_rank(application)
+    # The PDF's stable address, never the PDF itself: the mail does not wait for a render.
+    letter_url = terms_url = None
+    if event.kind == ApplicationEvent.Kind.DECISION and event.to_status in letters.LETTER_STATUSES:
+        letter_url = letters.letter_url(application, letters.DECISION_LETTER)
+    if event.to_status == ApplicationStatus.ACCEPTED:
+        terms_url = letters.letter_url(application, letters.TERMS)
     written = 0
     for email in recipients(application):
         context = {
@@ -67,6 +73,8 @@ def application_event_enqueue(event: ApplicationEvent) -> int:
             "detail_url": absolute_url("applications:detail", application.pk),
             "password_link": links.get(email),
             "waitlist_rank": waitlist_rank,
+            "letter_url": letter_url,
+            "terms_url": terms_url,
         }
         written += bool(
             mail.enqueue(

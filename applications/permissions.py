@@ -109,6 +109,12 @@ def can_withdraw(user, application) -> bool:
     return is_application_owner(user, application) or can_decide(user, application)
 
 
+def can_read_letters(user, application) -> bool:
+    """The decision letter and the accepted terms (applications/letters.py): for the practice itself and
+    the round's project leaders, never for the steering group or reviewers."""
+    return is_application_owner(user, application) or is_leader(user, application.round)
+
+
 def can_confirm_request(user, application) -> bool:
     """A stranger's request is confirmed by someone acting for the practice, or a project leader of
     the round, never by its own author."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from applications import letters
 from applications.models import Application, ApplicationEvent, Recommendation, Review, Score
 from ligepraksis.registry import personal_data
 from practices.personal_data import rewrite_texts
@@ -47,6 +48,7 @@ def erase(person, *, label: str) -> None:
     rewrite_texts(Recommendation.objects.filter(application_id__in=ids), ("reason",), name, label)
     rewrite_texts(Review.objects.filter(application_id__in=ids), ("comment",), name, label)
     rewrite_texts(Score.objects.filter(review__application_id__in=ids), ("comment",), name, label)
+    letters.letters_forget(application_ids=ids)  # their PDFs are made again from the rewritten rows
 
 
 def rounds(person_ids):

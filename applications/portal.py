@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 from applications import (
     demo,  # noqa: F401  (registers the demo builder)
     exports,
+    letters,
     national,  # noqa: F401  (registers the national-data builder: applications, reviews and participations)
     permissions,  # noqa: F401  (registers who may see a practice)
     personal_data,  # noqa: F401  (registers its part of a person's data)
@@ -397,3 +398,9 @@ def pages():
 
 
 file_kind(exports.KIND, allowed=round_leaders, table=exports.table_for_params)
+
+
+# --- The decision letter and the accepted terms as PDFs (kept: they are part of the case) -----------
+
+file_kind(letters.DECISION_LETTER, allowed=letters.allowed, render=letters.render_decision_letter, keep=True)
+file_kind(letters.TERMS, allowed=letters.allowed, render=letters.render_terms, keep=True)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from applications import notifications, permissions, selectors
+from applications import letters, notifications, permissions, selectors
 from applications.models import (
     Application,
     ApplicationEvent,
@@ -569,6 +569,7 @@ def application_decide(
         application.save(update_fields=["status", "waitlist_position", "offer_expires_at", "updated_at"])
         if outcome == ApplicationStatus.SELECTED:
             _give_coordinators_accounts(application)
+        letters.decision_letter_job_create(application=application, event=event, user=user)
         _notify(event)
     return application
 
@@ -663,6 +664,7 @@ def _offer(application: Application, *, actor, reason: str, now) -> ApplicationE
     application.offer_expires_at = now + dt.timedelta(days=round_obj.offer_days)
     application.save(update_fields=["status", "waitlist_position", "offer_expires_at", "updated_at"])
     _give_coordinators_accounts(application)
+    letters.decision_letter_job_create(application=application, event=event, user=actor)
     _notify(event)
     return event
 
@@ -794,6 +796,7 @@ def application_accept(*, application: Application, user, terms: TermsVersion, n
         application.status = ApplicationStatus.ACCEPTED
         application.offer_expires_at = None
         application.save(update_fields=["status", "offer_expires_at", "updated_at"])
+        letters.terms_job_create(participation=participation, user=user)
         _notify(event)
     return participation
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from applications import permissions, selectors, services
+from applications import letters, permissions, selectors, services
 from applications import selection as selection_algorithm
 from applications.exports import KIND as EXPORT_KIND
 from applications.forms import (
@@ -30,8 +30,9 @@ from applications.models import ApplicationStatus, Recommendation
 from ligepraksis import exports, formatting, signin, throttle
 from ligepraksis.email_links import link_page, send_login_link
 from ligepraksis.errors import DomainError
+from ligepraksis.exports import CACHE_CONTROL
 from ligepraksis.forms import EmailForm, add_domain_error, form_errors_message
-from ligepraksis.models import ProgrammeRound, Role
+from ligepraksis.models import FileJobStatus, ProgrammeRound, Role
 from ligepraksis.paging import page_of
 from practices import selectors as practice_selectors
 from practices import services as practice_services
@@ -295,6 +296,16 @@ def mine(request):
     )
 
 
+def _letters_of(user, application) -> dict:
+    """Which of the application's PDFs to link on its page (their addresses make them on demand)."""
+    if not permissions.can_read_letters(user, application):
+        return {}
+    return {
+        "decision": letters.has_letter(application, letters.DECISION_LETTER),
+        "terms": letters.has_letter(application, letters.TERMS),
+    }
+
+
 @login_required
 def detail(request, pk: int):
     application = permissions.get_application_for_user(request.user, pk, "view")
@@ -319,8 +330,42 @@ def detail(request, pk: int):
         "places_taken": selectors.places_taken(application.round) if is_leader else None,
         "can_confirm_request": permissions.can_confirm_request(user, application),
         "hand_over_form": HandOverForm() if is_leader else None,
+        "letters": _letters_of(user, application),
     }
     return render(request, "applications/detail.html", context)
+
+
+def _letter(request, pk: int, which: str):
+    """The stable address of an application's letter (linked from its e-mails): the latest finished
+    PDF; while it is being made, a small page that asks again by itself (a Refresh header, no script)."""
+    application = permissions.get_application_for_user(request.user, pk, "view")
+    if not permissions.can_read_letters(request.user, application):
+        raise Http404
+    job = letters.letter_job(application=application, which=which, user=request.user)
+    if job is None:
+        raise Http404
+    if job.status == FileJobStatus.DONE:
+        try:
+            handle = job.file.open("rb")
+        except FileNotFoundError as exc:
+            raise Http404 from exc
+        response = FileResponse(handle, content_type="application/pdf", filename=job.filename)
+        response["Cache-Control"] = CACHE_CONTROL
+        return response
+    response = render(request, "applications/letter_pending.html", {"application": application, "job": job})
+    if job.is_pending:
+        response["Refresh"] = "3"
+    return response
+
+
+@login_required
+def decision_letter(request, pk: int):
+    return _letter(request, pk, letters.DECISION_LETTER)
+
+
+@login_required
+def terms_pdf(request, pk: int):
+    return _letter(request, pk, letters.TERMS)
 
 
 @login_required

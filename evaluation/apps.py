@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationConfig(AppConfig):
     name = "evaluation"
     verbose_name = _("Evaluation and reports")
+
+    def ready(self):
+        from evaluation import signals  # noqa: F401  (invitations when a milestone closes)

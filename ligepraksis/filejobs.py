@@ -150,12 +150,14 @@ def due_ids(*, now=None, limit: int = 200) -> list[int]:
 def expired_delete(*, now=None) -> int:
     """Delete finished jobs older than FILE_JOB_KEEP_HOURS and their files (daily, beat): an export
     holds names, which must not outlive the rows they came from (anonymisation never reaches a file).
-    Returns how many jobs were deleted."""
+    Returns how many jobs were deleted. Kinds registered with `keep=True` (a decision letter, a
+    report) are kept."""
     now = now or timezone.now()
+    kept = [name for name, kind in registry.file_kinds.items() if kind.keep]
     old = FileJob.objects.filter(
         status__in=(FileJobStatus.DONE, FileJobStatus.FAILED),
         created_at__lt=now - dt.timedelta(hours=settings.FILE_JOB_KEEP_HOURS),
-    )
+    ).exclude(kind__in=kept)
     count = 0
     for pk, name in old.values_list("pk", "file"):
         if name:

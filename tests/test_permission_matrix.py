@@ -228,6 +228,19 @@ MATRIX = [
         row(LOGIN, 403, 403, 403, 302, 404, 404, 404, 404, 404, 404),
         data={"reason": "Næste"},
     ),
+    # --- The decision letter and the accepted terms (PDFs; a status page while being made) -----------
+    # The practice and the round's leaders; not the steering group, nor the assigned consultant.
+    Case(
+        "applications:decision_letter",
+        "GET",
+        "app",
+        row(LOGIN, 200, 200, 404, 200, 404, 404, 404, 404, 404, 404),
+    ),
+    Case("applications:decision_letter", "GET", "draft", logged_in(404)),  # no decision: no letter
+    Case(
+        "applications:terms_pdf", "GET", "app", row(LOGIN, 200, 200, 404, 200, 404, 404, 404, 404, 404, 404)
+    ),
+    Case("applications:terms_pdf", "GET", "draft", logged_in(404)),  # no terms accepted
     # --- Round pages ----------------------------------------------------------------------------------
     Case(
         "applications:round_list",
@@ -1032,6 +1045,7 @@ def world(region, closed_round, open_round, settings, tmp_path):
     objects["participation"].consultant = users["consultant"]
     objects["participation"].save(update_fields=["consultant"])
     objects["file_job"] = _file_job(closed_round, users["leader"])
+    _decision_recorded(app, users["leader"])
     objects.update(_finance_world(closed_round, owner))
     objects.update(
         _progress_reports_world(closed_round, objects["practice"], users["owner"], users["leader"])
@@ -1105,6 +1119,15 @@ def _progress_reports_world(round_obj, practice, owner, leader) -> dict:
         kind="playbook",
     )
     return {"participation": participation, "status_report": report, "material": material}
+
+
+def _decision_recorded(app, leader) -> None:
+    """A decision in the application's history (its letter's address answers); the status stays."""
+    from applications.models import ApplicationEvent
+
+    ApplicationEvent.objects.create(
+        application=app, kind=ApplicationEvent.Kind.DECISION, actor=leader, to_status="selected"
+    )
 
 
 def _file_job(round_obj, leader):

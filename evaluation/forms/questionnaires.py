@@ -29,6 +29,35 @@ class QuestionnaireForm(forms.Form):
     remind_after_days = forms.IntegerField(
         label=_("Reminder after (days)"), min_value=1, max_value=60, initial=7
     )
+    milestone = forms.ModelChoiceField(
+        label=_("Milestone"),
+        queryset=None,
+        required=False,
+        help_text=_(
+            'Only for the phase "when a milestone closes": a practice\'s coordinators get the '
+            "questionnaire when the practice's milestone closes."
+        ),
+    )
+
+    def __init__(self, *args, round_obj, **kwargs):
+        super().__init__(*args, **kwargs)
+        from progress.models import MilestoneTemplate
+
+        self.fields["milestone"].queryset = MilestoneTemplate.objects.filter(round=round_obj).order_by(
+            "order", "pk"
+        )
+
+    def clean(self):
+        data = super().clean()
+        phase, milestone = data.get("phase"), data.get("milestone")
+        if phase == Phase.MILESTONE and milestone is None:
+            self.add_error("milestone", _("Choose the milestone whose closing sends the questionnaire."))
+        elif phase and phase != Phase.MILESTONE and milestone is not None:
+            self.add_error(
+                "milestone",
+                _("Only a questionnaire sent when a milestone closes has a milestone. Leave it empty."),
+            )
+        return data
 
 
 class QuestionForm(forms.Form):

@@ -28,6 +28,7 @@ LIKERT_POINTS = 5
 class Phase(models.TextChoices):
     BEFORE = "before", _("Before the programme")
     AFTER = "after", _("After the programme")
+    MILESTONE = "milestone", _("When a milestone closes")
 
 
 class Questionnaire(models.Model):
@@ -40,6 +41,16 @@ class Questionnaire(models.Model):
     title = GuardedCharField(_("title"), max_length=200)
     intro = GuardedTextField(_("introduction"), max_length=2000, blank=True)
     phase = models.CharField(_("phase"), max_length=10, choices=Phase.choices)
+    # Phase "milestone": sent to a practice's coordinators when its milestone of this template closes
+    # (evaluation/services/questionnaires.py, on progress's `milestones_closed` signal).
+    milestone = models.ForeignKey(
+        "progress.MilestoneTemplate",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("milestone"),
+    )
     anonymous = models.BooleanField(_("anonymous"), default=True)
     remind_after_days = models.PositiveSmallIntegerField(_("reminder after (days)"), default=7)
     created_by = models.ForeignKey(
@@ -53,6 +64,14 @@ class Questionnaire(models.Model):
         verbose_name = _("questionnaire")
         verbose_name_plural = _("questionnaires")
         ordering = ["round", "-created_at", "-pk"]
+        constraints = [
+            # A milestone for the phase "milestone", and only for it.
+            models.CheckConstraint(
+                condition=(Q(phase="milestone") & Q(milestone__isnull=False))
+                | (~Q(phase="milestone") & Q(milestone__isnull=True)),
+                name="evaluation_questionnaire_milestone_phase",
+            )
+        ]
 
     def __str__(self):
         return self.title

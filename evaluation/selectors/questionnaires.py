@@ -92,7 +92,10 @@ def results(questionnaire: Questionnaire) -> Results:
 
 
 def counterpart(questionnaire: Questionnaire) -> Questionnaire | None:
-    """The round's latest sent questionnaire of the other phase, to compare as groups (never paired)."""
+    """The round's latest sent questionnaire of the other phase, to compare as groups (never paired);
+    none for a questionnaire sent when a milestone closes (it has no before or after)."""
+    if questionnaire.phase == Phase.MILESTONE:
+        return None
     other = Phase.AFTER if questionnaire.phase == Phase.BEFORE else Phase.BEFORE
     return (
         Questionnaire.objects.filter(round_id=questionnaire.round_id, phase=other, sent_at__isnull=False)

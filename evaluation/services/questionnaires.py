@@ -40,15 +40,40 @@ ALREADY_SENT = "questionnaire_already_sent"
 
 
 def questionnaire_create(
-    *, user, round_obj, title: str, intro: str = "", phase: str, anonymous: bool, remind_after_days: int = 7
+    *,
+    user,
+    round_obj,
+    title: str,
+    intro: str = "",
+    phase: str,
+    anonymous: bool,
+    remind_after_days: int = 7,
+    milestone=None,
 ) -> Questionnaire:
+    """A questionnaire of the round. Phase "milestone" names the round's milestone (a template of
+    progress/) whose closing sends it to a practice; the other phases take none."""
     if phase not in Phase.values:
-        raise DomainError(_("Choose before or after the programme."), field="phase")
+        raise DomainError(
+            _("Choose before or after the programme, or when a milestone closes."), field="phase"
+        )
+    if phase == Phase.MILESTONE:
+        if milestone is None:
+            raise DomainError(
+                _("Choose the milestone whose closing sends the questionnaire."), field="milestone"
+            )
+        if milestone.round_id != round_obj.pk:
+            raise DomainError(_("Choose a milestone of the questionnaire's round."), field="milestone")
+    elif milestone is not None:
+        raise DomainError(
+            _("Only a questionnaire sent when a milestone closes has a milestone. Leave it empty."),
+            field="milestone",
+        )
     q = Questionnaire(
         round=round_obj,
         title=title,
         intro=intro,
         phase=phase,
+        milestone=milestone,
         anonymous=anonymous,
         remind_after_days=remind_after_days,
         created_by=user,
@@ -109,14 +134,17 @@ def question_add(
     return question
 
 
-def _coordinators(round_obj):
-    """(practice, person) for both coordinators of every active participation of the round."""
+def _coordinators(round_obj, *, participation_ids=None):
+    """(practice, person) for both coordinators of every active participation of the round (of those
+    given, when `participation_ids` is given)."""
     participations = (
         Participation.objects.active()
         .filter(round=round_obj)
         .select_related("practice", "application__doctor_coordinator", "application__staff_coordinator")
         .order_by("practice__name", "pk")
     )
+    if participation_ids is not None:
+        participations = participations.filter(pk__in=participation_ids)
     for p in participations:
         for person in (p.application.doctor_coordinator, p.application.staff_coordinator):
             if person is not None and person.email:
@@ -143,9 +171,47 @@ def _mail_context(invitation: Invitation, questionnaire: Questionnaire) -> dict:
     }
 
 
+def _invite(questionnaire: Questionnaire, coordinators, *, now) -> list[Invitation]:
+    """Write an invitation per coordinator's address not invited yet, and its outbox mail with the
+    personal link (in the caller's transaction, with the questionnaire locked)."""
+    seen = set(questionnaire.invitations.values_list("email", flat=True))
+    invitations = []
+    for practice, person in coordinators:
+        email = person.email.strip().lower()
+        if email in seen:
+            continue
+        seen.add(email)
+        invitations.append(
+            Invitation.objects.create(
+                questionnaire=questionnaire, practice=practice, person=person, email=email, sent_at=now
+            )
+        )
+    for invitation in invitations:
+        mail.enqueue(
+            to=invitation.email,
+            template="questionnaire_invitation",
+            context=_mail_context(invitation, questionnaire),
+            key=f"questionnaire-invitation-{invitation.pk}",
+        )
+    return invitations
+
+
+def _closed_milestone_participations(questionnaire: Questionnaire) -> list[int]:
+    from progress.models import Milestone
+
+    return list(
+        Milestone.objects.filter(template_id=questionnaire.milestone_id, closed_at__isnull=False)
+        .order_by()
+        .values_list("participation_id", flat=True)
+    )
+
+
 def questionnaire_send(*, user, questionnaire: Questionnaire, now: dt.datetime | None = None) -> int:
     """Invite the coordinators of the round's participating practices, each with a personal link; the
-    invitations and their outbox mails are written in one transaction. Returns the number invited."""
+    invitations and their outbox mails are written in one transaction. Returns the number invited.
+
+    A questionnaire of the phase "milestone" is made active: the practices whose milestone has closed
+    already are invited now, every other one when its milestone closes (`milestone_closed_invite`)."""
     now = now or timezone.now()
     with transaction.atomic():
         questionnaire = (
@@ -155,32 +221,63 @@ def questionnaire_send(*, user, questionnaire: Questionnaire, now: dt.datetime |
             raise DomainError(_("The questionnaire has already been sent."), code=ALREADY_SENT)
         if not questionnaire.questions.exists():
             raise DomainError(_("Add at least one question before sending the questionnaire."))
-        seen: set[str] = set()
-        invitations = []
-        for practice, person in _coordinators(questionnaire.round):
-            email = person.email.strip().lower()
-            if email in seen:
-                continue
-            seen.add(email)
-            invitations.append(
-                Invitation.objects.create(
-                    questionnaire=questionnaire, practice=practice, person=person, email=email, sent_at=now
+        if questionnaire.phase == Phase.MILESTONE:
+            coordinators = _coordinators(
+                questionnaire.round, participation_ids=_closed_milestone_participations(questionnaire)
+            )
+            invitations = _invite(questionnaire, coordinators, now=now)
+        else:
+            invitations = _invite(questionnaire, _coordinators(questionnaire.round), now=now)
+            if not invitations:
+                raise DomainError(
+                    _("The round has no participating practice with a coordinator's e-mail address.")
                 )
-            )
-        if not invitations:
-            raise DomainError(
-                _("The round has no participating practice with a coordinator's e-mail address.")
-            )
-        for invitation in invitations:
-            mail.enqueue(
-                to=invitation.email,
-                template="questionnaire_invitation",
-                context=_mail_context(invitation, questionnaire),
-                key=f"questionnaire-invitation-{invitation.pk}",
-            )
         questionnaire.sent_at = now
         questionnaire.save(update_fields=["sent_at"])
     return len(invitations)
+
+
+def milestone_closed_invite(*, milestone_ids, now: dt.datetime | None = None) -> int:
+    """The milestones just closed (progress's `milestones_closed` signal, in the closing transaction):
+    invite the coordinators of each one's practice to the sent questionnaires of its template, once per
+    participation: a practice already invited to the questionnaire is not invited again (a milestone
+    reopened and closed again, a refresh that runs twice). A questionnaire not sent invites nobody.
+    Returns the number invited."""
+    from progress.models import Milestone
+
+    now = now or timezone.now()
+    closed = list(
+        Milestone.objects.filter(pk__in=list(milestone_ids), closed_at__isnull=False)
+        .filter(participation__ended_at__isnull=True)
+        .values_list("template_id", "participation_id", "participation__practice_id")
+    )
+    if not closed:
+        return 0
+    count = 0
+    with transaction.atomic():
+        questionnaires = (
+            Questionnaire.objects.select_for_update()
+            .select_related("round")
+            .filter(
+                phase=Phase.MILESTONE,
+                sent_at__isnull=False,
+                milestone_id__in={template_id for template_id, _p, _pr in closed},
+            )
+            .order_by("pk")
+        )
+        for questionnaire in questionnaires:
+            mine = [(p, pr) for t, p, pr in closed if t == questionnaire.milestone_id]
+            invited = set(
+                questionnaire.invitations.filter(practice_id__in=[pr for _p, pr in mine]).values_list(
+                    "practice_id", flat=True
+                )
+            )
+            participations = [p for p, pr in mine if pr not in invited]
+            if not participations:
+                continue
+            coordinators = _coordinators(questionnaire.round, participation_ids=participations)
+            count += len(_invite(questionnaire, coordinators, now=now))
+    return count
 
 
 def _link_invalid() -> DomainError:

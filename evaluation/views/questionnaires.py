@@ -35,7 +35,7 @@ def questionnaires(request, round_id: int):
 @login_required
 def questionnaire_new(request, round_id: int):
     round_obj = permissions.get_round_for_evaluation(request.user, round_id)
-    form = QuestionnaireForm(request.POST or None)
+    form = QuestionnaireForm(request.POST or None, round_obj=round_obj)
     if request.method == "POST" and form.is_valid():
         try:
             q = services.questionnaire_create(user=request.user, round_obj=round_obj, **form.cleaned_data)
@@ -100,7 +100,7 @@ def results(request, pk: int):
     mine = selectors.results(q)
     other_q = selectors.counterpart(q)
     other = selectors.results(other_q) if other_q is not None else None
-    before, after = (mine, other) if q.phase == Phase.BEFORE else (other, mine)
+    before, after = (other, mine) if q.phase == Phase.AFTER else (mine, other)
     rows = []
     for c in selectors.compare(before, after):
         # pygal's SVG, its <script> removed (ligepraksis/charts.py); question texts and labels are

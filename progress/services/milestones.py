@@ -33,6 +33,7 @@ from applications.models import Participation
 from ligepraksis import formatting
 from ligepraksis.errors import DomainError, validate_or_refuse
 from ligepraksis.models import ProgrammeRound
+from progress.events import milestones_closed
 from progress.models import (
     DEFAULT_TEMPLATE,
     ClinicModule,
@@ -260,7 +261,14 @@ def milestones_refresh(*, participations) -> int:
                 ["started_at", "closed_at", "closed_by", "evidence"],
                 default_change_reason=_reason(gettext_lazy("brought up to date from the practice's data")),
             )
+            _closed([m.pk for m in changed if m.closed_at is not None])
     return len(changed)
+
+
+def _closed(milestone_ids: list[int]) -> None:
+    """Tell the apps above (evaluation/) which milestones closed, in the closing transaction."""
+    if milestone_ids:
+        milestones_closed.send(sender=Milestone, milestone_ids=milestone_ids)
 
 
 def milestone_close(*, milestone: Milestone, user, reason: str) -> Milestone:
@@ -296,6 +304,8 @@ def _by_hand(*, milestone: Milestone, user, reason: str, close: bool) -> Milesto
         validate_or_refuse(m)
         m._change_reason = reason[:100]
         m.save()
+        if close:
+            _closed([m.pk])
     return m
 
 

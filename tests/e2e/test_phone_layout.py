@@ -451,6 +451,8 @@ NOT_PAGES = {
     "accessibility_statement": "a redirect to the statement published in the WAS-Tool",
     "applications:offer": "POST only",
     "applications:export": "a spreadsheet file",
+    "applications:decision_letter": "a PDF file (a small status page while it is being made)",
+    "applications:terms_pdf": "a PDF file (a small status page while it is being made)",
     "activities:catalogue_export": "a spreadsheet file",
     "activities:signups_export": "a spreadsheet file (or, when large, a redirect to file_job)",
     "file_job_download": "a spreadsheet file made in the worker",

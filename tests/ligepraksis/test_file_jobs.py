@@ -256,3 +256,30 @@ def test_finished_files_are_deleted_after_the_keeping_time(closed_round, leader,
     assert tasks.file_jobs_expire() == 1  # only the finished one: a waiting job is the retry's business
     assert not default_storage.exists(old.file.name)
     assert set(FileJob.objects.values_list("pk", flat=True)) == {recent.pk, waiting.pk}
+
+
+@pytest.mark.django_db
+def test_jobs_of_a_kind_registered_to_keep_are_never_deleted(closed_round, leader, number_kind, settings):
+    """A decision letter or a report (`file_kind(..., keep=True)`) outlives FILE_JOB_KEEP_HOURS."""
+    from ligepraksis.registry import file_kind
+
+    settings.FILE_JOB_KEEP_HOURS = 48
+    kept_kind = "tests.kept"
+    file_kind(
+        kept_kind,
+        allowed=exports.round_leaders,
+        render=lambda params, out: out.write(b"x") and None,
+        keep=True,
+    )
+    with transaction.atomic():
+        kept = filejobs.file_job_create(
+            kind=kept_kind, params={"round": closed_round.pk}, user=leader, filename="brev.pdf"
+        )
+    old = _job(closed_round, leader)
+    for job in (kept, old):
+        assert filejobs.run(job.pk)
+    FileJob.objects.update(created_at=timezone.now() - dt.timedelta(hours=49))
+    assert tasks.file_jobs_expire() == 1
+    assert list(FileJob.objects.values_list("pk", flat=True)) == [kept.pk]
+    kept.refresh_from_db()
+    assert default_storage.exists(kept.file.name)
