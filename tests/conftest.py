@@ -272,6 +272,19 @@ def real_worker():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language (Danish): a request through LocaleMiddleware leaves
+    its language active on the thread, which would let a test that asked for English change the
+    messages the next test's services give."""
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """The throttles count in the cache (LocMemCache, shared by the whole test process)."""
     from django.core.cache import cache

@@ -469,7 +469,8 @@ def test_the_chart_is_a_pure_function_of_the_figures_without_script():
 
     q = Question(kind=QuestionKind.LIKERT, text="Overblik?", options="a\nb\nc\nd\ne")
     dist = [(f"{i} x", n) for i, n in enumerate([0, 1, 2, 1, 1], start=1)]
-    svg = question_svg(Comparison(before=QuestionResult(q, 5, 3.4, dist), after=None))
+    with translation.override("en"):
+        svg = question_svg(Comparison(before=QuestionResult(q, 5, 3.4, dist), after=None))
     assert svg.startswith("<svg") and "<script" not in svg and "Share of answers" in svg
     assert "Before" in svg and "1 x" in svg
     hidden = QuestionResult(q, 3, None, None)
