@@ -15,6 +15,7 @@ from evaluation import (
     personal_data,  # noqa: F401  (registers its part of a person's data)
 )
 from evaluation.models import Questionnaire, Response
+from evaluation.services import reports
 from ligepraksis.models import Role, RoleGrant
 from ligepraksis.permissions import rounds_for_user
 from ligepraksis.registry import (
@@ -35,9 +36,12 @@ file_kind(exports.ANSWERS, allowed=permissions.may_read_results, table=exports.a
 
 @round_menu_links(order=50)
 def round_links(user, round_obj, *, is_leader):
-    if not is_leader:
-        return []
-    return [Link(_("Questionnaires"), reverse("evaluation:questionnaires", args=[round_obj.pk]))]
+    links = []
+    if is_leader:
+        links.append(Link(_("Questionnaires"), reverse("evaluation:questionnaires", args=[round_obj.pk])))
+    if is_leader or permissions.may_read_reports(user, round_obj):
+        links.append(Link(_("Reports"), reverse("evaluation:reports", args=[round_obj.pk])))
+    return links
 
 
 @start_cards
@@ -132,3 +136,13 @@ def pages():
             )
         )
     return out
+
+
+# The reports (evaluation/services/reports.py): PDFs on the core's row with a status, kept after
+# FILE_JOB_KEEP_HOURS (the steering group reads finished reports later).
+for _kind, _render in (
+    (reports.KEU_REPORT, reports.keu_report_file),
+    (reports.REPORT_NOTE, reports.report_note_file),
+    (reports.POSTCARDS, reports.postcards_file),
+):
+    file_kind(_kind, allowed=permissions.report_allowed(_kind), render=_render, keep=True)

@@ -79,13 +79,16 @@ class FileKind:
     - `table(params) -> ligepraksis.exports.Table`: a spreadsheet (its rows a lazy iterator), written by
       the core as XLSX in openpyxl's write-only mode (flat memory) or streamed as CSV;
     - or `render(params, out) -> int | None`: any other file (a PDF report), written to the binary
-      file `out`; returns the number of rows, if that means something.
+      file `out`; returns the number of rows, if that means something;
+    - `keep`: finished files of this kind are kept (a report the steering group reads later), not deleted
+      after FILE_JOB_KEEP_HOURS with the exports that hold names (`filejobs.expired_delete`).
     """
 
     name: str
     allowed: Callable
     table: Callable | None = None
     render: Callable | None = None
+    keep: bool = False
 
 
 @dataclass(frozen=True)
@@ -250,8 +253,15 @@ def personal_data(name: str, *, export: Callable, erase=None, rounds=None, order
         registry.personal_data.sort(key=lambda p: p.order)
 
 
-def file_kind(name: str, *, allowed: Callable, table: Callable | None = None, render: Callable | None = None):
+def file_kind(
+    name: str,
+    *,
+    allowed: Callable,
+    table: Callable | None = None,
+    render: Callable | None = None,
+    keep: bool = False,
+):
     """Register a kind of file the worker can make (see `FileKind`); the last registration of a name wins."""
     if (table is None) == (render is None):
         raise ValueError("A file kind has either a table or a render function.")
-    registry.file_kinds[name] = FileKind(name, allowed, table, render)
+    registry.file_kinds[name] = FileKind(name, allowed, table, render, keep)
