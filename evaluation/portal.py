@@ -120,6 +120,11 @@ def pages():
             grant.user,
         )
     ]
+    out.append(
+        MeasuredPage(
+            "reports", Role.EVALUATOR.value, reverse("evaluation:reports", args=[grant.round_id]), grant.user
+        )
+    )
     sent = (
         Questionnaire.objects.filter(round_id=grant.round_id, sent_at__isnull=False)
         .order_by("-sent_at", "-pk")

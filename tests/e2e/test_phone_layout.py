@@ -371,6 +371,7 @@ PAGES: list[tuple[str, str | None, Callable[[World], dict], str]] = [
         "",
     ),
     ("evaluation:practice_answers", "practice", lambda w: {"practice_id": w.practice.pk}, ""),
+    ("evaluation:reports", "leader", closed, ""),
 ]
 
 # URL names that are no page a user reads: what they answer instead.
@@ -412,6 +413,8 @@ NOT_PAGES = {
     "finance:payments_pay": "POST only (its refusals show the payment list again)",
     "evaluation:questionnaire_send": "POST only",
     "evaluation:answers_export": "a spreadsheet file",
+    "evaluation:report_request": "POST only (it redirects to file_job)",
+    "evaluation:report_retry": "POST only",
     "calendar:person": "an .ics calendar feed",
     "calendar:practice": "an .ics calendar feed",
     "progress:consultant_budget": "POST only (its answer is the consultant sessions page)",
