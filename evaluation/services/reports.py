@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 from activities import selectors as activity_selectors
 from activities.models import Session
 from applications import selectors as application_selectors
-from applications.models import Participation
+from applications.models import Application, ApplicationStatus, Participation
 from evaluation import charts as evaluation_charts
 from evaluation.models import Phase, PracticeEvaluation, Questionnaire
 from evaluation.selectors import questionnaires as questionnaire_selectors
@@ -144,6 +144,28 @@ def _spread_chart(selected_spread) -> Chart | None:
     return _chart(charts.render(chart), alt=alt, caption=_("The figures are in the table above."))
 
 
+def _budget_svg(figures) -> str:
+    """Paid and committed against granted per line (the finance page's chart without its forecast,
+    which the report does not show), in the finance chart's colours."""
+    chart = pygal.HorizontalBar(
+        js=[],
+        disable_xml_declaration=True,
+        style=finance_charts.STYLE,
+        width=760,
+        height=max(220, 70 + 36 * len(figures.lines)),
+        legend_at_bottom=True,
+        show_y_guides=False,
+        truncate_label=40,
+        value_formatter=lambda v: format_kr(Decimal(str(v)), suffix=False),
+    )
+    chart.title = _("Paid and committed against granted (kr.)")
+    chart.x_labels = [row.name for row in figures.lines]
+    chart.add(_("Paid"), [row.paid for row in figures.lines])
+    chart.add(_("Committed"), [row.committed for row in figures.lines])
+    chart.add(_("Granted"), [row.granted for row in figures.lines])
+    return charts.render(chart)
+
+
 def _budget_alt(figures) -> str:
     parts = [
         _("%(line)s: granted %(granted)s, paid %(paid)s, committed %(committed)s")
@@ -162,13 +184,8 @@ def build_keu_report_context(round_obj: ProgrammeRound, as_of: dt.date, aggregat
     """The KEU status report's figures for the round on `as_of`, from the apps' own selectors."""
     m = masked if aggregate else (lambda value, practices: value)
     groups = application_selectors.round_groups(round_obj)
-    received_spread = application_selectors.spread(
-        groups,
-        application_selectors.applications_for_round(round_obj)
-        .select_related(None)
-        .select_related("practice__municipality")
-        .prefetch_related(None),
-    )
+    received = Application.objects.filter(round=round_obj).exclude(status=ApplicationStatus.DRAFT)
+    received_spread = application_selectors.spread(groups, received.select_related("practice__municipality"))
     selected_spread = application_selectors.selection_spread(groups, round_obj)
     participations = Participation.objects.filter(round=round_obj).active()
     part_count = participations.count()
@@ -279,7 +296,8 @@ def build_keu_report_context(round_obj: ProgrammeRound, as_of: dt.date, aggregat
     ]
 
     # Honoraria and the budget per line: the finance pages' own selector, figures unchanged.
-    figures = budget_figures(round_obj, today=as_of)
+    # Without the forecast (the report does not show it): the same granted, committed, paid, remaining.
+    figures = budget_figures(round_obj, today=as_of, forecast=False)
     ctx.budget = figures
     for line in figures.lines:
         honoraria = bool(line.line is not None and line.line.honoraria)
@@ -310,7 +328,7 @@ def build_keu_report_context(round_obj: ProgrammeRound, as_of: dt.date, aggregat
             ctx.charts.append(spread_chart)
     if figures.lines and (not aggregate or not honoraria_in_total or part_count >= MIN_PRACTICES):
         budget_chart = _chart(
-            finance_charts.budget_svg(figures),
+            _budget_svg(figures),
             alt=_budget_alt(figures),
             caption=_("The figures are in the budget table."),
         )
