@@ -16,7 +16,8 @@ from evaluation import (
 )
 from evaluation.models import Questionnaire, Response
 from evaluation.services import reports
-from ligepraksis.models import Role, RoleGrant
+from finance.permissions import keu_region_ids
+from ligepraksis.models import ProgrammeRound, Role, RoleGrant
 from ligepraksis.permissions import rounds_for_user
 from ligepraksis.registry import (
     Card,
@@ -50,6 +51,7 @@ def evaluation_cards(request):
     if not user.is_authenticated:
         return []
     cards = _evaluator_cards(list(rounds_for_user(user, Role.EVALUATOR).order_by("-year", "name")))
+    cards += _keu_report_cards(user)
     own = own_practice_ids(user)
     if own and Response.objects.filter(practice_id__in=own, questionnaire__anonymous=False).exists():
         cards += [
@@ -93,6 +95,7 @@ def _evaluator_cards(rounds) -> list[Card]:
                         listing,
                         state=ngettext("%(n)s sent", "%(n)s sent", f["sent"]) % {"n": f["sent"]},
                     ),
+                    Link(_("Report note and postcards"), reverse("evaluation:reports", args=[r.pk])),
                 ),
                 next_step=None
                 if f["made"]
@@ -105,6 +108,37 @@ def _evaluator_cards(rounds) -> list[Card]:
             )
         )
     return cards
+
+
+def _keu_report_cards(user) -> list[Card]:
+    """The KEU secretariat asks for the status report of its region's rounds (one card per region, in
+    the region's part of the start page, beside the budget card)."""
+    regions = keu_region_ids(user)
+    if not regions:
+        return []
+    by_region: dict = {}
+    for r in (
+        ProgrammeRound.objects.filter(region_id__in=regions)
+        .select_related("region")
+        .order_by("-year", "name")
+    ):
+        by_region.setdefault(r.region, []).append(r)
+    return [
+        Card(
+            title=_("KEU status reports"),
+            text=_("The status report of a round on a date, in full or aggregate only, as a PDF."),
+            links=tuple(
+                Link(
+                    _("Reports of %(round)s") % {"round": r.name}, reverse("evaluation:reports", args=[r.pk])
+                )
+                for r in rounds
+            ),
+            part=role_part(Role.KEU.label, region.name),
+            order=72,
+            key=f"keu-reports-{region.pk}",
+        )
+        for region, rounds in by_region.items()
+    ]
 
 
 @measured_pages

@@ -146,6 +146,11 @@ def test_the_keu_report_has_the_finance_pages_budget_figures(rnd):
 
 
 def test_the_keu_report_has_the_progress_and_applications_figures(rnd):
+    with translation.override("da"):  # as the worker renders (Danish figures: 45,5)
+        _progress_and_applications_figures(rnd)
+
+
+def _progress_and_applications_figures(rnd):
     ctx = reports.build_keu_report_context(rnd, AS_OF, aggregate=False)
     received = Application.objects.filter(round=rnd).exclude(status=ApplicationStatus.DRAFT).count()
     selected = Application.objects.filter(round=rnd, status__in=PLACE_HOLDING).count()
