@@ -18,7 +18,9 @@ from evaluation import (
     personal_data,  # noqa: F401  (registers its part of a person's data)
 )
 from evaluation.models import Interview, InterviewStatus, KnowledgeItem, Questionnaire, Response
-from ligepraksis.models import Role, RoleGrant
+from evaluation.services import reports
+from finance.permissions import keu_region_ids
+from ligepraksis.models import ProgrammeRound, Role, RoleGrant
 from ligepraksis.permissions import role_grants, rounds_for_user
 from ligepraksis.registry import (
     Card,
@@ -39,15 +41,19 @@ file_kind(exports.ANSWERS, allowed=permissions.may_read_results, table=exports.a
 @round_menu_links(order=50)
 def round_links(user, round_obj, *, is_leader):
     """A project leader's evaluation pages of the round; the steering group's list of the evaluations
-    whose practices consent to publish them."""
-    if not is_leader:
-        return [Link(_("Practice evaluations"), reverse("evaluation:evaluations", args=[round_obj.pk]))]
-    return [
-        Link(_("Questionnaires"), reverse("evaluation:questionnaires", args=[round_obj.pk])),
-        Link(_("Interviews"), reverse("evaluation:interviews", args=[round_obj.pk])),
-        Link(_("Practice evaluations"), reverse("evaluation:evaluations", args=[round_obj.pk])),
-        Link(_("Knowledge sharing"), reverse("evaluation:register", args=[round_obj.pk])),
-    ]
+    whose practices consent to publish them, and the finished reports."""
+    links = []
+    if is_leader:
+        links += [
+            Link(_("Questionnaires"), reverse("evaluation:questionnaires", args=[round_obj.pk])),
+            Link(_("Interviews"), reverse("evaluation:interviews", args=[round_obj.pk])),
+        ]
+    links.append(Link(_("Practice evaluations"), reverse("evaluation:evaluations", args=[round_obj.pk])))
+    if is_leader:
+        links.append(Link(_("Knowledge sharing"), reverse("evaluation:register", args=[round_obj.pk])))
+    if is_leader or permissions.may_read_reports(user, round_obj):
+        links.append(Link(_("Reports"), reverse("evaluation:reports", args=[round_obj.pk])))
+    return links
 
 
 @start_cards
@@ -73,6 +79,7 @@ def evaluation_cards(request):
     if not user.is_authenticated:
         return []
     cards = _evaluator_cards(list(rounds_for_user(user, Role.EVALUATOR).order_by("-year", "name")))
+    cards += _keu_report_cards(user)
     own = own_practice_ids(user)
     if own:
         cards += _practice_sharing_cards(own)
@@ -142,6 +149,7 @@ def _evaluator_cards(rounds) -> list[Card]:
                         reverse("evaluation:register", args=[r.pk]),
                         state=ngettext("%(n)s entry", "%(n)s entries", n_items) % {"n": n_items},
                     ),
+                    Link(_("Report note and postcards"), reverse("evaluation:reports", args=[r.pk])),
                 ),
                 next_step=None
                 if f["made"]
@@ -205,6 +213,37 @@ def _practice_sharing_cards(own) -> list[Card]:
     return cards
 
 
+def _keu_report_cards(user) -> list[Card]:
+    """The KEU secretariat asks for the status report of its region's rounds (one card per region, in
+    the region's part of the start page, beside the budget card)."""
+    regions = keu_region_ids(user)
+    if not regions:
+        return []
+    by_region: dict = {}
+    for r in (
+        ProgrammeRound.objects.filter(region_id__in=regions)
+        .select_related("region")
+        .order_by("-year", "name")
+    ):
+        by_region.setdefault(r.region, []).append(r)
+    return [
+        Card(
+            title=_("KEU status reports"),
+            text=_("The status report of a round on a date, in full or aggregate only, as a PDF."),
+            links=tuple(
+                Link(
+                    _("Reports of %(round)s") % {"round": r.name}, reverse("evaluation:reports", args=[r.pk])
+                )
+                for r in rounds
+            ),
+            part=role_part(Role.KEU.label, region.name),
+            order=72,
+            key=f"keu-reports-{region.pk}",
+        )
+        for region, rounds in by_region.items()
+    ]
+
+
 @measured_pages
 def pages():
     out = [MeasuredPage("public postcards", "anonymous", reverse("evaluation:postcards"))]
@@ -241,6 +280,11 @@ def pages():
             grant.user,
         ),
     ]
+    out.append(
+        MeasuredPage(
+            "reports", Role.EVALUATOR.value, reverse("evaluation:reports", args=[grant.round_id]), grant.user
+        )
+    )
     sent = (
         Questionnaire.objects.filter(round_id=grant.round_id, sent_at__isnull=False)
         .order_by("-sent_at", "-pk")
@@ -257,3 +301,13 @@ def pages():
             )
         )
     return out
+
+
+# The reports (evaluation/services/reports.py): PDFs on the core's row with a status, kept after
+# FILE_JOB_KEEP_HOURS (the steering group reads finished reports later).
+for _kind, _render in (
+    (reports.KEU_REPORT, reports.keu_report_file),
+    (reports.REPORT_NOTE, reports.report_note_file),
+    (reports.POSTCARDS, reports.postcards_file),
+):
+    file_kind(_kind, allowed=permissions.report_allowed(_kind), render=_render, keep=True)

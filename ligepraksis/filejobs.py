@@ -13,7 +13,8 @@ with the error, only while this attempt still holds its lease (fenced on `claime
 file twice replaces it. The beat task `file_job_retry` queues jobs whose lease expired (and queued
 ones whose task was lost); after FILE_JOB_MAX_ATTEMPTS claims a job that kills its worker each time
 is failed. Finished jobs and their files are deleted after FILE_JOB_KEEP_HOURS (`file_jobs_expire`,
-daily): an export holds names, and a person's anonymisation never reaches a file.
+daily): an export holds names, and a person's anonymisation never reaches a file. Kinds registered with
+`keep=True` (reports that are read later, such as the KEU status report) are kept.
 
 What a kind makes and who may see it is registered by its app (`ligepraksis.registry.file_kind`);
 the core imports no app. The job's page and download are for whoever the kind allows for the job's
@@ -137,6 +138,18 @@ def run(job_id: int, *, now=None) -> bool:
     return True
 
 
+def requeue_failed(job_id: int) -> bool:
+    """Try a failed job again on the same row (the retry button): failed -> queued with its attempts and
+    error cleared, the task queued after commit; its file, if any, is replaced when it is made again.
+    False when the job is not failed (a double click, or it is being made)."""
+    taken = FileJob.objects.filter(pk=job_id, status=FileJobStatus.FAILED).update(
+        status=FileJobStatus.QUEUED, error="", attempts=0, claimed_until=None, finished_at=None
+    )
+    if taken:
+        transaction.on_commit(lambda: _kick(job_id))
+    return bool(taken)
+
+
 def due_ids(*, now=None, limit: int = 200) -> list[int]:
     """Jobs to queue again: running with an expired lease (a dead worker), or queued for longer than a
     minute (the task was lost on the way, say the broker was down when the job was written)."""
@@ -179,4 +192,13 @@ def get_job_for_user(user, pk: int) -> FileJob:
     return job
 
 
-__all__ = ["claim", "due_ids", "expired_delete", "file_job_create", "get_job_for_user", "may_see", "run"]
+__all__ = [
+    "claim",
+    "due_ids",
+    "expired_delete",
+    "file_job_create",
+    "get_job_for_user",
+    "may_see",
+    "requeue_failed",
+    "run",
+]

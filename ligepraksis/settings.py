@@ -329,8 +329,16 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_SOFT_TIME_LIMIT = 240
-CELERY_TASK_TIME_LIMIT = 300
+CELERY_TASK_SOFT_TIME_LIMIT = _env(env.int, "CELERY_TASK_SOFT_TIME_LIMIT", default=240)
+CELERY_TASK_TIME_LIMIT = _env(env.int, "CELERY_TASK_TIME_LIMIT", default=300)
+if not 0 < CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "CELERY_TASK_SOFT_TIME_LIMIT must be positive and below CELERY_TASK_TIME_LIMIT."
+    )
+# A file job's lease must outlast the task's hard time limit: a running row is taken again only when its
+# worker can no longer be rendering it (ligepraksis/filejobs.py).
+if FILE_JOB_LEASE_SECONDS <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("FILE_JOB_LEASE_SECONDS must be longer than CELERY_TASK_TIME_LIMIT.")
 # Three queues (README, docker-compose.yml): the outbox on "mail", served by a worker WITHOUT
 # --max-tasks-per-child (a mail never waits for a new child process); files (large exports, PDFs) on
 # "files", whose worker restarts its child every 50 tasks (WeasyPrint's memory grows); the rest on

@@ -1009,6 +1009,44 @@ MATRIX = [
     ),
     Case("evaluation:postcards", "GET", None, everyone(200)),
     Case("evaluation:postcard", "GET", "postcard", everyone(200)),
+    # --- evaluation/: reports (the KEU status report: project leaders and the region's KEU
+    # secretariat; the report note and postcards: evaluators and project leaders; the steering group
+    # reads finished reports). Bad form data: sent back to the page with a message, nothing written.
+    Case(
+        "evaluation:reports",
+        "GET",
+        "closed",
+        row(LOGIN, 404, 404, 200, 200, 200, 404, 404, 200, 404, 404),
+    ),
+    Case("evaluation:report_request", "GET", "keu_report_kind", logged_in(405)),
+    Case(
+        "evaluation:report_request",
+        "POST",
+        "keu_report_kind",
+        row(LOGIN, 404, 404, 404, 302, 302, 404, 404, 404, 404, 404),
+        data={"as_of": CPR_TEXT, "variant": "full"},
+    ),
+    Case(
+        "evaluation:report_request",
+        "POST",
+        "postcards_kind",
+        row(LOGIN, 404, 404, 404, 302, 404, 404, 404, 302, 404, 404),
+        data={"participation": "999999"},
+    ),
+    Case(
+        "evaluation:report_request",
+        "POST",
+        "report_note_kind",
+        row(LOGIN, 404, 404, 404, 302, 404, 404, 404, 302, 404, 404),
+    ),
+    Case("evaluation:report_retry", "GET", "report_job", logged_in(405)),
+    # Not failed: the askers are sent back to the page ("nothing to try again"); nothing changes.
+    Case(
+        "evaluation:report_retry",
+        "POST",
+        "report_job",
+        row(LOGIN, 404, 404, 404, 302, 302, 404, 404, 404, 404, 404),
+    ),
 ]
 
 
@@ -1052,6 +1090,7 @@ def world(region, closed_round, open_round, settings, tmp_path):
     )
     objects.update(_evaluation_world(closed_round, users["evaluator"]))
     objects.update(_sharing_world(objects["participation"], owner, users["evaluator"]))
+    objects["report_job"] = _report_job(closed_round, users["leader"])
     return users, objects
 
 
@@ -1076,6 +1115,20 @@ def _sharing_world(participation, owner, evaluator) -> dict:
         data={"kind": "article", "title": "Små vaner", "status": "planned"},
     )
     return {"interview": interview, "postcard": evaluation, "knowledge_item": item}
+
+
+def _report_job(round_obj, leader):
+    """A finished KEU status report of the round (the row only: the matrix reads no file)."""
+    from ligepraksis.models import FileJob, FileJobStatus
+
+    return FileJob.objects.create(
+        kind="evaluation.keu_report",
+        params={"round": round_obj.pk, "language": "da", "as_of": "2026-12-01", "variant": "full"},
+        requested_by=leader,
+        status=FileJobStatus.DONE,
+        finished_at=timezone.now(),
+        filename="keu-statusrapport.pdf",
+    )
 
 
 def _evaluation_world(round_obj, evaluator) -> dict:
@@ -1306,6 +1359,9 @@ def _kwargs(name: str, target: str | None, objects) -> dict:
         return {"pk": objects["sent_questionnaire"].pk, "fmt": "csv"}
     if target == "practice_answers":
         return {"practice_id": objects["practice"].pk}
+    if target in ("keu_report_kind", "report_note_kind", "postcards_kind"):
+        kind = "evaluation." + target.removesuffix("_kind")
+        return {"round_id": objects["closed"].pk, "kind": kind}
     obj = objects[target]
     if target in ("closed", "open"):
         return {"round_id": obj.pk}

@@ -121,12 +121,19 @@ def instalment_sums(round_obj, period) -> dict[tuple[int, str], Decimal]:
 
 
 def budget(
-    round_obj, *, period: tuple[dt.date, dt.date] | None = None, today: dt.date | None = None
+    round_obj,
+    *,
+    period: tuple[dt.date, dt.date] | None = None,
+    today: dt.date | None = None,
+    forecast: bool = True,
 ) -> Budget:
     """The round's lines with their sums (expenses, instalments: two queries; a third for the whole
     round's instalments when a period is chosen); `period`: only expenses and instalments dated in it
     (both ends included); the grant is the line's whole grant, the forecast the whole round's (a fixed
-    number of queries more, for the practices' earnings; `today` decides the current year's rate)."""
+    number of queries more, for the practices' earnings; `today` decides the current year's rate).
+    `forecast=False` leaves the practices' earnings out of the forecast (a reader that shows granted,
+    committed, paid and remaining only, such as the KEU status report, is spared their queries); the
+    other figures are the same."""
     rows = (
         BudgetLine.objects.filter(round=round_obj)
         .annotate(
@@ -139,17 +146,19 @@ def budget(
     rows = list(rows)
     in_period = instalment_sums(round_obj, period)
     whole = instalment_sums(round_obj, None) if period is not None else in_period
-    earnable = still_earnable(round_obj, today=today) if any(r.honoraria for r in rows) else None
+    earnable = still_earnable(round_obj, today=today) if forecast and any(r.honoraria for r in rows) else None
     in_instalments = sum(whole.values(), ZERO)  # earned money already approved or paid to practices
     lines = []
     for r in rows:
         committed = r.committed + in_period.get((r.pk, "committed"), ZERO)
         paid = r.paid + in_period.get((r.pk, "paid"), ZERO)
         used = r.all_used + whole.get((r.pk, "committed"), ZERO) + whole.get((r.pk, "paid"), ZERO)
-        forecast = to_ore(used)  # to the øre: SQLite's sums come back with a float's digits
-        if r.honoraria:
-            forecast += max(earnable.earned - in_instalments, ZERO) + earnable.amount
-        lines.append(LineFigures(r, r.name, to_ore(r.granted), to_ore(committed), to_ore(paid), forecast))
+        line_forecast = to_ore(used)  # to the øre: SQLite's sums come back with a float's digits
+        if r.honoraria and earnable is not None:
+            line_forecast += max(earnable.earned - in_instalments, ZERO) + earnable.amount
+        lines.append(
+            LineFigures(r, r.name, to_ore(r.granted), to_ore(committed), to_ore(paid), line_forecast)
+        )
     return Budget(round=round_obj, period=period, lines=lines, earnable=earnable)
 
 

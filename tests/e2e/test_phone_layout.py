@@ -425,6 +425,7 @@ PAGES: list[tuple[str, str | None, Callable[[World], dict], str]] = [
     ("evaluation:knowledge_item", "practice", lambda w: {"pk": w.extra["knowledge_item"].pk}, ""),
     ("evaluation:postcards", None, nothing, ""),
     ("evaluation:postcard", None, lambda w: {"pk": w.extra["postcard"].pk}, ""),
+    ("evaluation:reports", "leader", closed, ""),
 ]
 
 # URL names that are no page a user reads: what they answer instead.
@@ -469,6 +470,8 @@ NOT_PAGES = {
     "evaluation:questionnaire_send": "POST only",
     "evaluation:answers_export": "a spreadsheet file",
     "evaluation:evaluation_consent": "POST only (its answer is the practice's evaluation page)",
+    "evaluation:report_request": "POST only (it redirects to file_job)",
+    "evaluation:report_retry": "POST only",
     "calendar:person": "an .ics calendar feed",
     "calendar:practice": "an .ics calendar feed",
     "progress:consultant_budget": "POST only (its answer is the consultant sessions page)",

@@ -283,3 +283,42 @@ def test_jobs_of_a_kind_registered_to_keep_are_never_deleted(closed_round, leade
     assert list(FileJob.objects.values_list("pk", flat=True)) == [kept.pk]
     kept.refresh_from_db()
     assert default_storage.exists(kept.file.name)
+
+
+def test_the_lease_outlasts_the_tasks_hard_time_limit():
+    """A running row is taken again only after its worker can no longer be rendering it (the settings
+    refuse to start otherwise)."""
+    from django.conf import settings
+
+    assert settings.FILE_JOB_LEASE_SECONDS > settings.CELERY_TASK_TIME_LIMIT
+
+
+def test_settings_refuse_a_lease_shorter_than_the_hard_time_limit():
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "DEBUG": "true",
+        "FILE_JOB_LEASE_SECONDS": "120",
+        "DJANGO_SETTINGS_MODULE": "ligepraksis.settings",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode != 0 and "FILE_JOB_LEASE_SECONDS must be longer" in done.stderr
+
+
+@pytest.mark.django_db
+def test_a_failed_job_is_tried_again_on_the_same_row(
+    closed_round, leader, number_kind, django_capture_on_commit_callbacks
+):
+    job = _job(closed_round, leader, fail=True)
+    assert filejobs.run(job.pk) is False
+    FileJob.objects.filter(pk=job.pk).update(params={"round": closed_round.pk})  # the fault is mended
+    with django_capture_on_commit_callbacks(execute=True):
+        assert filejobs.requeue_failed(job.pk) is True
+    assert filejobs.requeue_failed(job.pk) is False  # not failed any more: a second click does nothing
+    job.refresh_from_db()  # the task ran in process on commit
+    assert (job.status, job.error, job.attempts, job.rows) == (FileJobStatus.DONE, "", 1, 3)
