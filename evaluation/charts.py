@@ -18,10 +18,11 @@ def _share(r) -> list[float | None]:
     return [round(100 * n / total, 1) if total else 0 for _label, n in r.distribution]
 
 
-def question_svg(c: Comparison) -> str:
+def question_svg(c: Comparison, *, single: bool = False) -> str:
     """An inline SVG for one question, or "" when there is nothing to draw (free text, or every
-    distribution hidden for fewer than 5 answers)."""
-    sides = [(_("Before"), c.before), (_("After"), c.after)]
+    distribution hidden for fewer than 5 answers). `single`: a questionnaire without before and after
+    (sent when a milestone closes), whose results are in `c.before`."""
+    sides = [(_("Answers"), c.before)] if single else [(_("Before"), c.before), (_("After"), c.after)]
     with_distribution = [(name, r) for name, r in sides if r is not None and r.distribution is not None]
     if with_distribution:
         labels = [label for label, _n in with_distribution[0][1].distribution]

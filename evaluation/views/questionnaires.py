@@ -101,11 +101,12 @@ def results(request, pk: int):
     other_q = selectors.counterpart(q)
     other = selectors.results(other_q) if other_q is not None else None
     before, after = (other, mine) if q.phase == Phase.AFTER else (mine, other)
+    single = q.phase == Phase.MILESTONE  # no before and after: one column, in `before`
     rows = []
     for c in selectors.compare(before, after):
         # pygal's SVG, its <script> removed (ligepraksis/charts.py); question texts and labels are
         # escaped by pygal.
-        rows.append({"c": c, "chart": mark_safe(charts.question_svg(c))})  # noqa: S308
+        rows.append({"c": c, "chart": mark_safe(charts.question_svg(c, single=single))})  # noqa: S308
     return render(
         request,
         "evaluation/results.html",
@@ -117,6 +118,7 @@ def results(request, pk: int):
             "before": before,
             "after": after,
             "rows": rows,
+            "single": single,
             "min_group": selectors.MIN_GROUP,
         },
     )

@@ -223,3 +223,15 @@ def test_the_form_asks_for_the_milestone_when_the_phase_needs_it(client, closed_
     created = client.post(url, {**data, "milestone": str(tpl.pk)})
     assert created.status_code == 302
     assert Questionnaire.objects.get().milestone == tpl
+
+
+def test_the_results_of_a_milestone_questionnaire_have_one_column_not_before_and_after(
+    client, closed_round, evaluator
+):
+    participate(closed_round)
+    q = milestone_questionnaire(closed_round, evaluator, template(closed_round))
+    page = login(client, evaluator).get(reverse("evaluation:results", args=[q.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'data-figure="count-before"' in html and 'data-figure="count-after"' not in html
+    assert ">Before<" not in html and ">After<" not in html and "Response rate" in html
