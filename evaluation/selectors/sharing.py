@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 
 from applications.models import Participation
-from evaluation.models import KnowledgeItem, PracticeEvaluation
+from evaluation.models import InterviewStatus, KnowledgeItem, PracticeEvaluation
 from finance.models import EarningEntry, EntryStatus, ItemKind
 
 POSTCARDS_PER_PAGE = 12
@@ -108,3 +108,13 @@ def linked_hours_total(items) -> Decimal:
     )
     total = EarningEntry.objects.filter(pk__in=ids).aggregate(s=Sum("hours"))["s"]
     return total or Decimal("0")
+
+
+def interview_times(participation) -> list[dict]:
+    """When and where the practice's interviews are (planned or held), for the practice itself: the
+    time, the place and the status, never the notes."""
+    return list(
+        participation.interviews.exclude(status=InterviewStatus.CANCELLED)
+        .order_by("scheduled_at", "pk")
+        .values("scheduled_at", "place", "status")
+    )

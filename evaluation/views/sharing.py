@@ -122,7 +122,14 @@ def practice_evaluation(request, pk: int):
     return render(
         request,
         "evaluation/practice_evaluation.html",
-        {"participation": participation, "evaluation": evaluation, "form": form, "access": access},
+        {
+            "participation": participation,
+            "evaluation": evaluation,
+            "form": form,
+            "access": access,
+            # The practice sees when and where it is interviewed (the notes are the evaluators').
+            "interviews": selectors.interview_times(participation) if access == permissions.PRACTICE else [],
+        },
     )
 
 

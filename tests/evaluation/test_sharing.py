@@ -540,3 +540,21 @@ def test_start_cards_and_round_menu_lead_to_the_pages(client, closed_round, eval
     urls = [link.url for link in collect_round_menu(steering, closed_round, is_leader=False)]
     assert reverse("evaluation:evaluations", args=[closed_round.pk]) in urls
     assert reverse("evaluation:interviews", args=[closed_round.pk]) not in urls
+
+
+def test_the_practice_sees_when_and_where_it_is_interviewed_but_never_the_notes(client, evaluator, part):
+    _interview(evaluator, part, notes="NOTERTILEVALUATORERNE")
+    cancelled = _interview(evaluator, part, at=SOON + dt.timedelta(days=1))
+    services.interview_update(
+        user=evaluator,
+        interview=cancelled,
+        version=1,
+        data={"status": InterviewStatus.CANCELLED, "place": "AFLYST"},
+    )
+    html = (
+        english(login(client, practice_user(part)))
+        .get(reverse("evaluation:practice_evaluation", args=[part.pk]))
+        .content.decode()
+    )
+    assert 'data-testid="interview-times"' in html and "Video" in html
+    assert "NOTERTILEVALUATORERNE" not in html and "AFLYST" not in html
