@@ -4,7 +4,7 @@
 import pytest
 
 from evaluation import personal_data
-from evaluation.models import Answer, Invitation, Response
+from evaluation.models import Answer, Invitation, KnowledgeItem, PracticeEvaluation, Response
 from evaluation.services import questionnaires as services
 from ligepraksis.models import Role
 from ligepraksis.registry import registry
@@ -79,8 +79,8 @@ def test_export_and_erase_cover_interviews_evaluations_and_the_register(closed_r
     assert [row["practice"] for row in data["evaluation_consents"]] == [p.practice.name]
     assert [row["title"] for row in data["knowledge_sharing_entries"]] == [f"Artikel af {name}"]
     assert {row["what"] for row in data["evaluation_history"]} == {
-        "practice evaluation",
-        "knowledge-sharing item",
+        str(PracticeEvaluation._meta.verbose_name),
+        str(KnowledgeItem._meta.verbose_name),
     }
     held = personal_data.export(interviewer)["interviews_held"]
     assert held == [
