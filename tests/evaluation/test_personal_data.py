@@ -4,7 +4,7 @@
 import pytest
 
 from evaluation import personal_data
-from evaluation.models import Answer, Invitation, KnowledgeItem, PracticeEvaluation, Response
+from evaluation.models import Answer, Invitation, InterviewStatus, KnowledgeItem, PracticeEvaluation, Response
 from evaluation.services import questionnaires as services
 from ligepraksis.models import Role
 from ligepraksis.registry import registry
@@ -89,7 +89,7 @@ def test_export_and_erase_cover_interviews_evaluations_and_the_register(closed_r
             "practice": p.practice.name,
             "time": interview.scheduled_at,
             "place": "Video",
-            "status": "Planned",
+            "status": str(InterviewStatus.PLANNED.label),
         }
     ]  # the notes are about the practice, not the interviewer
 
