@@ -452,6 +452,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs every step and page of a render at INFO ("Step 5 - Creating layout - Page 12"):
+    # a 60-page report would fill the worker's log. Its warnings (a refused URL, bad CSS) still show.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
 
 # The largest request body apart from uploaded files; uploads (claim evidence, catalogue imports) are
