@@ -4,7 +4,7 @@
 import pytest
 
 from evaluation import personal_data
-from evaluation.models import Answer, Invitation, InterviewStatus, KnowledgeItem, PracticeEvaluation, Response
+from evaluation.models import Answer, InterviewStatus, Invitation, Response
 from evaluation.services import questionnaires as services
 from ligepraksis.models import Role
 from ligepraksis.registry import registry

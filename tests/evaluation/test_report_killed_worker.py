@@ -13,9 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import signal
-import subprocess
-import sys
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -31,6 +28,7 @@ from finance.models import BudgetLine
 from ligepraksis.models import FileJob, FileJobStatus
 from tests.ligepraksis.test_outbox_killed_worker import (
     WAIT_SECONDS,
+    Worker,
     _skip_without_services,
     _test_database_url,
     _wait_for,
@@ -55,42 +53,6 @@ def _env(media_root: Path) -> dict[str, str]:
         MEDIA_ROOT=str(media_root),
     )
     return env
-
-
-class FilesWorker:
-    """`celery -A ligepraksis worker -Q files` in a session of its own (killable as a group)."""
-
-    def __init__(self, name: str, env: dict[str, str], log_path: Path):
-        self.node = f"{name}-{os.getpid()}@report-test"
-        self.log_path = log_path
-        self._log = open(log_path, "wb")  # noqa: SIM115 - closed in kill()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "ligepraksis", "worker", "--pool=solo",
-             "--concurrency=1", "-Q", "files", "-n", self.node, "-l", "INFO",
-             "--without-mingle", "--without-gossip", "--without-heartbeat"],
-            cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")[-4000:]
-
-    def wait_ready(self, celery_app):
-        deadline = time.monotonic() + WAIT_SECONDS
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, f"worker {self.node} exited:\n{self.log()}"
-            if celery_app.control.ping(destination=[self.node], timeout=0.5):
-                return
-        pytest.fail(f"worker {self.node} did not answer a ping within {WAIT_SECONDS} s:\n{self.log()}")
-
-    def kill(self):
-        if self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self.process.wait(WAIT_SECONDS)
-        self._log.close()
 
 
 def _forget_unacked_runs(job_id: int) -> None:
@@ -125,10 +87,10 @@ def test_a_report_whose_worker_is_killed_mid_render_is_made_once(tmp_path, close
     celery_app.control.purge()
     BudgetLine.objects.create(round=closed_round, name="Koordinering", granted=Decimal("1000"))
     env = _env(tmp_path)
-    workers: list[FilesWorker] = []
+    workers: list[Worker] = []
     job = None
     try:
-        first = FilesWorker("report-first", env, tmp_path / "worker-first.log")
+        first = Worker("report-first", env, tmp_path / "worker-first.log", queue="files")
         workers.append(first)
         first.wait_ready(celery_app)
         with transaction.atomic():
@@ -145,7 +107,7 @@ def test_a_report_whose_worker_is_killed_mid_render_is_made_once(tmp_path, close
         assert (job.status, job.attempts, job.file.name) == (FileJobStatus.RUNNING, 1, "")
         lease_ends = job.claimed_until
 
-        second = FilesWorker("report-second", env, tmp_path / "worker-second.log")
+        second = Worker("report-second", env, tmp_path / "worker-second.log", queue="files")
         workers.append(second)
         second.wait_ready(celery_app)
         assert tasks.file_job_retry.delay() is not None  # before the lease ends: nothing is due

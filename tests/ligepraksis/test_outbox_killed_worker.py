@@ -143,15 +143,16 @@ def _worker_env(smtp_port: int) -> dict[str, str]:
 
 class Worker:
     """`celery -A ligepraksis worker -Q mail` as a process of its own (own session: killable as a
-    group), as docker-compose.yml's mail worker runs it (the outbox's tasks are routed to "mail")."""
+    group), as docker-compose.yml's mail worker runs it (the outbox's tasks are routed to "mail").
+    Other tests start it on another queue (the report test on "files")."""
 
-    def __init__(self, name: str, env: dict[str, str], log_path: Path):
-        self.node = f"{name}-{os.getpid()}@outbox-test"
+    def __init__(self, name: str, env: dict[str, str], log_path: Path, *, queue: str = "mail"):
+        self.node = f"{name}-{os.getpid()}@{queue}-test"
         self.log_path = log_path
         self._log = open(log_path, "wb")  # noqa: SIM115 - closed in kill()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "ligepraksis", "worker", "--pool=solo",
-             "--concurrency=1", "-Q", "mail", "-n", self.node, "-l", "INFO",
+             "--concurrency=1", "-Q", queue, "-n", self.node, "-l", "INFO",
              "--without-mingle", "--without-gossip", "--without-heartbeat"],
             cwd=ROOT,
             env=env,
