@@ -59,12 +59,16 @@ def _provider_number() -> str:
     return f"{next(_seq) % 1000000:06d}"
 
 
-@pytest.fixture
-def region(db):
+def make_region() -> Region:
     region = Region.objects.create(name="Region Midtjylland", code="midt")
     for name in ("Aarhus", "Herning", "Randers", "Horsens", "Viborg", "Samsø"):
         Municipality.objects.create(region=region, name=name)
     return region
+
+
+@pytest.fixture
+def region(db):
+    return make_region()
 
 
 def make_round(region, *, open_=True, places=3, name=None, **kw) -> ProgrammeRound:

@@ -28,7 +28,7 @@ from sesame.utils import get_token
 from ligepraksis import signin
 from ligepraksis.models import ProviderOrganisation, Role
 from ligepraksis.services import user_get_or_create
-from tests.conftest import make_application, make_practice, make_round, make_user
+from tests.conftest import make_application, make_practice, make_region, make_round, make_user
 from tests.helpers import login
 
 LOGIN = "login"
@@ -1050,10 +1050,48 @@ MATRIX = [
 ]
 
 
-@pytest.fixture
-def world(region, closed_round, open_round, settings, tmp_path):
-    settings.PASSWORD_HASHERS = FAST_HASHER
-    settings.MEDIA_ROOT = tmp_path
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world every case runs against, built once for the module (it took a third of the module's
+    time when built per case) in a transaction kept open while the module runs and rolled back after
+    it, as conftest's `demo_db`: each test runs in a savepoint inside it (`django_db`, not
+    `transaction=True`), so what a case writes is undone and the next case finds the world as built.
+    The module holds no transactional test (the admin's staff checks are in tests/test_admin_access.py,
+    since they make users and a region of their own)."""
+    from django.test.utils import override_settings
+
+    from ligepraksis.celery import app
+
+    media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("matrix-media")))
+    media.enable()
+    atomic = transaction.atomic()
+    with django_db_blocker.unblock():
+        atomic.__enter__()
+    try:
+        # What the autouse _tasks_in_process fixture gives each test (a module fixture runs before it).
+        eager, app.conf.task_always_eager = app.conf.task_always_eager, True
+        try:
+            with (
+                django_db_blocker.unblock(),
+                override_settings(
+                    EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+                    PASSWORD_HASHERS=FAST_HASHER,
+                ),
+            ):
+                built = _build_world()
+        finally:
+            app.conf.task_always_eager = eager
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+        media.disable()
+
+
+def _build_world():
+    region = make_region()
+    closed_round, open_round = make_round(region, open_=False), make_round(region, open_=True)
     other_round = make_round(region, open_=False)
     owner = make_user("owner@example.org")
     practice = make_practice(region)
@@ -1458,32 +1496,3 @@ def test_every_url_has_a_row_some_actor_passes():
     for name in {c.name for c in MATRIX}:
         rows = [c for c in MATRIX if c.name == name]
         assert any(allowed & set(c.expected.values()) for c in rows), f"{name}: nobody may use it?"
-
-
-# --- The admin has its own staff check ------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_admin_sends_anonymous_to_the_admin_login(client):
-    response = client.get("/admin/")
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("admin:login"))
-
-
-@pytest.mark.django_db
-def test_admin_sends_a_non_staff_leader_to_the_admin_login(closed_round, settings):
-    settings.PASSWORD_HASHERS = FAST_HASHER
-    leader = make_user("leder@example.org", role=Role.PROJECT_LEADER, round=closed_round)
-    assert not leader.is_staff
-    response = _client_for(leader).get("/admin/")
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("admin:login"))
-
-
-@pytest.mark.django_db
-def test_admin_lets_staff_in(db, settings):
-    settings.PASSWORD_HASHERS = FAST_HASHER
-    staff = make_user("admin@example.org")
-    staff.is_staff = staff.is_superuser = True
-    staff.save()
-    assert _client_for(staff).get("/admin/").status_code == 200
