@@ -178,6 +178,13 @@ def get_knowledge_item(user, pk: int) -> KnowledgeItem:
     return item
 
 
+# The report kinds (file kinds on the core's FileJob), named once here; evaluation/services/reports.py
+# renders them.
+KEU_REPORT = "evaluation.keu_report"
+REPORT_NOTE = "evaluation.report_note"
+POSTCARDS = "evaluation.postcards"
+REPORT_KINDS = (KEU_REPORT, REPORT_NOTE, POSTCARDS)
+
 # --- Reports (evaluation/services/reports.py, on the core's FileJob) ------------------------------
 # Who may ask for a report of a round, and who may read the finished ones: the KEU status report is
 # asked for by the round's project leaders and the region's KEU secretariat (as the finance pages give
@@ -188,7 +195,7 @@ def get_knowledge_item(user, pk: int) -> KnowledgeItem:
 def may_request_report(user, kind: str, round_obj) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
-    if kind == REPORT_KINDS[0]:
+    if kind == KEU_REPORT:
         return round_obj.pk in round_ids_with_role(user, Role.PROJECT_LEADER) or (
             round_obj.region_id in keu_region_ids(user)
         )
@@ -222,6 +229,3 @@ def get_round_for_reports(user, round_id: int):
     ):
         raise Http404
     return round_obj
-
-
-REPORT_KINDS = ("evaluation.keu_report", "evaluation.report_note", "evaluation.postcards")

@@ -39,6 +39,7 @@ from applications import selectors as application_selectors
 from applications.models import Application, ApplicationStatus, Participation
 from evaluation import charts as evaluation_charts
 from evaluation.models import Phase, Questionnaire
+from evaluation.permissions import KEU_REPORT, POSTCARDS, REPORT_KINDS, REPORT_NOTE
 from evaluation.selectors import questionnaires as questionnaire_selectors
 from evaluation.selectors.sharing import published_postcards
 from finance import charts as finance_charts
@@ -504,10 +505,6 @@ def render_postcards(round_obj, participation_id=None, *, lang: str = "da") -> b
 
 # --- The file kinds' render functions (params -> bytes written to `out`) ---------------------------
 
-KEU_REPORT = "evaluation.keu_report"
-REPORT_NOTE = "evaluation.report_note"
-POSTCARDS = "evaluation.postcards"
-
 
 def _round(params) -> ProgrammeRound:
     return ProgrammeRound.objects.select_related("region").get(pk=params["round"])
@@ -534,7 +531,7 @@ def postcards_file(params: dict, out) -> None:
 
 # --- Asking for a report --------------------------------------------------------------------------
 
-KINDS = (KEU_REPORT, REPORT_NOTE, POSTCARDS)
+KINDS = REPORT_KINDS
 VARIANTS = ("full", "aggregate")
 
 
